@@ -1,0 +1,52 @@
+import { Logger, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { Clock } from './common/clock';
+import { CommonModule } from './common/common.module';
+import { RequestIdMiddleware } from './common/request-id.middleware';
+import { dataSourceOptions } from './database/data-source';
+import { runMigrations } from './database/migrate';
+import { HealthModule } from './health/health.module';
+import { PagesModule } from './pages/pages.module';
+import { ShopsModule } from './shops/shops.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  clock: Clock;
+}
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot({ config, clock }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CommonModule.forRoot(config, clock),
+        TypeOrmModule.forRootAsync({
+          // A database that is down at boot fails fast with one line; the orchestrator restarts us.
+          useFactory: () => ({ ...dataSourceOptions(config.database), retryAttempts: 1, retryDelay: 1000 }),
+          // Migrations are applied before any module touches the database (and under a lock on MySQL).
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            const applied = await runMigrations(dataSource);
+            new Logger('Migrations').log({ msg: applied.length ? 'migrations applied' : 'nothing to migrate', applied });
+            return dataSource;
+          },
+        }),
+        // Listener errors must surface, not vanish: the emitter is never a delivery guarantee here anyway.
+        EventEmitterModule.forRoot({ ignoreErrors: false }),
+        ScheduleModule.forRoot(),
+        ShopsModule,
+        PagesModule,
+        HealthModule,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestIdMiddleware).forRoutes('*path');
+  }
+}

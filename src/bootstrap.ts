@@ -1,0 +1,39 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '../config/app-config';
+import { AppModule } from './app.module';
+import type { Clock } from './common/clock';
+import { HttpErrorFilter } from './common/http-error.filter';
+import { JsonLogger } from './common/json-logger';
+import { createValidationPipe } from './common/validation.pipe';
+
+export interface CreateAppOptions {
+  config: AppConfig;
+  clock: Clock;
+  logger?: JsonLogger;
+}
+
+/** The HTTP application as it ships: used by main.ts and, unchanged, by the end-to-end tests. */
+export async function createApp({ config, clock, logger }: CreateAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, clock }), {
+    // The webhook signature is over the exact bytes Meta sent.
+    rawBody: true,
+    logger: logger ?? new JsonLogger(config.logLevel),
+  });
+  app.useBodyParser('json', { limit: '2mb' });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Marketing Messages plugin')
+      .setDescription('Topics, opt-ins, broadcasts and POS notification rules for Messenger marketing messages')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  return app;
+}

@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
+import { AppModule } from './app.module';
+import { SystemClock } from './common/clock';
+import { JsonLogger } from './common/json-logger';
+import { openDataSource } from './database/data-source';
+import { runMigrations } from './database/migrate';
+import { ShopsService } from './shops/shops.service';
+
+const USAGE = `usage: npm run cli -- <command>
+  create-shop NAME     create a shop and print its first API key
+  create-key SHOP_ID   print a new API key for a shop
+  migrate              apply pending migrations`;
+
+type Command = (config: AppConfig, args: string[]) => Promise<void>;
+
+/** Runs `work` inside the application (no HTTP, no worker loops) and closes it. */
+async function withApp<T>(config: AppConfig, work: (get: <S>(type: new (...a: never[]) => S) => S) => Promise<T>): Promise<T> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config: { ...config, roles: [] }, clock: new SystemClock() }), {
+    logger: new JsonLogger('warn'),
+  });
+  try {
+    return await work((type) => app.get(type));
+  } finally {
+    await app.close();
+  }
+}
+
+const commands: Record<string, Command> = {
+  'create-shop': async (config, [name]) => {
+    if (!name) throw new Error('create-shop needs a NAME');
+    const { shop, apiKey } = await withApp(config, (get) => get(ShopsService).createShop(name));
+    process.stdout.write(`shop ${shop.id} "${shop.name}" created\napi key (shown once, keep it safe): ${apiKey}\n`);
+  },
+  'create-key': async (config, [shopId]) => {
+    if (!shopId) throw new Error('create-key needs a SHOP_ID');
+    const apiKey = await withApp(config, (get) => get(ShopsService).createKey(shopId));
+    process.stdout.write(`api key (shown once): ${apiKey}\n`);
+  },
+  migrate: async (config) => {
+    const dataSource = await openDataSource(config.database);
+    try {
+      const applied = await runMigrations(dataSource);
+      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'nothing to migrate\n');
+    } finally {
+      await dataSource.destroy();
+    }
+  },
+};
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(2);
+  }
+  await command(loadConfig(), args);
+}
+
+main().catch((error: unknown) => {
+  const problems = error instanceof ConfigError ? error.problems.map((p) => `config error: ${p}`) : [`error: ${error instanceof Error ? error.message : String(error)}`];
+  process.stderr.write(problems.join('\n') + '\n');
+  process.exit(1);
+});

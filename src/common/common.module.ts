@@ -1,0 +1,22 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from './app-config.provider';
+import { Clock } from './clock';
+import { TokenCipher } from './token-cipher';
+
+/** What every module may inject: the config, the clock and the cipher for secrets at rest. */
+@Global()
+@Module({})
+export class CommonModule {
+  static forRoot(config: AppConfig, clock: Clock): DynamicModule {
+    return {
+      module: CommonModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: Clock, useValue: clock },
+        { provide: TokenCipher, useValue: new TokenCipher(config.encryptionKey) },
+      ],
+      exports: [APP_CONFIG, Clock, TokenCipher],
+    };
+  }
+}

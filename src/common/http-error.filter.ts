@@ -1,0 +1,74 @@
+import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from './domain-error';
+import { currentContext } from './request-context';
+
+/** One fault in the input: which field, and which rule it broke. */
+export interface FieldProblem {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+/** Thrown by the validation pipe; carries every problem, not just the first. */
+export class ValidationFailed extends BadRequestException {
+  constructor(readonly problems: FieldProblem[]) {
+    super(problems.map((p) => p.message).join('; '));
+  }
+}
+
+/**
+ * The one error body of the API:
+ * `{ statusCode, error: <stable code>, message, fields?: FieldProblem[], details?, requestId }`.
+ * A 500 says nothing of its cause but its request id, which is in the log line with the stack.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpErrorFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const requestId = currentContext().requestId;
+    const { status, body } = this.describe(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? exception : String(exception));
+    response.status(status).json({ statusCode: status, ...body, requestId });
+  }
+
+  private describe(exception: unknown): { status: number; body: Record<string, unknown> } {
+    if (exception instanceof ValidationFailed) {
+      return { status: 400, body: { error: 'validation_failed', message: exception.message, fields: exception.problems } };
+    }
+    if (exception instanceof DomainError) {
+      const { field, ...details } = exception.details;
+      const fields = field ? [{ field, rule: exception.code, message: exception.message }] : undefined;
+      return {
+        status: exception.status,
+        body: { error: exception.code, message: exception.message, fields, details: Object.keys(details).length ? details : undefined },
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const res = exception.getResponse();
+      const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
+      return { status, body: { error: httpCode(status), message } };
+    }
+    return { status: 500, body: { error: 'internal', message: 'Internal error; quote the requestId when reporting it' } };
+  }
+}
+
+function httpCode(status: number): string {
+  switch (status) {
+    case 400:
+      return 'bad_request';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 413:
+      return 'payload_too_large';
+    default:
+      return status >= 500 ? 'internal' : 'http_error';
+  }
+}

@@ -1,0 +1,29 @@
+import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { requestContext } from './request-context';
+
+/** Gives every request an id (the caller's X-Request-Id if sane), echoes it, and logs one line per request. */
+@Injectable()
+export class RequestIdMiddleware implements NestMiddleware {
+  private readonly logger = new Logger('HTTP');
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const given = req.header('x-request-id');
+    const requestId = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    requestContext.run({ requestId }, () => {
+      res.on('finish', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        // The path only: query strings may carry hub.verify_token.
+        const line = { msg: 'request', method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+        // Successful calls are the bulk (webhooks at volume): debug, so production logs keep the failures.
+        if (res.statusCode >= 500) this.logger.warn(line);
+        else if (res.statusCode >= 400) this.logger.log(line);
+        else this.logger.debug(line);
+      });
+      next();
+    });
+  }
+}

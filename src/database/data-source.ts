@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DatabaseSettings } from '../../config/app-config';
+import { mysqlMigrations } from '../../migrations/mysql';
+import { sqliteMigrations } from '../../migrations/sqlite';
+import { entities } from './entities';
+
+export function dataSourceOptions(db: DatabaseSettings): DataSourceOptions {
+  const common = { entities, synchronize: false, migrationsRun: false, logging: false } as const;
+  if (db.dialect === 'sqlite') {
+    if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: db.path,
+      migrations: sqliteMigrations,
+      // WAL lets readers go on while the one writer commits; busy_timeout rides out short write locks.
+      prepareDatabase: (sqlite: { pragma(sql: string): unknown }) => {
+        sqlite.pragma('journal_mode = WAL');
+        sqlite.pragma('busy_timeout = 5000');
+        sqlite.pragma('foreign_keys = ON');
+      },
+    };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    host: db.host,
+    port: db.port,
+    username: db.username,
+    password: db.password,
+    database: db.database,
+    timezone: 'Z',
+    charset: 'utf8mb4_bin',
+    poolSize: 20,
+    migrations: mysqlMigrations,
+  };
+}
+
+export async function openDataSource(db: DatabaseSettings): Promise<DataSource> {
+  return new DataSource(dataSourceOptions(db)).initialize();
+}

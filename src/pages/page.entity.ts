@@ -1,0 +1,50 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { UtcDateColumn } from '../database/columns';
+
+export type PagePlatform = 'facebook' | 'instagram';
+
+/**
+ * A Facebook Page or Instagram Professional account, keyed by Meta's own id (webhooks name it, so it is
+ * the natural key; one Page belongs to one shop). Tokens are stored encrypted (TokenCipher) and have
+ * no field in any response DTO.
+ */
+@Entity('pages')
+@Index('ix_pages_shop', ['shopId'])
+export class Page {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id!: string;
+
+  @Column({ name: 'shop_id', type: 'varchar', length: 36 })
+  shopId!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  platform!: PagePlatform;
+
+  @Column({ name: 'access_token_enc', type: 'text' })
+  accessTokenEnc!: string;
+
+  /** Ad account of the business, without the `act_` prefix; needed to broadcast. */
+  @Column({ name: 'ad_account_id', type: 'varchar', length: 64, nullable: true })
+  adAccountId!: string | null;
+
+  /** System-user token for the Marketing Message API (campaigns, sends, insights). */
+  @Column({ name: 'system_user_token_enc', type: 'text', nullable: true })
+  systemUserTokenEnc!: string | null;
+
+  /** ISO 4217 code of the ad account's currency. */
+  @Column({ type: 'varchar', length: 3, default: 'PHP' })
+  currency!: string;
+
+  /** Estimated price of one marketing message, in the currency's smallest unit (as Meta's budgets are). */
+  @Column({ name: 'price_per_message', type: 'int', default: 0 })
+  pricePerMessage!: number;
+
+  @UtcDateColumn({ name: 'created_at' })
+  createdAt!: Date;
+
+  @UtcDateColumn({ name: 'updated_at' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DomainError, notFound } from '../common/domain-error';
+import { TokenCipher } from '../common/token-cipher';
+import type { CreatePageDto, UpdatePageDto } from './dto/page.dto';
+import { Page } from './page.entity';
+
+/** The credentials a Graph call needs for a Page, decrypted only for the call. */
+export interface PageCredentials {
+  pageId: string;
+  platform: Page['platform'];
+  accessToken: string;
+}
+
+export interface MarketingCredentials {
+  pageId: string;
+  adAccountId: string;
+  systemUserToken: string;
+}
+
+const normaliseAdAccount = (id: string | undefined): string | null | undefined => (id === undefined ? undefined : id.replace(/^act_/, ''));
+
+@Injectable()
+export class PagesService {
+  private readonly pages: Repository<Page>;
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    private readonly cipher: TokenCipher,
+    private readonly clock: Clock,
+  ) {
+    this.pages = dataSource.getRepository(Page);
+  }
+
+  async create(shopId: string, dto: CreatePageDto): Promise<Page> {
+    const now = this.clock.now();
+    const page = this.pages.create({
+      id: dto.id,
+      shopId,
+      name: dto.name,
+      platform: dto.platform,
+      accessTokenEnc: this.cipher.encrypt(dto.accessToken),
+      adAccountId: normaliseAdAccount(dto.adAccountId) ?? null,
+      systemUserTokenEnc: dto.systemUserToken ? this.cipher.encrypt(dto.systemUserToken) : null,
+      currency: dto.currency ?? 'PHP',
+      pricePerMessage: dto.pricePerMessage ?? 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    // The primary key (Meta's Page id) is what makes a second registration of the same Page impossible.
+    const existing = await this.pages.findOne({ select: { id: true }, where: { id: dto.id } });
+    if (existing) throw new DomainError(409, 'page_exists', `Page ${dto.id} is already registered`, { field: 'id' });
+    await this.pages.insert(page);
+    return page;
+  }
+
+  list(shopId: string): Promise<Page[]> {
+    return this.pages.find({ where: { shopId }, order: { createdAt: 'ASC' } });
+  }
+
+  /** A Page of this shop; another shop's Page is "not found" so that ids do not leak. */
+  async getForShop(shopId: string, pageId: string): Promise<Page> {
+    const page = await this.pages.findOne({ where: { id: pageId, shopId } });
+    if (!page) throw notFound('Page');
+    return page;
+  }
+
+  async update(shopId: string, pageId: string, dto: UpdatePageDto): Promise<Page> {
+    const page = await this.getForShop(shopId, pageId);
+    if (dto.name !== undefined) page.name = dto.name;
+    if (dto.platform !== undefined) page.platform = dto.platform;
+    if (dto.accessToken !== undefined) page.accessTokenEnc = this.cipher.encrypt(dto.accessToken);
+    if (dto.adAccountId !== undefined) page.adAccountId = normaliseAdAccount(dto.adAccountId) ?? null;
+    if (dto.systemUserToken !== undefined) page.systemUserTokenEnc = this.cipher.encrypt(dto.systemUserToken);
+    if (dto.currency !== undefined) page.currency = dto.currency;
+    if (dto.pricePerMessage !== undefined) page.pricePerMessage = dto.pricePerMessage;
+    page.updatedAt = this.clock.now();
+    await this.pages.save(page);
+    return page;
+  }
+
+  async remove(shopId: string, pageId: string): Promise<void> {
+    await this.getForShop(shopId, pageId);
+    await this.pages.delete({ id: pageId, shopId });
+  }
+
+  /** For webhook processing, which knows the Page id but not the shop. */
+  findById(pageId: string): Promise<Page | null> {
+    return this.pages.findOne({ where: { id: pageId } });
+  }
+
+  async credentials(pageId: string): Promise<PageCredentials> {
+    const page = await this.pages.findOne({ where: { id: pageId } });
+    if (!page) throw notFound('Page');
+    return { pageId: page.id, platform: page.platform, accessToken: this.cipher.decrypt(page.accessTokenEnc) };
+  }
+
+  /** Ad account and system-user token, or a 422 naming what the Page still lacks to broadcast. */
+  async marketingCredentials(pageId: string): Promise<MarketingCredentials> {
+    const page = await this.pages.findOne({ where: { id: pageId } });
+    if (!page) throw notFound('Page');
+    if (!page.adAccountId) throw new DomainError(422, 'page_not_ready', 'The Page has no ad account id', { field: 'adAccountId' });
+    if (!page.systemUserTokenEnc) {
+      throw new DomainError(422, 'page_not_ready', 'The Page has no system-user token', { field: 'systemUserToken' });
+    }
+    return { pageId: page.id, adAccountId: page.adAccountId, systemUserToken: this.cipher.decrypt(page.systemUserTokenEnc) };
+  }
+}

@@ -1,0 +1,39 @@
+import { randomInt } from 'node:crypto';
+import { ShopsService } from '../../src/shops/shops.service';
+import type { TestApp } from './test-app';
+
+export interface TestShop {
+  id: string;
+  apiKey: string;
+  auth: { Authorization: string };
+}
+
+export async function aShop(t: TestApp, name = 'Manila Threads'): Promise<TestShop> {
+  const { shop, apiKey } = await t.app.get(ShopsService).createShop(name);
+  return { id: shop.id, apiKey, auth: { Authorization: `Bearer ${apiKey}` } };
+}
+
+/** A Meta-like numeric id, unique enough that tests sharing one MariaDB never collide. */
+export const aMetaId = (): string => `${Date.now()}${randomInt(100000, 999999)}`;
+
+export interface PageInput {
+  id: string;
+  name: string;
+  platform: 'facebook' | 'instagram';
+  accessToken: string;
+  adAccountId?: string;
+  systemUserToken?: string;
+  pricePerMessage?: number;
+}
+
+export function aPageInput(overrides: Partial<PageInput> = {}): PageInput {
+  const id = overrides.id ?? aMetaId();
+  return { id, name: 'Manila Threads PH', platform: 'facebook', accessToken: `EAAG-page-token-${id}`, ...overrides };
+}
+
+export async function aPage(t: TestApp, shop: TestShop, overrides: Partial<PageInput> = {}): Promise<PageInput> {
+  const input = aPageInput(overrides);
+  const res = await t.http().post('/api/pages').set(shop.auth).send(input);
+  if (res.status !== 201) throw new Error(`aPage: ${res.status} ${JSON.stringify(res.body)}`);
+  return input;
+}
