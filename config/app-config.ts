@@ -188,3 +188,10 @@ function persistedSecret(dataDir: string, file: string, bytes: number): string {
   }
   return secret;
 }
+
+/** Base URL of Graph calls: Meta's, or the bundled sandbox's (which main.ts starts on SANDBOX_PORT). */
+export function graphBaseUrl(graph: GraphSettings): string {
+  return graph.mode === 'meta' ? graph.url : `http://127.0.0.1:${graph.port}/${SANDBOX_API_VERSION}`;
+}
+
+export const SANDBOX_API_VERSION = 'v23.0';

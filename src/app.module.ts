@@ -9,22 +9,25 @@ import { CommonModule } from './common/common.module';
 import { RequestIdMiddleware } from './common/request-id.middleware';
 import { dataSourceOptions } from './database/data-source';
 import { runMigrations } from './database/migrate';
+import { GraphEndpoint } from './common/graph-endpoint';
 import { HealthModule } from './health/health.module';
+import { MessengerModule } from './messenger/messenger.module';
 import { PagesModule } from './pages/pages.module';
 import { ShopsModule } from './shops/shops.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
   clock: Clock;
+  graphEndpoint: GraphEndpoint;
 }
 
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot({ config, clock }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, clock, graphEndpoint }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        CommonModule.forRoot(config, clock),
+        CommonModule.forRoot(config, clock, graphEndpoint),
         TypeOrmModule.forRootAsync({
           // A database that is down at boot fails fast with one line; the orchestrator restarts us.
           useFactory: () => ({ ...dataSourceOptions(config.database), retryAttempts: 1, retryDelay: 1000 }),
@@ -41,6 +44,7 @@ export class AppModule implements NestModule {
         ScheduleModule.forRoot(),
         ShopsModule,
         PagesModule,
+        MessengerModule,
         HealthModule,
       ],
     };

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '../config/app-config';
 import { AppModule } from './app.module';
 import type { Clock } from './common/clock';
+import type { GraphEndpoint } from './common/graph-endpoint';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { JsonLogger } from './common/json-logger';
 import { createValidationPipe } from './common/validation.pipe';
@@ -12,12 +13,14 @@ import { createValidationPipe } from './common/validation.pipe';
 export interface CreateAppOptions {
   config: AppConfig;
   clock: Clock;
+  /** Where Graph calls go: Meta (config) or a running sandbox. */
+  graphEndpoint: GraphEndpoint;
   logger?: JsonLogger;
 }
 
 /** The HTTP application as it ships: used by main.ts and, unchanged, by the end-to-end tests. */
-export async function createApp({ config, clock, logger }: CreateAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, clock }), {
+export async function createApp({ config, clock, graphEndpoint, logger }: CreateAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, clock, graphEndpoint }), {
     // The webhook signature is over the exact bytes Meta sent.
     rawBody: true,
     logger: logger ?? new JsonLogger(config.logLevel),

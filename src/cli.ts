@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
+import { ConfigError, graphBaseUrl, loadConfig, type AppConfig } from '../config/app-config';
 import { AppModule } from './app.module';
 import { SystemClock } from './common/clock';
+import { GraphEndpoint } from './common/graph-endpoint';
 import { JsonLogger } from './common/json-logger';
 import { openDataSource } from './database/data-source';
 import { runMigrations } from './database/migrate';
@@ -17,7 +18,7 @@ type Command = (config: AppConfig, args: string[]) => Promise<void>;
 
 /** Runs `work` inside the application (no HTTP, no worker loops) and closes it. */
 async function withApp<T>(config: AppConfig, work: (get: <S>(type: new (...a: never[]) => S) => S) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config: { ...config, roles: [] }, clock: new SystemClock() }), {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config: { ...config, roles: [] }, clock: new SystemClock(), graphEndpoint: new GraphEndpoint(graphBaseUrl(config.graph), config.graph.appSecret) }), {
     logger: new JsonLogger('warn'),
   });
   try {

@@ -1,16 +1,35 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig } from '../config/app-config';
+import { startMessengerSandbox, type RunningSandbox } from '../libs/messenger-sandbox/src';
+import { ConfigError, graphBaseUrl, loadConfig, SANDBOX_API_VERSION, type AppConfig } from '../config/app-config';
 import { createApp } from './bootstrap';
 import { SystemClock } from './common/clock';
+import { GraphEndpoint } from './common/graph-endpoint';
+
+/** With no Meta credentials the plugin talks to the bundled sandbox, which posts its webhooks back to us. */
+async function startSandboxIfNeeded(config: AppConfig, logger: Logger): Promise<RunningSandbox | undefined> {
+  if (config.graph.mode !== 'sandbox') return undefined;
+  const sandbox = await startMessengerSandbox({
+    port: config.graph.port,
+    appSecret: config.graph.appSecret,
+    apiVersion: SANDBOX_API_VERSION,
+    webhookUrl: `${config.publicUrl}/webhooks/messenger`,
+    logger: (line) => logger.debug(line),
+  });
+  logger.log(`No Meta credentials (GRAPH_API_URL, META_APP_SECRET): using the bundled Messenger sandbox at ${sandbox.url} (control API under /_sandbox)`);
+  return sandbox;
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await createApp({ config, clock: new SystemClock() });
+  const logger = new Logger('Main');
+  const sandbox = await startSandboxIfNeeded(config, logger);
+  const app = await createApp({ config, clock: new SystemClock(), graphEndpoint: new GraphEndpoint(graphBaseUrl(config.graph), config.graph.appSecret) });
+  if (sandbox) process.once('beforeExit', () => void sandbox.close());
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
-  new Logger('Main').log({ msg: 'listening', port, database: config.database.dialect, roles: config.roles });
+  logger.log({ msg: 'listening', port, database: config.database.dialect, graph: config.graph.mode, roles: config.roles });
 }
 
 main().catch((error: unknown) => {

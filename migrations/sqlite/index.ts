@@ -1,4 +1,10 @@
 import { CreateShopsAndPages1764000000000 } from './1764000000000-create-shops-and-pages';
+import { CreateWebhookInboxAndPeople1764000001000 } from './1764000001000-create-webhook-inbox-and-people';
+import { CreateTopicsAndOptins1764000002000 } from './1764000002000-create-topics-and-optins';
 
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
-export const sqliteMigrations = [CreateShopsAndPages1764000000000];
+export const sqliteMigrations = [
+  CreateShopsAndPages1764000000000,
+  CreateWebhookInboxAndPeople1764000001000,
+  CreateTopicsAndOptins1764000002000,
+];

@@ -37,3 +37,23 @@ export async function aPage(t: TestApp, shop: TestShop, overrides: Partial<PageI
   if (res.status !== 201) throw new Error(`aPage: ${res.status} ${JSON.stringify(res.body)}`);
   return input;
 }
+
+/** A Page registered both at "Meta" (the sandbox, with its token) and in the plugin under the shop. */
+export async function aConnectedPage(t: TestApp, shop: TestShop, overrides: Partial<PageInput> = {}): Promise<PageInput> {
+  const input = aPageInput(overrides);
+  await t.meta.registerPage({ id: input.id, name: input.name, platform: input.platform, accessToken: input.accessToken });
+  if (input.adAccountId && input.systemUserToken) {
+    await t.meta.registerAdAccount({
+      id: input.adAccountId.replace(/^act_/, ''),
+      systemUserToken: input.systemUserToken,
+      pageIds: [input.id],
+      pricePerMessage: input.pricePerMessage ?? 100,
+    });
+  }
+  await aPage(t, shop, input);
+  return input;
+}
+
+let psidCounter = 0;
+/** A PSID unique across the run. */
+export const aPsid = (): string => `${Date.now()}${String(++psidCounter).padStart(4, '0')}`;

@@ -1,0 +1,31 @@
+import * as graphApi from './index';
+
+describe('package entry point', () => {
+  it('exports the client, the outcome helpers and the message builders, and nothing internal', () => {
+    expect(Object.keys(graphApi).sort()).toEqual([
+      'DEFAULT_DEFER_DELAYS',
+      'GraphApiClient',
+      'MAX_GENERIC_ELEMENTS',
+      'MAX_MARKETING_TEXT_LENGTH',
+      'MAX_OPTIN_TITLE_LENGTH',
+      'MAX_QUICK_REPLIES',
+      'MAX_TEMPLATE_BUTTONS',
+      'REDACTED',
+      'appSecretProof',
+      'buildButtonTemplateMessage',
+      'buildGenericTemplateMessage',
+      'buildImageMessage',
+      'buildOptinRequestMessage',
+      'buildQuickRepliesMessage',
+      'buildTextMessage',
+      'classifyGraphError',
+      'defersCampaign',
+      'defersRecipient',
+      'isRetryable',
+      'marksSubscription',
+      'pausesCampaign',
+      'redactText',
+      'redactUrl',
+    ]);
+  });
+});

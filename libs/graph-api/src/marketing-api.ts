@@ -1,0 +1,194 @@
+import { adAccountSegment, segment, unixSeconds, type GraphRequest } from './graph-request';
+import { asNumber, asRecord, asString } from './json';
+import type {
+  CampaignInsights,
+  CreateMessageCampaignInput,
+  DeliveryEstimate,
+  DeliveryEstimateInput,
+  InsightsRange,
+  SendMarketingMessageInput,
+  SuccessResult,
+  UpdateMessageCampaignInput,
+} from './types';
+
+/** Marketing Message API for Messenger; every call takes the system-user token. */
+
+/** Meta's message limit for marketing texts (the Send API allows more). */
+export const MAX_MARKETING_TEXT_LENGTH = 640;
+
+const requireOneBudget = (daily: number | undefined, lifetime: number | undefined): void => {
+  if (daily !== undefined && lifetime !== undefined) {
+    throw new RangeError('a message campaign takes dailyBudget or lifetimeBudget, not both');
+  }
+};
+
+export const createMessageCampaignRequest = (
+  token: string,
+  adAccountId: string,
+  input: CreateMessageCampaignInput,
+): GraphRequest<{ id: string }> => {
+  requireOneBudget(input.dailyBudget, input.lifetimeBudget);
+  return {
+    method: 'POST',
+    path: `/${adAccountSegment(adAccountId)}/message_campaign`,
+    accessToken: token,
+    body: {
+      name: input.name,
+      page_id: input.pageId,
+      ...(input.dailyBudget !== undefined && { daily_budget: input.dailyBudget }),
+      ...(input.lifetimeBudget !== undefined && { lifetime_budget: input.lifetimeBudget }),
+      ...(input.startTime !== undefined && { start_time: unixSeconds(input.startTime) }),
+      ...(input.endTime !== undefined && { end_time: unixSeconds(input.endTime) }),
+      ...(input.minConversationGapSeconds !== undefined && {
+        min_conversation_gap_seconds: input.minConversationGapSeconds,
+      }),
+      ...(input.pixelId !== undefined && { pixel_id: input.pixelId }),
+    },
+    // A repeated create after an unknown outcome could leave a second, orphaned campaign.
+    repeatable: false,
+    readResponse: readId,
+  };
+};
+
+export const updateMessageCampaignRequest = (
+  token: string,
+  campaignId: string,
+  input: UpdateMessageCampaignInput,
+): GraphRequest<SuccessResult> => {
+  requireOneBudget(input.dailyBudget, input.lifetimeBudget);
+  return {
+    method: 'POST',
+    path: `/${segment(campaignId)}`,
+    accessToken: token,
+    body: {
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.dailyBudget !== undefined && { daily_budget: input.dailyBudget }),
+      ...(input.lifetimeBudget !== undefined && { lifetime_budget: input.lifetimeBudget }),
+      ...(input.endTime !== undefined && { end_time: unixSeconds(input.endTime) }),
+      ...(input.status !== undefined && { status: input.status }),
+    },
+    // Setting the same fields twice leaves the same campaign.
+    repeatable: true,
+    readResponse: readSuccess,
+  };
+};
+
+export const deleteMessageCampaignRequest = (token: string, campaignId: string): GraphRequest<SuccessResult> => ({
+  method: 'DELETE',
+  path: `/${segment(campaignId)}`,
+  accessToken: token,
+  repeatable: true,
+  readResponse: readSuccess,
+});
+
+export const deliveryEstimateRequest = (
+  token: string,
+  adAccountId: string,
+  input: DeliveryEstimateInput,
+): GraphRequest<DeliveryEstimate> => ({
+  method: 'GET',
+  path: `/${adAccountSegment(adAccountId)}/message_delivery_estimate`,
+  accessToken: token,
+  query: { page_id: input.pageId, audience_size: input.audienceSize },
+  repeatable: true,
+  readResponse: readDeliveryEstimate,
+});
+
+export const sendMarketingMessageRequest = (
+  token: string,
+  adAccountId: string,
+  input: SendMarketingMessageInput,
+): GraphRequest<{ trackingId: string }> => {
+  if ('text' in input.message && input.message.text.length > MAX_MARKETING_TEXT_LENGTH) {
+    throw new RangeError(`marketing text: at most ${MAX_MARKETING_TEXT_LENGTH} characters`);
+  }
+  return {
+    method: 'POST',
+    path: `/${adAccountSegment(adAccountId)}/messages`,
+    accessToken: token,
+    body: {
+      message_id: input.messageCampaignId,
+      messenger_delivery_data: { subscription_token: input.subscriptionToken },
+      message: input.message,
+    },
+    // No idempotency key: a repeat after an unknown outcome could bill and deliver twice.
+    repeatable: false,
+    secrets: [input.subscriptionToken],
+    readResponse: readTrackingId,
+  };
+};
+
+const INSIGHT_FIELDS = [
+  'marketing_messages_delivered',
+  'marketing_messages_read_rate',
+  'marketing_messages_link_btn_click',
+  'marketing_messages_spend',
+  'marketing_messages_cost_per_delivered',
+];
+
+export const campaignInsightsRequest = (token: string, campaignId: string, range: InsightsRange = {}): GraphRequest<CampaignInsights> => ({
+  method: 'GET',
+  path: `/${segment(campaignId)}/insights`,
+  accessToken: token,
+  query: {
+    fields: INSIGHT_FIELDS.join(','),
+    date_preset: range.datePreset,
+    time_range: range.timeRange !== undefined ? JSON.stringify(range.timeRange) : undefined,
+  },
+  repeatable: true,
+  readResponse: readInsights,
+});
+
+const readId = (body: unknown): { id: string } | undefined => {
+  const id = asString(asRecord(body)?.id);
+  return id !== undefined ? { id } : undefined;
+};
+
+const readSuccess = (body: unknown): SuccessResult | undefined => {
+  const success = asRecord(body)?.success;
+  return typeof success === 'boolean' ? { success } : undefined;
+};
+
+const readTrackingId = (body: unknown): { trackingId: string } | undefined => {
+  const trackingId = asString(asRecord(body)?.marketing_message_tracking_id);
+  return trackingId !== undefined ? { trackingId } : undefined;
+};
+
+/** Meta answers `{ data: [ {...} ] }`; a bare object is accepted too. */
+const firstRow = (body: unknown): Record<string, unknown> | undefined => {
+  const record = asRecord(body);
+  const data = record?.data;
+  if (Array.isArray(data)) return data.length > 0 ? (asRecord(data[0]) ?? {}) : {};
+  return record;
+};
+
+const readDeliveryEstimate = (body: unknown): DeliveryEstimate | undefined => {
+  const row = firstRow(body);
+  if (row === undefined) return undefined;
+  const estimate: DeliveryEstimate = {};
+  const set = (key: keyof Omit<DeliveryEstimate, 'status'>, field: string): void => {
+    const n = asNumber(row[field]);
+    if (n !== undefined) estimate[key] = n;
+  };
+  set('deliveryLowerBound', 'estimate_delivery_lower_bound');
+  set('deliveryUpperBound', 'estimate_delivery_upper_bound');
+  set('costLowerBound', 'estimate_cost_lower_bound');
+  set('costUpperBound', 'estimate_cost_upper_bound');
+  const status = asString(row.estimate_status);
+  if (status !== undefined) estimate.status = status;
+  return estimate;
+};
+
+/** An empty `data` means nothing was delivered yet: zeros, not an error. */
+const readInsights = (body: unknown): CampaignInsights | undefined => {
+  const row = firstRow(body);
+  if (row === undefined) return undefined;
+  const num = (field: string): number => asNumber(row[field]) ?? 0;
+  return {
+    delivered: num('marketing_messages_delivered'),
+    readRate: num('marketing_messages_read_rate'),
+    clicks: num('marketing_messages_link_btn_click'),
+    spend: num('marketing_messages_spend'),
+    costPerDelivered: num('marketing_messages_cost_per_delivered'),
+  };
+};

@@ -1,0 +1,90 @@
+import { segment, type GraphRequest } from './graph-request';
+import { asRecord, asString, dateFromUnix } from './json';
+import type {
+  ListSubscriptionTokensOptions,
+  SubscriptionTokenInfo,
+  SubscriptionTokenPage,
+  SuccessResult,
+  UnsubscribeRecipient,
+} from './types';
+
+/** Subscription tokens of a Page; every call takes the Page token. */
+
+export const listSubscriptionTokensRequest = (
+  pageToken: string,
+  pageId: string,
+  options: ListSubscriptionTokensOptions = {},
+): GraphRequest<SubscriptionTokenPage> => ({
+  method: 'GET',
+  path: `/${segment(pageId)}/notification_message_tokens`,
+  accessToken: pageToken,
+  query: {
+    limit: options.limit,
+    after: options.after,
+    do_not_return_duplicates: options.doNotReturnDuplicates,
+  },
+  repeatable: true,
+  readResponse: readTokenPage,
+});
+
+export const unsubscribeRequest = (
+  pageToken: string,
+  pageId: string,
+  recipients: readonly UnsubscribeRecipient[],
+): GraphRequest<SuccessResult> => {
+  if (recipients.length === 0) throw new RangeError('unsubscribe needs at least one recipient');
+  const tokens = recipients.flatMap((r) => ('subscriptionToken' in r ? [r.subscriptionToken] : []));
+  return {
+    method: 'POST',
+    path: `/${segment(pageId)}/messaging_customer_base/unsubscribe`,
+    accessToken: pageToken,
+    body: {
+      recipients: recipients.map((r) => ('psid' in r ? { id: r.psid } : { subscription_token: r.subscriptionToken })),
+    },
+    // Unsubscribing twice leaves the same state.
+    repeatable: true,
+    secrets: tokens,
+    readResponse: readUnsubscribe,
+  };
+};
+
+const readTokenPage = (body: unknown): SubscriptionTokenPage | undefined => {
+  const record = asRecord(body);
+  if (record === undefined || !Array.isArray(record.data)) return undefined;
+  const items = record.data.flatMap((row): SubscriptionTokenInfo[] => {
+    const info = readTokenInfo(row);
+    return info !== undefined ? [info] : [];
+  });
+  const paging = asRecord(record.paging);
+  // Meta keeps sending cursors on the last page; only `paging.next` says there is more.
+  const nextCursor = asString(paging?.next) !== undefined ? asString(asRecord(paging?.cursors)?.after) : undefined;
+  return { items, ...(nextCursor !== undefined && { nextCursor }) };
+};
+
+const readTokenInfo = (row: unknown): SubscriptionTokenInfo | undefined => {
+  const r = asRecord(row);
+  const token = asString(r?.notification_messages_token);
+  if (r === undefined || token === undefined) return undefined;
+  const info: SubscriptionTokenInfo = { token };
+  const psid = asString(r.recipient_id);
+  if (psid !== undefined) info.psid = psid;
+  const createdAt = dateFromUnix(r.creation_timestamp);
+  if (createdAt !== undefined) info.createdAt = createdAt;
+  const expiresAt = dateFromUnix(r.token_expiry_timestamp);
+  if (expiresAt !== undefined) info.expiresAt = expiresAt;
+  const userTokenStatus = asString(r.user_token_status);
+  if (userTokenStatus !== undefined) info.userTokenStatus = userTokenStatus;
+  const topicTitle = asString(r.topic_title);
+  if (topicTitle !== undefined) info.topicTitle = topicTitle;
+  const timezone = asString(r.notification_messages_timezone);
+  if (timezone !== undefined) info.timezone = timezone;
+  const nextEligibleAt = dateFromUnix(r.next_eligible_time);
+  if (nextEligibleAt !== undefined) info.nextEligibleAt = nextEligibleAt;
+  return info;
+};
+
+/** The endpoint is new (2026) and its answer thinly documented: a 2xx without `success` counts as done. */
+const readUnsubscribe = (body: unknown): SuccessResult => {
+  const success = asRecord(body)?.success;
+  return { success: typeof success === 'boolean' ? success : true };
+};

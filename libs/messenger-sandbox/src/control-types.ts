@@ -1,0 +1,147 @@
+/** Bodies and answers of the `/_sandbox` control endpoints, shared by the server and SandboxControl. */
+import type { Platform, ReceivedItem, TokenStatus } from './model';
+
+export type { Platform, ReceivedItem, TokenStatus };
+
+export interface PageRegistration {
+  id: string;
+  name?: string;
+  platform: Platform;
+  accessToken: string;
+  /** Restricted Pages get 10/1404170 on opt-in requests. */
+  restricted?: boolean;
+}
+
+export interface AdAccountRegistration {
+  id: string;
+  systemUserToken: string;
+  pageIds: string[];
+  /** Smallest currency unit per delivered marketing message. */
+  pricePerMessage: number;
+  currency?: string;
+}
+
+export interface PersonMessageInput {
+  pageId: string;
+  psid: string;
+  text?: string;
+  timezone?: string;
+  /** Post the webhook this many times (same body) to exercise dedupe. Default 1. */
+  deliveries?: number;
+}
+
+export interface PersonMessageResult {
+  mid: string;
+  timestamp: number;
+}
+
+export interface PersonOptinInput {
+  pageId: string;
+  psid: string;
+  /** The opt-in request to tap; default the latest the person received. */
+  messageId?: string;
+  /** Gives the token a token_expiry_timestamp this far after the tap; default none (tokens no longer expire). */
+  tokenExpiresInMs?: number;
+  deliveries?: number;
+}
+
+export interface PersonOptinResult {
+  token: string;
+  title: string;
+  payload: string;
+}
+
+export interface PersonStatusInput {
+  pageId: string;
+  psid: string;
+  /** Only the token for this topic title; default all the person's tokens on the Page. */
+  title?: string;
+  deliveries?: number;
+}
+
+export interface PersonStatusResult {
+  /** The tokens whose status flipped (one webhook each). */
+  tokens: string[];
+}
+
+export interface PersonRef {
+  pageId: string;
+  psid: string;
+}
+
+export interface BulkTokensInput {
+  pageId: string;
+  count: number;
+  title: string;
+  timezone?: string;
+  /** PSID prefix; PSIDs are `${prefix}${i}`. Default `bulk<call number>_`. */
+  prefix?: string;
+  payload?: string;
+}
+
+export interface SandboxTokenRow {
+  token: string;
+  psid: string;
+  title: string;
+  status: TokenStatus;
+}
+
+export interface Paged<T> {
+  data: T[];
+  total: number;
+}
+
+export interface MarketingSendRow {
+  campaignId: string;
+  adAccountId: string;
+  pageId: string;
+  token: string;
+  psid: string;
+  trackingId: string;
+  time: number;
+}
+
+export interface SandboxStats {
+  sends: number;
+  marketingSends: number;
+  /** Accepted marketing sends whose token had already been sent by the same campaign. */
+  duplicateMarketingSends: number;
+  /** Marketing send calls (accepted or refused) for a token the same campaign had already sent. */
+  duplicateMarketingAttempts: number;
+  webhooksPosted: number;
+  /** Deliveries given up after the retries: undelivered. */
+  webhooksFailed: number;
+  webhooksPending: number;
+  /** Webhooks not posted because no webhook target is set. */
+  webhooksSkipped: number;
+  /** Graph API calls received (control calls not counted). */
+  requests: number;
+}
+
+export interface FaultsInput {
+  /** 0..1: share of Graph calls answered HTTP 500, code 2 (transient). */
+  errorRate?: number;
+  /** Delay before answering every Graph call. */
+  latencyMs?: number;
+  /** The next n Graph calls answer their endpoint's rate-limit error. */
+  rateLimitNext?: number;
+  /** The next n marketing sends that pass the campaign and budget checks answer 2300055. */
+  pacingNext?: number;
+  /** Marketing sends to these PSIDs answer 2300042 (replaces the list). */
+  frequencyCapPsids?: string[];
+}
+
+export type FaultsState = Required<FaultsInput>;
+
+export interface SettingsInput {
+  /** Post marketing_message_echoes and marketing_message_deliveries after each accepted marketing send. */
+  marketingWebhooks?: boolean;
+}
+
+export interface SettingsState {
+  marketingWebhooks: boolean;
+}
+
+export interface ClockState {
+  now: number;
+}

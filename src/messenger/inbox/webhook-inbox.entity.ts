@@ -1,0 +1,42 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { UtcDateColumn } from '../../database/columns';
+
+export type InboxStatus = 'pending' | 'processing' | 'done' | 'failed';
+
+/**
+ * Every signed webhook delivery, written before Meta gets its 200. `body_hash` is unique, so Meta's
+ * redelivery of the same bytes is stored once. A row moves pending → processing (leased) → done, or back
+ * to pending with a later `next_attempt_at` when a listener failed, and to failed after too many tries.
+ */
+@Entity('webhook_inbox')
+export class WebhookInboxRow {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id!: string;
+
+  @Column({ name: 'body_hash', type: 'varchar', length: 64 })
+  bodyHash!: string;
+
+  @Column({ type: 'text' })
+  body!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: InboxStatus;
+
+  @Column({ type: 'int' })
+  attempts!: number;
+
+  @UtcDateColumn({ name: 'received_at' })
+  receivedAt!: Date;
+
+  @UtcDateColumn({ name: 'next_attempt_at' })
+  nextAttemptAt!: Date;
+
+  @UtcDateColumn({ name: 'lease_until', nullable: true })
+  leaseUntil!: Date | null;
+
+  @UtcDateColumn({ name: 'processed_at', nullable: true })
+  processedAt!: Date | null;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
+}

@@ -1,0 +1,26 @@
+import { Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { GraphApiClient } from '../../libs/graph-api/src';
+import { graphClientProvider } from './graph-client.provider';
+import { InboxProcessor } from './inbox/inbox-processor.service';
+import { WebhookIntake } from './inbox/webhook-intake.service';
+import { MessagingWindow } from './people/messaging-window';
+import { PeopleService } from './people/people.service';
+import { WebhookController } from './webhook.controller';
+
+/**
+ * Everything that talks to Meta. Exports the Graph client, the messaging window and the people
+ * registry; tells the others what happened through MessengerEvents on the event emitter.
+ */
+@Module({
+  controllers: [WebhookController],
+  providers: [graphClientProvider, WebhookIntake, InboxProcessor, PeopleService, MessagingWindow],
+  exports: [GraphApiClient, MessagingWindow, PeopleService, InboxProcessor],
+})
+export class MessengerModule implements OnApplicationShutdown {
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  onApplicationShutdown(): void {
+    this.moduleRef.get(GraphApiClient).close();
+  }
+}

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { PeopleService } from './people.service';
+
+/** Meta's standard messaging window: 24 hours since the person's last message to the Page. */
+export const STANDARD_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export type WindowState =
+  | { open: true; lastInboundAt: Date; closesAt: Date }
+  | { open: false; lastInboundAt: Date | null; reason: 'never_wrote' | 'expired' };
+
+/** The one place that answers "may this Page send a non-tagged message or an opt-in request now?". */
+@Injectable()
+export class MessagingWindow {
+  constructor(private readonly people: PeopleService) {}
+
+  async state(pageId: string, psid: string, at: Date): Promise<WindowState> {
+    const person = await this.people.find(pageId, psid);
+    return windowState(person?.lastInboundAt ?? null, at);
+  }
+}
+
+export function windowState(lastInboundAt: Date | null, at: Date): WindowState {
+  if (!lastInboundAt) return { open: false, lastInboundAt: null, reason: 'never_wrote' };
+  const closesAt = new Date(lastInboundAt.getTime() + STANDARD_WINDOW_MS);
+  return at < closesAt ? { open: true, lastInboundAt, closesAt } : { open: false, lastInboundAt, reason: 'expired' };
+}

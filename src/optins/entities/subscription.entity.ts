@@ -1,0 +1,73 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { UtcDateColumn } from '../../database/columns';
+
+/** `active` unless the person stopped (STOP webhook or 2300034), was unsubscribed, or Meta called the token invalid. */
+export type SubscriptionStatus = 'active' | 'stopped' | 'unsubscribed' | 'invalid';
+export type SubscriptionSource = 'optin' | 'import';
+
+/**
+ * One person's subscription to one topic, with Meta's token (encrypted; `token_hash` finds it again
+ * from a webhook or a send error). A re-opt-in replaces the token on the same row: the unique
+ * (page_id, psid, topic_id) key keeps one row per person and topic. A token with `token_expires_at`
+ * counts as not subscribed from that instant, whatever `status` says.
+ */
+@Entity('subscriptions')
+@Index('ux_subscriptions_person_topic', ['pageId', 'psid', 'topicId'], { unique: true })
+@Index('ux_subscriptions_token', ['tokenHash'], { unique: true })
+@Index('ix_subscriptions_topic_status', ['topicId', 'status', 'id'])
+export class Subscription {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'page_id', type: 'varchar', length: 64 })
+  pageId!: string;
+
+  /** NULL for tokens Meta lists without a PSID (custom-audience uploads). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  psid!: string | null;
+
+  @Column({ name: 'topic_id', type: 'varchar', length: 36 })
+  topicId!: string;
+
+  @Column({ name: 'token_enc', type: 'text' })
+  tokenEnc!: string;
+
+  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  tokenHash!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: SubscriptionStatus;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  timezone!: string | null;
+
+  @Column({ name: 'user_token_status', type: 'varchar', length: 16, nullable: true })
+  userTokenStatus!: string | null;
+
+  /** Old weekly/monthly tokens only. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  frequency!: string | null;
+
+  @UtcDateColumn({ name: 'token_expires_at', nullable: true })
+  tokenExpiresAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  source!: SubscriptionSource;
+
+  /** The opt-in request this subscription answered, when we sent it (per-rule statistics). */
+  @Column({ name: 'optin_request_id', type: 'varchar', length: 36, nullable: true })
+  optinRequestId!: string | null;
+
+  @UtcDateColumn({ name: 'opted_in_at' })
+  optedInAt!: Date;
+
+  @UtcDateColumn({ name: 'status_changed_at' })
+  statusChangedAt!: Date;
+
+  /** Last time Meta's token listing showed this token (import and nightly reconcile). */
+  @UtcDateColumn({ name: 'last_listed_at', nullable: true })
+  lastListedAt!: Date | null;
+
+  @UtcDateColumn({ name: 'updated_at' })
+  updatedAt!: Date;
+}

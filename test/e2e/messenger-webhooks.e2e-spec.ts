@@ -1,0 +1,132 @@
+import { createHmac } from 'node:crypto';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DataSource } from 'typeorm';
+import { GraphApiClient } from '../../libs/graph-api/src';
+import { SqlDialect } from '../../src/database/sql-dialect';
+import { MessengerEvents } from '../../src/messenger/events/messenger-events';
+import { InboxProcessor } from '../../src/messenger/inbox/inbox-processor.service';
+import { MessagingWindow } from '../../src/messenger/people/messaging-window';
+import { aConnectedPage, aPsid, aShop } from '../helpers/builders';
+import { testDatabases } from '../helpers/databases';
+import { startTestApp, TEST_APP_SECRET, type TestApp } from '../helpers/test-app';
+
+const HOUR = 3600_000;
+const sign = (body: string, secret = TEST_APP_SECRET): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+describe.each(testDatabases())('Messenger webhooks on %s', (db) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(db);
+  });
+  afterAll(() => t.close());
+
+  const inboxRows = async (marker: string): Promise<number> =>
+    Number((await t.app.get(DataSource).query('SELECT COUNT(*) AS n FROM webhook_inbox WHERE body LIKE ?', [`%${marker}%`]))[0].n);
+
+  const messageBody = (pageId: string, psid: string, mid: string, at: number): string =>
+    JSON.stringify({ object: 'page', entry: [{ id: pageId, time: at, messaging: [{ sender: { id: psid }, recipient: { id: pageId }, timestamp: at, message: { mid, text: 'hi' } }] }] });
+
+  it("answers Meta's verification handshake only with the right verify token", async () => {
+    const ok = await t.http().get('/webhooks/messenger').query({ 'hub.mode': 'subscribe', 'hub.verify_token': 'test-verify-token', 'hub.challenge': '1158201444' }).expect(200);
+    expect(ok.text).toBe('1158201444');
+    await t.http().get('/webhooks/messenger').query({ 'hub.mode': 'subscribe', 'hub.verify_token': 'guess', 'hub.challenge': '1' }).expect(403);
+  });
+
+  it('refuses a forged or unsigned delivery with 403 and stores nothing', async () => {
+    const body = messageBody('111', 'forged-psid', 'm_forged', Date.now());
+    await t.http().post('/webhooks/messenger').set('Content-Type', 'application/json').set('X-Hub-Signature-256', sign(body, 'wrong-secret')).send(body).expect(403);
+    await t.http().post('/webhooks/messenger').set('Content-Type', 'application/json').send(body).expect(403);
+    expect(await inboxRows('m_forged')).toBe(0);
+  });
+
+  it('stores a delivery Meta sends three times once and processes it once', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const psid = aPsid();
+    const seen: string[] = [];
+    const listener = (e: { psid: string; mid: string }): void => {
+      if (e.psid === psid) seen.push(e.mid);
+    };
+    t.app.get(EventEmitter2).on(MessengerEvents.MessageReceived, listener);
+    const { mid } = await t.meta.personMessage({ pageId: page.id, psid, text: 'Is the blue dress in stock?', deliveries: 3 });
+    await t.settle();
+    t.app.get(EventEmitter2).off(MessengerEvents.MessageReceived, listener);
+    expect(seen).toEqual([mid]);
+    expect(await inboxRows(mid)).toBe(1);
+  });
+
+  it("opens a person's window with their message, and 24 hours of sandbox time later it is closed", async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const psid = aPsid();
+    const windows = t.app.get(MessagingWindow);
+    const graph = t.app.get(GraphApiClient);
+
+    expect(await windows.state(page.id, psid, t.clock.now())).toMatchObject({ open: false, reason: 'never_wrote' });
+    await t.meta.personMessage({ pageId: page.id, psid, text: 'hello' });
+    await t.settle();
+    expect(await windows.state(page.id, psid, t.clock.now())).toMatchObject({ open: true });
+    expect((await graph.sendText(page.accessToken, page.id, psid, 'Thanks for writing!')).ok).toBe(true);
+
+    await t.advance(24 * HOUR);
+    expect(await windows.state(page.id, psid, t.clock.now())).toMatchObject({ open: false, reason: 'expired' });
+    const late = await graph.sendText(page.accessToken, page.id, psid, 'Still there?');
+    expect(late).toMatchObject({ ok: false, error: { kind: 'outside_window' } });
+  });
+
+  it('does not let an opt-in tap open the window', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const psid = aPsid();
+    await t.meta.personMessage({ pageId: page.id, psid, text: 'hi' });
+    await t.settle();
+    const graph = t.app.get(GraphApiClient);
+    expect((await graph.sendOptinRequest(page.accessToken, page.id, psid, { title: 'Summer arrivals', payload: 'topic-summer' })).ok).toBe(true);
+    await t.advance(23 * HOUR);
+    await t.meta.personOptin({ pageId: page.id, psid });
+    await t.settle();
+    await t.advance(2 * HOUR);
+    expect(await t.app.get(MessagingWindow).state(page.id, psid, t.clock.now())).toMatchObject({ open: false, reason: 'expired' });
+  });
+
+  it('retries a delivery whose listener failed, and keeps it until it succeeds', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const psid = aPsid();
+    let failuresLeft = 1;
+    const flaky = async (e: { psid: string }): Promise<void> => {
+      if (e.psid === psid && failuresLeft-- > 0) throw new Error('subscriber store unavailable');
+    };
+    t.app.get(EventEmitter2).on(MessengerEvents.MessageReceived, flaky);
+    const { mid } = await t.meta.personMessage({ pageId: page.id, psid, text: 'hi' });
+    await t.settle();
+    const ds = t.app.get(DataSource);
+    const [row] = await ds.query('SELECT status, attempts, last_error FROM webhook_inbox WHERE body LIKE ?', [`%${mid}%`]);
+    expect(row).toMatchObject({ status: 'pending', last_error: 'subscriber store unavailable' });
+
+    await t.advance(60_000);
+    await t.app.get(InboxProcessor).sweep({ recoverAll: false });
+    await t.app.get(InboxProcessor).idle();
+    t.app.get(EventEmitter2).off(MessengerEvents.MessageReceived, flaky);
+    const [after] = await ds.query('SELECT status, attempts FROM webhook_inbox WHERE body LIKE ?', [`%${mid}%`]);
+    expect(after.status).toBe('done');
+    expect(Number(after.attempts)).toBe(2);
+  });
+
+  it('loses nothing when the process dies between the 200 and processing', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const psid = aPsid();
+    const at = t.clock.now().getTime();
+    const body = messageBody(page.id, psid, `m_crash_${psid}`, at);
+    // What a crashed process leaves behind: the delivery stored and acknowledged, never processed.
+    const dialect = new SqlDialect(t.app.get(DataSource));
+    await t.app.get(DataSource).query(
+      `INSERT INTO webhook_inbox (body_hash, body, status, attempts, received_at, next_attempt_at) VALUES (?, ?, 'pending', 0, ?, ?)`,
+      [`crash-${psid}`.padEnd(64, '0'), body, dialect.time(new Date(at)), dialect.time(new Date(at + 3600_000))],
+    );
+    await t.restart();
+    await t.settle();
+    expect(await t.app.get(MessagingWindow).state(page.id, psid, t.clock.now())).toMatchObject({ open: true });
+  });
+});
