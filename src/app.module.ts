@@ -2,12 +2,11 @@ import { Logger, Module, type DynamicModule, type MiddlewareConsumer, type NestM
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
 import { RequestIdMiddleware } from './common/request-id.middleware';
-import { dataSourceOptions } from './database/data-source';
+import { dataSourceOptions, openDataSource } from './database/data-source';
 import { runMigrations } from './database/migrate';
 import { GraphEndpoint } from './common/graph-endpoint';
 import { HealthModule } from './health/health.module';
@@ -33,7 +32,7 @@ export class AppModule implements NestModule {
           useFactory: () => ({ ...dataSourceOptions(config.database), retryAttempts: 1, retryDelay: 1000 }),
           // Migrations are applied before any module touches the database (and under a lock on MySQL).
           dataSourceFactory: async (options) => {
-            const dataSource = await new DataSource(options!).initialize();
+            const dataSource = await openDataSource(options!);
             const applied = await runMigrations(dataSource);
             new Logger('Migrations').log({ msg: applied.length ? 'migrations applied' : 'nothing to migrate', applied });
             return dataSource;

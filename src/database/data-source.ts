@@ -5,6 +5,7 @@ import type { DatabaseSettings } from '../../config/app-config';
 import { mysqlMigrations } from '../../migrations/mysql';
 import { sqliteMigrations } from '../../migrations/sqlite';
 import { entities } from './entities';
+import { gateSqliteTransactions } from './sqlite-transaction-gate';
 
 export function dataSourceOptions(db: DatabaseSettings): DataSourceOptions {
   const common = { entities, synchronize: false, migrationsRun: false, logging: false } as const;
@@ -38,6 +39,9 @@ export function dataSourceOptions(db: DatabaseSettings): DataSourceOptions {
   };
 }
 
-export async function openDataSource(db: DatabaseSettings): Promise<DataSource> {
-  return new DataSource(dataSourceOptions(db)).initialize();
+/** An initialised data source, with SQLite's transactions made safe to run concurrently. */
+export async function openDataSource(db: DatabaseSettings | DataSourceOptions): Promise<DataSource> {
+  const dataSource = await new DataSource('dialect' in db ? dataSourceOptions(db) : db).initialize();
+  gateSqliteTransactions(dataSource);
+  return dataSource;
 }

@@ -77,7 +77,8 @@ export class PagesService {
     if (dto.currency !== undefined) page.currency = dto.currency;
     if (dto.pricePerMessage !== undefined) page.pricePerMessage = dto.pricePerMessage;
     page.updatedAt = this.clock.now();
-    await this.pages.save(page);
+    const { id, shopId: _shop, createdAt: _created, ...changes } = page;
+    await this.pages.update({ id }, changes);
     return page;
   }
 
