@@ -11,6 +11,8 @@ import { runMigrations } from './database/migrate';
 import { GraphEndpoint } from './common/graph-endpoint';
 import { HealthModule } from './health/health.module';
 import { MessengerModule } from './messenger/messenger.module';
+import { OptinsModule } from './optins/optins.module';
+import { TopicsModule } from './topics/topics.module';
 import { PagesModule } from './pages/pages.module';
 import { ShopsModule } from './shops/shops.module';
 
@@ -44,6 +46,8 @@ export class AppModule implements NestModule {
         ShopsModule,
         PagesModule,
         MessengerModule,
+        TopicsModule,
+        OptinsModule,
         HealthModule,
       ],
     };

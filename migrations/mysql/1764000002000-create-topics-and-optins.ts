@@ -67,9 +67,17 @@ export class CreateTopicsAndOptins1764000002000 implements MigrationInterface {
       KEY ix_subscriptions_topic_status (topic_id, status, id),
       CONSTRAINT fk_subscriptions_topic FOREIGN KEY (topic_id) REFERENCES topics (id)
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`);
+    // Primary key (page_id, run_date): the one process that inserts it runs that Page's nightly reconcile.
+    await q.query(`CREATE TABLE reconcile_runs (
+      page_id VARCHAR(64) NOT NULL,
+      run_date CHAR(10) NOT NULL,
+      started_at DATETIME(3) NOT NULL,
+      PRIMARY KEY (page_id, run_date)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE reconcile_runs');
     await q.query('DROP TABLE subscriptions');
     await q.query('DROP TABLE optin_requests');
     await q.query('DROP TABLE topics');

@@ -64,9 +64,17 @@ export class CreateTopicsAndOptins1764000002000 implements MigrationInterface {
     await q.query('CREATE UNIQUE INDEX ux_subscriptions_person_topic ON subscriptions (page_id, psid, topic_id)');
     await q.query('CREATE UNIQUE INDEX ux_subscriptions_token ON subscriptions (token_hash)');
     await q.query('CREATE INDEX ix_subscriptions_topic_status ON subscriptions (topic_id, status, id)');
+    // Primary key (page_id, run_date): the one process that inserts it runs that Page's nightly reconcile.
+    await q.query(`CREATE TABLE reconcile_runs (
+      page_id VARCHAR(64) NOT NULL,
+      run_date CHAR(10) NOT NULL,
+      started_at DATETIME NOT NULL,
+      PRIMARY KEY (page_id, run_date)
+    )`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE reconcile_runs');
     await q.query('DROP TABLE subscriptions');
     await q.query('DROP TABLE optin_requests');
     await q.query('DROP TABLE topics');

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../common/app-config.provider';
 import { Clock } from '../../common/clock';
+import { TokenCipher } from '../../common/token-cipher';
 import { requestContext } from '../../common/request-context';
 import { SqlDialect } from '../../database/sql-dialect';
 import { MessengerEvents, type AnyMessengerEvent } from '../events/messenger-events';
@@ -32,6 +33,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   private running = 0;
   private idleWaiters: Array<() => void> = [];
   private timer?: NodeJS.Timeout;
+  private sweeping: Promise<void> = Promise.resolve();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -39,14 +41,15 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     private readonly clock: Clock,
     private readonly people: PeopleService,
     private readonly events: EventEmitter2,
+    private readonly cipher: TokenCipher,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
 
   onApplicationBootstrap(): void {
     if (this.config.roles.length === 0) return;
-    void this.sweep({ recoverAll: true });
-    this.timer = setInterval(() => void this.sweep({ recoverAll: false }), SWEEP_EVERY_MS);
+    this.sweeping = this.sweep({ recoverAll: true });
+    this.timer = setInterval(() => (this.sweeping = this.sweep({ recoverAll: false })), SWEEP_EVERY_MS);
     this.timer.unref();
   }
 
@@ -59,10 +62,11 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     this.pump();
   }
 
-  /** Resolves when nothing is queued or running (tests and benchmarks wait on it). */
-  idle(): Promise<void> {
-    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  /** Resolves when no sweep is looking for rows and nothing is queued or running (tests and benchmarks wait on it). */
+  async idle(): Promise<void> {
+    await this.sweeping;
+    if (this.running === 0 && this.queue.length === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   /**
@@ -127,7 +131,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     );
     if (changed !== 1) return undefined;
     const [row] = (await this.dataSource.query('SELECT body FROM webhook_inbox WHERE id = ?', [id])) as Array<{ body: string }>;
-    return row?.body;
+    return row ? this.cipher.decrypt(row.body) : undefined;
   }
 
   private async handle(event: AnyMessengerEvent): Promise<void> {

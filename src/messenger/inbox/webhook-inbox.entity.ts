@@ -16,6 +16,7 @@ export class WebhookInboxRow {
   @Column({ name: 'body_hash', type: 'varchar', length: 64 })
   bodyHash!: string;
 
+  /** The raw body, encrypted with TokenCipher (opt-in webhooks carry subscription tokens). */
   @Column({ type: 'text' })
   body!: string;
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { TokenCipher } from '../../common/token-cipher';
 import { SqlDialect } from '../../database/sql-dialect';
 import { InboxProcessor } from './inbox-processor.service';
 
@@ -17,6 +18,7 @@ export class WebhookIntake {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly processor: InboxProcessor,
+    private readonly cipher: TokenCipher,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
@@ -33,7 +35,8 @@ export class WebhookIntake {
        VALUES (?, ?, 'pending', 0, ?, ?)`,
       [
         createHash('sha256').update(rawBody).digest('hex'),
-        rawBody.toString('utf8'),
+        // Opt-in webhooks carry subscription tokens: the stored body is encrypted like every token at rest.
+        this.cipher.encrypt(rawBody.toString('utf8')),
         this.dialect.time(now),
         this.dialect.time(new Date(now.getTime() + FRESH_ROW_GRACE_MS)),
       ],

@@ -1,8 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { UtcDateColumn } from '../../database/columns';
 
-/** `active` unless the person stopped (STOP webhook or 2300034), was unsubscribed, or Meta called the token invalid. */
-export type SubscriptionStatus = 'active' | 'stopped' | 'unsubscribed' | 'invalid';
+/**
+ * `active` unless the person stopped (STOP webhook or 2300034), was unsubscribed at the shop's request,
+ * Meta called the token invalid (2300004/2300005), or Meta's listing no longer shows it (`unlisted`, reconcile).
+ */
+export type SubscriptionStatus = 'active' | 'stopped' | 'unsubscribed' | 'invalid' | 'unlisted';
 export type SubscriptionSource = 'optin' | 'import';
 
 /**

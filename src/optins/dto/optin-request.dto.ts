@@ -1,0 +1,44 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsString, IsUUID, Length, Matches } from 'class-validator';
+
+export class CreateOptinRequestDto {
+  @ApiProperty({ description: "The person's PSID (Facebook) or IGSID (Instagram)" })
+  @Matches(/^\d{1,64}$/, { message: 'psid must be the numeric PSID or IGSID Meta gave the person' })
+  psid!: string;
+
+  @ApiProperty()
+  @IsUUID()
+  topicId!: string;
+}
+
+export class CheckOptinQueryDto extends CreateOptinRequestDto {}
+
+export class OptinRequestSentResponse {
+  @ApiProperty() requestId!: string;
+  @ApiProperty() messageId!: string;
+  @ApiProperty() sentAt!: string;
+}
+
+export class OptinDecisionResponse {
+  @ApiProperty() allowed!: boolean;
+  @ApiPropertyOptional({ description: 'The rule that refuses it' }) rule?: string;
+  @ApiPropertyOptional() message?: string;
+  @ApiPropertyOptional({ description: 'Earliest time it could be allowed, where the rule has one' }) retryAt?: string;
+}
+
+export class OptinHistoryQueryDto {
+  @IsString()
+  @Length(1, 64)
+  psid!: string;
+}
+
+export class OptinHistoryItem {
+  @ApiProperty() id!: string;
+  @ApiProperty() topicId!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ enum: ['reserved', 'sent', 'failed'] }) status!: string;
+  @ApiProperty() source!: string;
+  @ApiProperty({ nullable: true, type: String }) errorKind!: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ nullable: true, type: String }) sentAt!: string | null;
+}

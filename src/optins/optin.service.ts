@@ -1,0 +1,109 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { GraphApiClient, type GraphError } from '../../libs/graph-api/src';
+import { Clock } from '../common/clock';
+import { SqlDialect } from '../database/sql-dialect';
+import { PagesService } from '../pages/pages.service';
+import { TopicsService } from '../topics/topics.service';
+import { OptinRequest } from './entities/optin-request.entity';
+import type { OptinDecision, OptinRequestInput, OptinRequestOutcome } from './optin-outcome';
+import { OptinPolicy } from './optin.policy';
+
+/**
+ * Sends a topic's opt-in request (the "MM button") to one person, only when OptinPolicy allows it.
+ *
+ * Exactly one request per person and title, across processes: the check and a `reserved` row are written
+ * in one transaction that first locks the person's row (`SELECT … FOR UPDATE` on MySQL; SQLite runs one
+ * writer at a time). A concurrent caller waits for that commit, then sees the reservation and is refused
+ * with `request_pending`. The Graph call happens after the commit, never inside a transaction.
+ */
+@Injectable()
+export class OptinService {
+  private readonly logger = new Logger(OptinService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly policy: OptinPolicy,
+    private readonly pages: PagesService,
+    private readonly topics: TopicsService,
+    private readonly graph: GraphApiClient,
+    private readonly clock: Clock,
+  ) {}
+
+  /** What the policy would answer now, without sending anything. */
+  async check(input: Pick<OptinRequestInput, 'pageId' | 'psid' | 'topicId'>): Promise<OptinDecision> {
+    const page = await this.pages.credentials(input.pageId);
+    const topic = await this.topics.getForPage(input.pageId, input.topicId);
+    return this.policy.check({ id: page.pageId, platform: page.platform }, topic, input.psid, this.clock.now());
+  }
+
+  async request(input: OptinRequestInput): Promise<OptinRequestOutcome> {
+    const page = await this.pages.credentials(input.pageId);
+    const topic = await this.topics.getForPage(input.pageId, input.topicId);
+    const dialect = new SqlDialect(this.dataSource);
+
+    // READ COMMITTED on MySQL so that, once the lock is ours, the history read sees the other caller's commit.
+    const reservation = await this.dataSource.transaction(dialect.isMysql ? 'READ COMMITTED' : 'SERIALIZABLE', async (em) => {
+      if (dialect.isMysql) await em.query('SELECT psid FROM people WHERE page_id = ? AND psid = ? FOR UPDATE', [page.pageId, input.psid]);
+      const at = this.clock.now();
+      const decision = await this.policy.check({ id: page.pageId, platform: page.platform }, topic, input.psid, at, em);
+      if (!decision.allowed) return decision;
+      const row: OptinRequest = {
+        id: randomUUID(),
+        pageId: page.pageId,
+        psid: input.psid,
+        topicId: topic.id,
+        title: topic.title,
+        imageUrl: topic.imageUrl,
+        status: 'reserved',
+        source: input.source,
+        sourceRef: input.sourceRef ?? null,
+        messageId: null,
+        errorKind: null,
+        createdAt: at,
+        sentAt: null,
+      };
+      await em.insert(OptinRequest, row);
+      return row;
+    });
+    if (!('id' in reservation)) {
+      const { allowed: _allowed, ...refusal } = reservation;
+      return { sent: false, ...refusal };
+    }
+
+    const result = await this.graph.sendOptinRequest(page.accessToken, page.pageId, input.psid, {
+      title: topic.title,
+      payload: topic.payload,
+      imageUrl: topic.imageUrl ?? undefined,
+      imageAspectRatio: topic.imageAspectRatio ?? undefined,
+      ctaText: topic.ctaText ?? undefined,
+    });
+    const repo = this.dataSource.getRepository(OptinRequest);
+    if (result.ok) {
+      const sentAt = this.clock.now();
+      await repo.update({ id: reservation.id }, { status: 'sent', messageId: result.value.messageId, sentAt });
+      return { sent: true, requestId: reservation.id, messageId: result.value.messageId, sentAt };
+    }
+    return this.recordFailure(reservation.id, result.error);
+  }
+
+  /**
+   * A refusal by Meta frees the reservation (it no longer counts toward the limits) and keeps the reason;
+   * an answer we never got keeps counting as sent, since Meta may have delivered it.
+   */
+  private async recordFailure(requestId: string, error: GraphError): Promise<OptinRequestOutcome> {
+    const repo = this.dataSource.getRepository(OptinRequest);
+    if (error.kind === 'transient' && error.delivery === 'unknown') {
+      await repo.update({ id: requestId }, { status: 'sent', errorKind: 'delivery_unknown', sentAt: this.clock.now() });
+    } else {
+      await repo.update({ id: requestId }, { status: 'failed', errorKind: error.kind });
+    }
+    this.logger.warn({ msg: 'opt-in request refused by Meta', requestId, kind: error.kind, code: error.code, subcode: error.subcode });
+    if (error.kind === 'transient' || error.kind === 'rate_limited') {
+      return { sent: false, requestId, rule: 'platform_unavailable', message: `Meta did not accept the request now (${error.kind})`, retryAt: 'retryAt' in error ? error.retryAt : undefined };
+    }
+    return { sent: false, requestId, rule: 'refused_by_meta', message: error.message, graphError: error.kind };
+  }
+}

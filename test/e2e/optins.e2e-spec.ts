@@ -1,0 +1,222 @@
+import { DataSource } from 'typeorm';
+import { SubscriptionsService } from '../../src/optins/subscriptions.service';
+import { aConnectedPage, aCustomerWhoWrote, aPsid, aShop, aTopic, type TestShop } from '../helpers/builders';
+import { testDatabases } from '../helpers/databases';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(db);
+  });
+  afterAll(() => t.close());
+
+  const askFor = (shop: TestShop, pageId: string, psid: string, topicId: string) =>
+    t.http().post(`/api/pages/${pageId}/optin-requests`).set(shop.auth).send({ psid, topicId });
+  const optinRequestsReceived = async (pageId: string, psid: string) =>
+    (await t.meta.received(pageId, psid)).filter((item) => item.type === 'notification_messages');
+  const subscribers = async (shop: TestShop, pageId: string, topicId: string, query = '') =>
+    (await t.http().get(`/api/pages/${pageId}/topics/${topicId}/subscribers${query}`).set(shop.auth).expect(200)).body;
+
+  it('refuses while the window is closed, and sends once the customer writes', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const topicId = await aTopic(t, shop, page.id, { title: 'Summer arrivals' });
+    const psid = aPsid();
+
+    const refused = await askFor(shop, page.id, psid, topicId).expect(422);
+    expect(refused.body).toMatchObject({ error: 'window_closed', details: { rule: 'window_closed' } });
+    expect(await optinRequestsReceived(page.id, psid)).toHaveLength(0);
+
+    await aCustomerWhoWrote(t, page.id, psid);
+    const sent = await askFor(shop, page.id, psid, topicId).expect(201);
+    expect(sent.body.messageId).toEqual(expect.any(String));
+    const [received] = await optinRequestsReceived(page.id, psid);
+    expect(JSON.stringify(received!.message)).toContain('Summer arrivals');
+  });
+
+  it('refuses the same title within 7 days, saying when, and allows it after', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const topicId = await aTopic(t, shop, page.id, { title: 'Payday deals' });
+    const psid = await aCustomerWhoWrote(t, page.id);
+    const first = await askFor(shop, page.id, psid, topicId).expect(201);
+
+    await t.advance(3 * DAY);
+    await aCustomerWhoWrote(t, page.id, psid);
+    const again = await askFor(shop, page.id, psid, topicId).expect(409);
+    expect(again.body.error).toBe('same_title_within_7_days');
+    expect(Date.parse(again.body.details.retryAt)).toBe(Date.parse(first.body.sentAt) + 7 * DAY);
+
+    await t.advance(4 * DAY);
+    await aCustomerWhoWrote(t, page.id, psid);
+    await askFor(shop, page.id, psid, topicId).expect(201);
+    expect(await optinRequestsReceived(page.id, psid)).toHaveLength(2);
+  });
+
+  it('on Instagram, refuses the 6th request in a day and the 11th title in 7 days', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop, { platform: 'instagram' });
+    const topics: string[] = [];
+    for (let i = 1; i <= 11; i++) topics.push(await aTopic(t, shop, page.id, { title: `Drop #${i}` }));
+    const psid = await aCustomerWhoWrote(t, page.id);
+
+    for (const topicId of topics.slice(0, 5)) await askFor(shop, page.id, psid, topicId).expect(201);
+    const sixth = await askFor(shop, page.id, psid, topics[5]!).expect(409);
+    expect(sixth.body.error).toBe('instagram_requests_per_day');
+
+    await t.advance(DAY);
+    await aCustomerWhoWrote(t, page.id, psid);
+    for (const topicId of topics.slice(5, 10)) await askFor(shop, page.id, psid, topicId).expect(201);
+    await t.advance(DAY);
+    await aCustomerWhoWrote(t, page.id, psid);
+    const eleventh = await askFor(shop, page.id, psid, topics[10]!).expect(409);
+    expect(eleventh.body.error).toBe('instagram_titles_per_7_days');
+    expect(await optinRequestsReceived(page.id, psid)).toHaveLength(10);
+
+    await t.advance(5 * DAY);
+    await aCustomerWhoWrote(t, page.id, psid);
+    await askFor(shop, page.id, psid, topics[10]!).expect(201);
+  });
+
+  it('makes a customer who taps the button a subscriber, with their timezone, and STOP / RESUME flip them', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const topicId = await aTopic(t, shop, page.id);
+    const psid = await aCustomerWhoWrote(t, page.id);
+    await askFor(shop, page.id, psid, topicId).expect(201);
+    const { token } = await t.meta.personOptin({ pageId: page.id, psid });
+    await t.settle();
+
+    let list = await subscribers(shop, page.id, topicId);
+    expect(list.items).toEqual([expect.objectContaining({ psid, status: 'active', source: 'optin', timezone: expect.any(String) })]);
+    expect(JSON.stringify(list)).not.toContain(token);
+    expect(t.logs.join('\n')).not.toContain(token);
+    const already = await askFor(shop, page.id, psid, topicId).expect(409);
+    expect(already.body.error).toBe('already_subscribed');
+
+    await t.meta.personStop({ pageId: page.id, psid });
+    await t.settle();
+    list = await subscribers(shop, page.id, topicId);
+    expect(list.items[0].status).toBe('stopped');
+    expect(list.counts).toMatchObject({ active: 0, stopped: 1 });
+
+    await t.meta.personResume({ pageId: page.id, psid });
+    await t.settle();
+    expect((await subscribers(shop, page.id, topicId)).counts).toMatchObject({ active: 1, stopped: 0 });
+  });
+
+  it('stops counting a token that carries an expiry at that instant', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const topicId = await aTopic(t, shop, page.id);
+    const psid = await aCustomerWhoWrote(t, page.id);
+    await askFor(shop, page.id, psid, topicId).expect(201);
+    await t.meta.personOptin({ pageId: page.id, psid, tokenExpiresInMs: 2 * DAY });
+    await t.settle();
+    expect((await subscribers(shop, page.id, topicId)).counts).toMatchObject({ active: 1, expired: 0 });
+
+    await t.advance(2 * DAY - 1000);
+    expect((await subscribers(shop, page.id, topicId, '?status=active')).items).toHaveLength(1);
+    await t.advance(1000);
+    const after = await subscribers(shop, page.id, topicId);
+    expect(after.counts).toMatchObject({ active: 0, expired: 1 });
+    expect(after.items[0].status).toBe('expired');
+  });
+
+  it('marks a subscription from a send error the same way as a webhook', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const topicId = await aTopic(t, shop, page.id);
+    const psid = await aCustomerWhoWrote(t, page.id);
+    await askFor(shop, page.id, psid, topicId).expect(201);
+    await t.meta.personOptin({ pageId: page.id, psid });
+    await t.settle();
+    const [sub] = (await subscribers(shop, page.id, topicId)).items;
+    await t.app.get(SubscriptionsService).markFromSend(sub.id, 'stopped', t.clock.now());
+    expect((await subscribers(shop, page.id, topicId)).items[0].status).toBe('stopped');
+  });
+
+  it("imports a Page's 2,500 existing subscribers across pages of Meta's cursor, once", async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    await t.meta.bulkTokens({ pageId: page.id, count: 2500, title: 'Weekly deals', prefix: `${page.id}9` });
+
+    const first = await t.http().post(`/api/pages/${page.id}/subscribers/import`).set(shop.auth).expect(200);
+    expect(first.body).toEqual({ listed: 2500, created: 2500, pages: 3 });
+    const topics = (await t.http().get(`/api/pages/${page.id}/topics`).set(shop.auth).expect(200)).body;
+    expect(topics).toEqual([expect.objectContaining({ title: 'Weekly deals', active: false, subscribers: expect.objectContaining({ active: 2500 }) })]);
+
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    do {
+      const page1: { items: Array<{ psid: string }>; nextCursor: string | null } = await subscribers(shop, page.id, topics[0].id, `?limit=500${cursor ? `&after=${cursor}` : ''}`);
+      page1.items.forEach((s) => seen.add(s.psid));
+      cursor = page1.nextCursor;
+    } while (cursor);
+    expect(seen.size).toBe(2500);
+
+    const again = await t.http().post(`/api/pages/${page.id}/subscribers/import`).set(shop.auth).expect(200);
+    expect(again.body).toMatchObject({ listed: 2500, created: 0 });
+  });
+
+  it('reconciles: a token Meta no longer lists stops being addressed', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    await t.meta.bulkTokens({ pageId: page.id, count: 3, title: 'VIP', prefix: `${page.id}8` });
+    await t.http().post(`/api/pages/${page.id}/subscribers/import`).set(shop.auth).expect(200);
+    // The STOP webhook is lost (our endpoint unreachable): only the listing tells.
+    await t.meta.setWebhookTarget('http://127.0.0.1:9/webhooks/messenger');
+    await t.meta.personStop({ pageId: page.id, psid: `${page.id}81` });
+    await t.meta.setWebhookTarget(`${t.url}/webhooks/messenger`);
+    await t.advance(HOUR);
+
+    const result = await t.http().post(`/api/pages/${page.id}/subscribers/reconcile`).set(shop.auth).expect(200);
+    expect(result.body).toMatchObject({ listed: 2, created: 0, unlisted: 1 });
+    const [topic] = (await t.http().get(`/api/pages/${page.id}/topics`).set(shop.auth)).body;
+    expect(topic.subscribers).toMatchObject({ active: 2, unlisted: 1 });
+  });
+
+  it('unsubscribes a customer on request, at Meta too, for good', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const topicId = await aTopic(t, shop, page.id);
+    const psid = await aCustomerWhoWrote(t, page.id);
+    await askFor(shop, page.id, psid, topicId).expect(201);
+    await t.meta.personOptin({ pageId: page.id, psid });
+    await t.settle();
+
+    const res = await t.http().post(`/api/pages/${page.id}/subscribers/unsubscribe`).set(shop.auth).send({ psid }).expect(200);
+    expect(res.body).toEqual({ unsubscribed: 1, meta: 'done' });
+    expect((await subscribers(shop, page.id, topicId)).items[0].status).toBe('unsubscribed');
+    expect((await t.meta.tokens({ pageId: page.id })).data.filter((x) => x.psid === psid).map((x) => x.status)).toEqual(['UNSUBSCRIBED']);
+
+    await t.meta.personResume({ pageId: page.id, psid });
+    await t.settle();
+    expect((await subscribers(shop, page.id, topicId)).items[0].status).toBe('unsubscribed');
+    const missing = await t.http().post(`/api/pages/${page.id}/subscribers/unsubscribe`).set(shop.auth).send({}).expect(400);
+    expect(missing.body.fields[0].field).toBe('psid');
+  });
+
+  it('sends exactly one request when two callers ask for the same person and topic at once', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const topicId = await aTopic(t, shop, page.id);
+    const psid = await aCustomerWhoWrote(t, page.id);
+    // A second app process on the same database and the same "Meta" (on SQLite, the same process: one writer).
+    const second = db === 'mysql' ? await startTestApp(db, { sandbox: t.sandbox }) : t;
+    try {
+      const answers = await Promise.all([askFor(shop, page.id, psid, topicId), second.http().post(`/api/pages/${page.id}/optin-requests`).set(shop.auth).send({ psid, topicId })]);
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+      expect(await optinRequestsReceived(page.id, psid)).toHaveLength(1);
+      const rows = await t.app.get(DataSource).query('SELECT status FROM optin_requests WHERE page_id = ? AND psid = ?', [page.id, psid]);
+      expect(rows).toEqual([{ status: 'sent' }]);
+    } finally {
+      if (second !== t) await second.close();
+      await t.meta.setWebhookTarget(`${t.url}/webhooks/messenger`);
+    }
+  });
+});
