@@ -7,12 +7,15 @@ import { GraphEndpoint } from './common/graph-endpoint';
 import { JsonLogger } from './common/json-logger';
 import { openDataSource } from './database/data-source';
 import { runMigrations } from './database/migrate';
+import { SubscriberImportService } from './optins/subscriber-import.service';
 import { ShopsService } from './shops/shops.service';
 
 const USAGE = `usage: npm run cli -- <command>
   create-shop NAME     create a shop and print its first API key
   create-key SHOP_ID   print a new API key for a shop
-  migrate              apply pending migrations`;
+  migrate              apply pending migrations
+  import-subscribers PAGE_ID [--reconcile]
+                       pull the Page's subscription tokens from Meta (and mark those no longer listed)`;
 
 type Command = (config: AppConfig, args: string[]) => Promise<void>;
 
@@ -38,6 +41,11 @@ const commands: Record<string, Command> = {
     if (!shopId) throw new Error('create-key needs a SHOP_ID');
     const apiKey = await withApp(config, (get) => get(ShopsService).createKey(shopId));
     process.stdout.write(`api key (shown once): ${apiKey}\n`);
+  },
+  'import-subscribers': async (config, [pageId, flag]) => {
+    if (!pageId) throw new Error('import-subscribers needs a PAGE_ID');
+    const result = await withApp(config, (get) => get(SubscriberImportService).importPage(pageId, { reconcile: flag === '--reconcile' }));
+    process.stdout.write(`${JSON.stringify(result)}\n`);
   },
   migrate: async (config) => {
     const dataSource = await openDataSource(config.database);
