@@ -6,6 +6,7 @@ import { ConfigError, graphBaseUrl, loadConfig, SANDBOX_API_VERSION, type AppCon
 import { createApp } from './bootstrap';
 import { SystemClock } from './common/clock';
 import { GraphEndpoint } from './common/graph-endpoint';
+import { JsonLogger } from './common/json-logger';
 
 /** With no Meta credentials the plugin talks to the bundled sandbox, which posts its webhooks back to us. */
 async function startSandboxIfNeeded(config: AppConfig, logger: Logger): Promise<RunningSandbox | undefined> {
@@ -23,6 +24,8 @@ async function startSandboxIfNeeded(config: AppConfig, logger: Logger): Promise<
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // JSON from the first line on, including what is logged before Nest starts (the sandbox).
+  Logger.overrideLogger(new JsonLogger(config.logLevel));
   const logger = new Logger('Main');
   const sandbox = await startSandboxIfNeeded(config, logger);
   const app = await createApp({ config, clock: new SystemClock(), graphEndpoint: new GraphEndpoint(graphBaseUrl(config.graph), config.graph.appSecret) });
