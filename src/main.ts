@@ -28,10 +28,14 @@ async function main(): Promise<void> {
   Logger.overrideLogger(new JsonLogger(config.logLevel));
   const logger = new Logger('Main');
   const sandbox = await startSandboxIfNeeded(config, logger);
-  const app = await createApp({ config, clock: new SystemClock(), graphEndpoint: new GraphEndpoint(graphBaseUrl(config.graph), config.graph.appSecret) });
+  // The sandbox's own URL: with SANDBOX_PORT=0 only it knows the port it bound.
+  const graphUrl = sandbox?.graphUrl ?? graphBaseUrl(config.graph);
+  const app = await createApp({ config, clock: new SystemClock(), graphEndpoint: new GraphEndpoint(graphUrl, config.graph.appSecret) });
   if (sandbox) process.once('beforeExit', () => void sandbox.close());
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
+  // With PORT=0 the webhook URL is known only now.
+  if (sandbox && config.port === 0) await sandbox.control.setWebhookTarget(`http://127.0.0.1:${port}/webhooks/messenger`);
   logger.log({ msg: 'listening', port, database: config.database.dialect, graph: config.graph.mode, roles: config.roles });
 }
 

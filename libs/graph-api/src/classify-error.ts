@@ -155,6 +155,8 @@ const findRule = (code: number, subcode: number | undefined, message: string, ct
   if (code === PERMISSION_DENIED_CODE) {
     return subcode === undefined || PERMISSION_TEXT.test(message) ? { kind: 'auth_invalid' } : { kind: 'unknown' };
   }
+  // "Invalid appsecret_proof provided in the API argument" is a code 100, but what is wrong is the app secret.
+  if (code === INVALID_PARAMETER_CODE && subcode === undefined && /appsecret_proof/i.test(message)) return { kind: 'auth_invalid' };
   if (code === INVALID_PARAMETER_CODE) {
     return refusesTag(message, ctx.messageTag) ? { kind: 'tag_not_allowed' } : { kind: 'invalid_request' };
   }

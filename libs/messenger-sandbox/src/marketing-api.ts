@@ -113,10 +113,12 @@ export function deliveryEstimate(ctx: SandboxContext, account: AdAccount, params
   return ok({
     data: [
       {
-        estimated_delivered_lower: lower,
-        estimated_delivered_upper: size,
-        estimated_cost_lower: lower * account.pricePerMessage,
-        estimated_cost_upper: size * account.pricePerMessage,
+        // Named as Meta names the ranges of its other delivery estimates (estimate_*_lower_bound / _upper_bound).
+        estimate_delivery_lower_bound: lower,
+        estimate_delivery_upper_bound: size,
+        estimate_cost_lower_bound: lower * account.pricePerMessage,
+        estimate_cost_upper_bound: size * account.pricePerMessage,
+        estimate_status: 'READY',
         currency: account.currency,
       },
     ],

@@ -158,7 +158,7 @@ describe('Marketing Message API', () => {
   it('estimates delivery and cost from the ad account price', async () => {
     const answer = await h.graph.get(`/act_${AD_ACCOUNT_ID}/message_delivery_estimate`, SYSTEM_TOKEN, { page_id: PAGE_ID, audience_size: 1000 });
     expect(answer.data).toEqual({
-      data: [{ estimated_delivered_lower: 850, estimated_delivered_upper: 1000, estimated_cost_lower: 850 * PRICE, estimated_cost_upper: 1000 * PRICE, currency: 'USD' }],
+      data: [{ estimate_delivery_lower_bound: 850, estimate_delivery_upper_bound: 1000, estimate_cost_lower_bound: 850 * PRICE, estimate_cost_upper_bound: 1000 * PRICE, estimate_status: 'READY', currency: 'USD' }],
     });
   });
 

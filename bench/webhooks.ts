@@ -1,0 +1,409 @@
+/**
+ * Webhook intake throughput: the shipped app (`node dist/src/main.js`, its own process) against a bare
+ * `node:http` server (also its own process) that only reads the body and checks X-Hub-Signature-256.
+ * Both get the same signed, unique, Meta-shaped batches (messages and opt-ins) from this process over
+ * loopback keep-alive connections. Then every delivery the app accepted must be a `webhook_inbox` row,
+ * and every row must reach `done`.
+ *
+ *   npm run bench:webhooks [-- --requests 20000 --events 10 --concurrency 64 --mysql mysql://root@127.0.0.1:3306/x --cpu-prof]
+ *
+ * Prints figures, then one JSON line. `--mysql` runs the app on a fresh database it creates on that
+ * server (and drops); the default is an embedded SQLite file in a temporary DATA_DIR.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, createServer, request, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createConnection } from 'mysql2/promise';
+import { loadConfig, type DatabaseSettings } from '../config/app-config';
+import { openDataSource } from '../src/database/data-source';
+import { isValidSignature } from '../src/messenger/inbox/webhook-signature';
+
+const APP_SECRET = 'bench-webhooks-app-secret';
+const PAGE_IDS = ['104857361234567', '104857361234568', '104857361234569', '104857361234570'];
+const BARE_SERVER_FLAG = '--bare-server';
+
+interface Options {
+  requests: number;
+  warmup: number;
+  events: number;
+  concurrency: number;
+  mysql?: string;
+  cpuProf: boolean;
+  /** How long to wait for the inbox to drain after the load. */
+  drainTimeoutMs: number;
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      requests: { type: 'string', default: '20000' },
+      warmup: { type: 'string', default: '1000' },
+      events: { type: 'string', default: '10' },
+      concurrency: { type: 'string', default: '64' },
+      mysql: { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
+      'drain-timeout': { type: 'string', default: '300' },
+    },
+  });
+  const int = (name: string, raw: string | undefined): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer (got ${raw})`);
+    return n;
+  };
+  return {
+    requests: int('requests', values.requests),
+    warmup: int('warmup', values.warmup),
+    events: Math.max(1, int('events', values.events)),
+    concurrency: Math.max(1, int('concurrency', values.concurrency)),
+    mysql: values.mysql,
+    cpuProf: values['cpu-prof'] ?? false,
+    drainTimeoutMs: int('drain-timeout', values['drain-timeout']) * 1000,
+  };
+}
+
+// ---- the traffic ---------------------------------------------------------------------------------
+
+interface Delivery {
+  body: Buffer;
+  signature: string;
+}
+
+/**
+ * One delivery as Meta batches them: `events` entries, each one messaging item, 4 in 5 a customer's
+ * message and 1 in 5 an opt-in tap. Ids carry the run id and a counter, so every body is unique.
+ */
+function aDelivery(runId: string, seq: number, events: number, at: number): Delivery {
+  const entry = [];
+  for (let i = 0; i < events; i++) {
+    const n = seq * events + i;
+    const pageId = PAGE_IDS[n % PAGE_IDS.length];
+    const psid = String(7_100_000_000_000 + n);
+    const timestamp = at + i;
+    const base = { sender: { id: psid }, recipient: { id: pageId }, timestamp };
+    const item =
+      n % 5 === 4
+        ? {
+            ...base,
+            optin: {
+              type: 'notification_messages',
+              payload: 'topic-flash-sales',
+              notification_messages_token: `${runId}${n.toString(36).padStart(8, '0')}mmtoken`,
+              notification_messages_timezone: 'Asia/Manila',
+              user_token_status: 'NOT_REFRESHED',
+              title: 'Flash sales',
+            },
+          }
+        : { ...base, message: { mid: `m_${runId}_${n}`, text: `Hi! Is item #${n % 997} still available in size M?` } };
+    entry.push({ id: pageId, time: timestamp, messaging: [item] });
+  }
+  const body = Buffer.from(JSON.stringify({ object: 'page', entry }));
+  return { body, signature: `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}` };
+}
+
+interface LoadResult {
+  accepted: number;
+  refused: number;
+  seconds: number;
+  /** Milliseconds until the 200, sorted. */
+  latencies: number[];
+  /** CPU this process (the load generator) used, as a share of one core. */
+  generatorCpu: number;
+}
+
+function post(agent: Agent, port: number, delivery: Delivery): Promise<number> {
+  return new Promise((resolvePost, reject) => {
+    const req = request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/webhooks/messenger',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': delivery.body.length, 'X-Hub-Signature-256': delivery.signature },
+      },
+      (res: IncomingMessage) => {
+        res.resume();
+        res.on('end', () => resolvePost(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(delivery.body);
+  });
+}
+
+/** `concurrency` workers on as many keep-alive sockets, each posting the next delivery as soon as the previous one is answered. */
+async function runLoad(port: number, deliveries: readonly Delivery[], concurrency: number): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies: number[] = [];
+  let next = 0;
+  let refused = 0;
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const worker = async (): Promise<void> => {
+    while (next < deliveries.length) {
+      const delivery = deliveries[next++];
+      const sent = process.hrtime.bigint();
+      const status = await post(agent, port, delivery);
+      if (status === 200) latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
+      else refused++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { accepted: latencies.length, refused, seconds, latencies, generatorCpu: (cpu.user + cpu.system) / 1e6 / seconds };
+}
+
+const percentile = (sorted: readonly number[], p: number): number => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
+const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+// ---- the two servers -----------------------------------------------------------------------------
+
+/** The bare baseline, run as `node webhooks.js --bare-server`: read the body, check the HMAC, answer. */
+function serveBare(): void {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const valid = isValidSignature(Buffer.concat(chunks), req.headers['x-hub-signature-256'] as string | undefined, APP_SECRET);
+      res.writeHead(valid ? 200 : 403, { 'Content-Type': 'application/json' }).end(valid ? '{"received":true}' : '{"statusCode":403}');
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(JSON.stringify({ msg: 'listening', port: (server.address() as AddressInfo).port }) + '\n');
+  });
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+interface Child {
+  process: ChildProcess;
+  port: number;
+  stderr: () => string;
+}
+
+/** Spawns a node script and resolves with the port from its `{"msg":"listening","port":…}` line. */
+function spawnListening(args: string[], env: NodeJS.ProcessEnv): Promise<Child> {
+  return new Promise((resolveChild, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let listening = false;
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    // Read stdout to the end: a child writing to a full pipe would block (stdout pipes are synchronous on Linux).
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      if (listening) return;
+      out += chunk;
+      const lines = out.split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) {
+        const port = listeningPort(line);
+        if (port === undefined) continue;
+        listening = true;
+        resolveChild({ process: child, port, stderr: () => err });
+        return;
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before listening: ${err}`)));
+  });
+}
+
+function listeningPort(line: string): number | undefined {
+  if (!line.includes('"listening"')) return undefined;
+  try {
+    const parsed = JSON.parse(line) as { msg?: string; port?: number };
+    return parsed.msg === 'listening' ? parsed.port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function stop(child: Child): Promise<void> {
+  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+  const exited = new Promise((r) => child.process.once('exit', r));
+  child.process.kill('SIGTERM');
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---- the database side -----------------------------------------------------------------------------
+
+/** A fresh database on the given MySQL/MariaDB server, so row counts are this run's alone. */
+async function aFreshMysqlDatabase(serverUrl: string, runId: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const url = new URL(serverUrl);
+  const name = `mm_bench_${runId}`;
+  const admin = await createConnection({ uri: serverUrl });
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await admin.end();
+    },
+  };
+}
+
+function databaseSettings(databaseUrl: string): DatabaseSettings {
+  return loadConfig({ DATABASE_URL: databaseUrl, ENCRYPTION_KEY: 'ab'.repeat(32), GRAPH_API_URL: 'http://127.0.0.1:9/v23.0', META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: 'x' }).database;
+}
+
+interface InboxState {
+  rows: number;
+  done: number;
+  byStatus: Record<string, number>;
+}
+
+async function inboxState(settings: DatabaseSettings): Promise<InboxState> {
+  const db = await openDataSource(settings);
+  try {
+    const rows = (await db.query('SELECT status, COUNT(*) AS n FROM webhook_inbox GROUP BY status')) as Array<{ status: string; n: number | string }>;
+    const byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    return { rows: Object.values(byStatus).reduce((a, b) => a + b, 0), done: byStatus.done ?? 0, byStatus };
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Polls until every row is done, or until nothing has moved for the timeout. */
+async function waitForDrain(settings: DatabaseSettings, timeoutMs: number): Promise<{ state: InboxState; seconds: number }> {
+  const started = Date.now();
+  let state = await inboxState(settings);
+  let lastProgress = Date.now();
+  while (state.done < state.rows && Date.now() - lastProgress < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await inboxState(settings);
+    if (now.done > state.done) lastProgress = Date.now();
+    state = now;
+  }
+  return { state, seconds: (Date.now() - started) / 1000 };
+}
+
+// ---- the run -------------------------------------------------------------------------------------
+
+function describeLoad(name: string, load: LoadResult, events: number): string {
+  const eventsPerSecond = (load.accepted * events) / load.seconds;
+  return (
+    `${name.padEnd(5)} ${load.accepted} deliveries × ${events} events in ${load.seconds.toFixed(2)} s: ` +
+    `${Math.round(eventsPerSecond).toLocaleString('en-US')} events/s (${Math.round(load.accepted / load.seconds).toLocaleString('en-US')} req/s), ` +
+    `p50 ${percentile(load.latencies, 50).toFixed(2)} ms, p99 ${percentile(load.latencies, 99).toFixed(2)} ms, refused ${load.refused}, ` +
+    `load generator at ${Math.round(load.generatorCpu * 100)} % of a core`
+  );
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const runId = randomBytes(4).toString('hex');
+  const dataDir = mkdtempSync(join(tmpdir(), 'mm-bench-webhooks-'));
+  const mysql = options.mysql ? await aFreshMysqlDatabase(options.mysql, runId) : undefined;
+  const databaseUrl = mysql?.url ?? `sqlite:${join(dataDir, 'mm.sqlite')}`;
+  const settings = databaseSettings(databaseUrl);
+
+  const at = Date.now();
+  const total = options.warmup + options.requests;
+  const deliveries = Array.from({ length: total }, (_, seq) => aDelivery(runId, seq, options.events, at));
+  const forged: Delivery = { ...aDelivery(runId, total, 1, at), signature: `sha256=${'0'.repeat(64)}` };
+
+  const children: Child[] = [];
+  try {
+    const bare = await spawnListening([__filename, BARE_SERVER_FLAG], { PATH: process.env.PATH });
+    children.push(bare);
+    const app = await spawnListening(
+      [...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(dataDir, 'profile')}`] : []), resolve(__dirname, '../src/main.js')],
+      {
+        PATH: process.env.PATH,
+        DATA_DIR: dataDir,
+        DATABASE_URL: databaseUrl,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        // Webhook intake never calls Graph; a URL (with the secret) only keeps the bundled sandbox from starting.
+        GRAPH_API_URL: 'http://127.0.0.1:9/v23.0',
+        META_APP_SECRET: APP_SECRET,
+        META_VERIFY_TOKEN: 'bench-verify-token',
+        ENCRYPTION_KEY: 'ab'.repeat(32),
+        LOG_LEVEL: 'info',
+      },
+    );
+    children.push(app);
+
+    // Both must check the signature, or the comparison means nothing.
+    for (const [name, port] of [
+      ['bare', bare.port],
+      ['app', app.port],
+    ] as const) {
+      const agent = new Agent();
+      const status = await post(agent, port, forged);
+      agent.destroy();
+      if (status !== 403) throw new Error(`${name} answered ${status} to a forged signature`);
+    }
+
+    const warmup = deliveries.slice(0, options.warmup);
+    const measured = deliveries.slice(options.warmup);
+    process.stdout.write(
+      `webhook intake: ${options.requests} signed deliveries × ${options.events} events (+${options.warmup} warm-up), ${options.concurrency} keep-alive connections, ` +
+        `app on ${settings.dialect}\n`,
+    );
+    await runLoad(bare.port, warmup, options.concurrency);
+    const bareLoad = await runLoad(bare.port, measured, options.concurrency);
+    process.stdout.write(describeLoad('bare', bareLoad, options.events) + '\n');
+
+    const appWarmup = await runLoad(app.port, warmup, options.concurrency);
+    const appLoad = await runLoad(app.port, measured, options.concurrency);
+    process.stdout.write(describeLoad('app', appLoad, options.events) + '\n');
+
+    const accepted = appWarmup.accepted + appLoad.accepted;
+    const { state, seconds } = await waitForDrain(settings, options.drainTimeoutMs);
+    // Every 200 is a promise that the delivery is stored; a body is unique, so one row each.
+    const lost = Math.max(0, accepted - state.rows) + (state.rows - state.done);
+    process.stdout.write(
+      `inbox: ${state.rows} rows for ${accepted} accepted deliveries; ${JSON.stringify(state.byStatus)} ` +
+        `${state.done === state.rows ? `all done ${seconds.toFixed(1)} s after the load` : `NOT drained after ${seconds.toFixed(1)} s`}; lost ${lost}\n`,
+    );
+
+    const appEvents = (appLoad.accepted * options.events) / appLoad.seconds;
+    const bareEvents = (bareLoad.accepted * options.events) / bareLoad.seconds;
+    const ratio = appEvents / bareEvents;
+    process.stdout.write(`app / bare: ${ratio.toFixed(3)} (target ≥ 0.5)${ratio < 0.5 ? ' BELOW TARGET' : ''}\n`);
+    await stop(app);
+    if (options.cpuProf) process.stdout.write(`app CPU profile in ${join(dataDir, 'profile')} (kept)\n`);
+    process.stdout.write(
+      JSON.stringify({
+        bench: 'webhooks',
+        events_per_s: Math.round(appEvents),
+        bare_events_per_s: Math.round(bareEvents),
+        ratio: round(ratio, 3),
+        p99_ms: round(percentile(appLoad.latencies, 99), 2),
+        lost,
+        p50_ms: round(percentile(appLoad.latencies, 50), 2),
+        bare_p99_ms: round(percentile(bareLoad.latencies, 99), 2),
+        database: settings.dialect,
+        events_per_request: options.events,
+        concurrency: options.concurrency,
+        requests: options.requests,
+      }) + '\n',
+    );
+    if (lost > 0 || appLoad.refused > 0) process.exitCode = 1;
+  } finally {
+    for (const child of children) await stop(child);
+    await mysql?.drop();
+    if (!options.cpuProf) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === BARE_SERVER_FLAG) {
+  serveBare();
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench:webhooks failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
