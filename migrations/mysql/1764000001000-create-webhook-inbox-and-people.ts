@@ -14,6 +14,7 @@ export class CreateWebhookInboxAndPeople1764000001000 implements MigrationInterf
       received_at DATETIME(3) NOT NULL,
       next_attempt_at DATETIME(3) NOT NULL,
       lease_until DATETIME(3) NULL,
+      claimed_by VARCHAR(36) NULL,
       processed_at DATETIME(3) NULL,
       last_error TEXT NULL,
       UNIQUE KEY ux_webhook_inbox_hash (body_hash),

@@ -14,6 +14,7 @@ export class CreateWebhookInboxAndPeople1764000001000 implements MigrationInterf
       received_at DATETIME NOT NULL,
       next_attempt_at DATETIME NOT NULL,
       lease_until DATETIME NULL,
+      claimed_by VARCHAR(36) NULL,
       processed_at DATETIME NULL,
       last_error TEXT NULL
     )`);

@@ -4,6 +4,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseSettings } from '../../config/app-config';
 import { mysqlMigrations } from '../../migrations/mysql';
 import { sqliteMigrations } from '../../migrations/sqlite';
+import { installAmbientTransactions } from './ambient-transaction';
 import { entities } from './entities';
 import { gateSqliteTransactions } from './sqlite-transaction-gate';
 
@@ -39,9 +40,10 @@ export function dataSourceOptions(db: DatabaseSettings): DataSourceOptions {
   };
 }
 
-/** An initialised data source, with SQLite's transactions made safe to run concurrently. */
+/** An initialised data source: SQLite's transactions made safe to run concurrently, ambient transactions on MySQL. */
 export async function openDataSource(db: DatabaseSettings | DataSourceOptions): Promise<DataSource> {
   const dataSource = await new DataSource('dialect' in db ? dataSourceOptions(db) : db).initialize();
   gateSqliteTransactions(dataSource);
+  installAmbientTransactions(dataSource);
   return dataSource;
 }

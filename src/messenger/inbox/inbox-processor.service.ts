@@ -1,35 +1,47 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../common/app-config.provider';
 import { Clock } from '../../common/clock';
-import { TokenCipher } from '../../common/token-cipher';
 import { requestContext } from '../../common/request-context';
+import { TokenCipher } from '../../common/token-cipher';
+import { inAmbientTransaction } from '../../database/ambient-transaction';
 import { SqlDialect } from '../../database/sql-dialect';
 import { MessengerEvents, type AnyMessengerEvent } from '../events/messenger-events';
 import { parseWebhook } from '../events/parse-webhook';
 import { PeopleService } from '../people/people.service';
 
-const CONCURRENCY = 4;
+const BATCH = 50;
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 8;
 const SWEEP_EVERY_MS = 5_000;
-const SWEEP_BATCH = 200;
+const SWEEP_BATCH = 500;
 const KEEP_DONE_MS = 7 * 24 * 3600_000;
+
+interface Claimed {
+  id: string;
+  body: string;
+}
 
 /**
  * Turns stored webhook deliveries into domain events, off the request path. Rows stored by this process
- * are queued at once; a sweep (at start and every few seconds) takes rows left pending by a process
- * that died, failed rows that are due again, and rows whose lease expired. Claims are atomic UPDATEs,
- * so any number of processes can run this against one database and each row is processed by one.
+ * are queued at once; a sweep (at start and every few seconds) takes rows left pending by a process that
+ * died, failed rows that are due again, and rows whose lease expired. Rows are claimed in batches with one
+ * atomic UPDATE (so any number of processes can share the table and each row is processed by one), and a
+ * batch is processed in one transaction, with a savepoint per row: a failing row is rolled back and retried
+ * later on its own, the others commit together (one commit per batch instead of several per row).
  */
 @Injectable()
 export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InboxProcessor.name);
   private readonly dialect: SqlDialect;
-  private readonly queue: Array<{ id: string; fromSweep: boolean }> = [];
+  /** One batch at a time on SQLite (one writer); on MySQL a few, each on its own connection. */
+  private readonly concurrency: number;
+  private readonly fresh: string[] = [];
+  private readonly swept: string[] = [];
   private running = 0;
   private idleWaiters: Array<() => void> = [];
   private timer?: NodeJS.Timeout;
@@ -44,6 +56,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     private readonly cipher: TokenCipher,
   ) {
     this.dialect = new SqlDialect(dataSource);
+    this.concurrency = this.dialect.isMysql ? 4 : 1;
   }
 
   onApplicationBootstrap(): void {
@@ -57,15 +70,16 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     clearInterval(this.timer);
   }
 
-  enqueue(id: string, fromSweep = false): void {
-    this.queue.push({ id, fromSweep });
+  /** Rows this process just stored. */
+  enqueue(ids: string[]): void {
+    this.fresh.push(...ids);
     this.pump();
   }
 
   /** Resolves when no sweep is looking for rows and nothing is queued or running (tests and benchmarks wait on it). */
   async idle(): Promise<void> {
     await this.sweeping;
-    if (this.running === 0 && this.queue.length === 0) return;
+    if (this.running === 0 && this.fresh.length === 0 && this.swept.length === 0) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -82,7 +96,8 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
          ORDER BY id LIMIT ${SWEEP_BATCH}`,
         [recoverAll ? 1 : 0, now, now],
       )) as Array<{ id: string | number }>;
-      for (const row of rows) this.enqueue(String(row.id), true);
+      this.swept.push(...rows.map((r) => String(r.id)));
+      this.pump();
       await this.deleteOldDoneRows();
     } catch (error) {
       this.logger.error(error instanceof Error ? error : String(error));
@@ -90,48 +105,69 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private pump(): void {
-    while (this.running < CONCURRENCY && this.queue.length > 0) {
-      const next = this.queue.shift()!;
+    while (this.running < this.concurrency && (this.fresh.length > 0 || this.swept.length > 0)) {
+      const fromSweep = this.fresh.length === 0;
+      const ids = (fromSweep ? this.swept : this.fresh).splice(0, BATCH);
       this.running++;
       void requestContext
-        .run({ requestId: `inbox-${next.id}` }, () => this.processRow(next.id, next.fromSweep))
+        .run({ requestId: `inbox-${ids[0]}` }, () => this.processBatch(ids, fromSweep))
+        .catch((error: unknown) => this.logger.error(error instanceof Error ? error : String(error)))
         .finally(() => {
           this.running--;
           this.pump();
-          if (this.running === 0 && this.queue.length === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+          if (this.running === 0 && this.fresh.length === 0 && this.swept.length === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
         });
     }
   }
 
-  private async processRow(id: string, fromSweep: boolean): Promise<void> {
-    const body = await this.claim(id, fromSweep);
-    if (body === undefined) return;
-    try {
-      for (const event of parseWebhook(JSON.parse(body))) await this.handle(event);
-      await this.dataSource.query(
-        `UPDATE webhook_inbox SET status = 'done', processed_at = ?, lease_until = NULL, last_error = NULL WHERE id = ? AND status = 'processing'`,
-        [this.dialect.time(this.clock.now()), id],
-      );
-    } catch (error) {
-      await this.release(id, error);
-    }
+  private async processBatch(ids: string[], fromSweep: boolean): Promise<void> {
+    const claimed = await this.claim(ids, fromSweep);
+    if (claimed.length === 0) return;
+    await inAmbientTransaction(this.dataSource, async () => {
+      const done: string[] = [];
+      for (const row of claimed) {
+        // A savepoint per row: a listener failure undoes that row's writes only.
+        await this.dataSource.query('SAVEPOINT inbox_row');
+        try {
+          for (const event of parseWebhook(JSON.parse(this.cipher.decrypt(row.body)))) await this.handle(event);
+          await this.dataSource.query('RELEASE SAVEPOINT inbox_row');
+          done.push(row.id);
+        } catch (error) {
+          await this.dataSource.query('ROLLBACK TO SAVEPOINT inbox_row');
+          await this.release(row.id, error);
+        }
+      }
+      if (done.length > 0) {
+        await this.dataSource.query(
+          `UPDATE webhook_inbox SET status = 'done', processed_at = ?, lease_until = NULL, claimed_by = NULL, last_error = NULL
+           WHERE status = 'processing' AND id IN (${done.map(() => '?').join(', ')})`,
+          [this.dialect.time(this.clock.now()), ...done],
+        );
+      }
+    });
   }
 
-  /** Atomic claim: only one process (and one call) gets a given row; attempts are counted here. */
-  private async claim(id: string, fromSweep: boolean): Promise<string | undefined> {
+  /** Atomic claim of a batch: only one process (and one call) gets a given row; attempts are counted here. */
+  private async claim(ids: string[], fromSweep: boolean): Promise<Claimed[]> {
     const now = this.clock.now();
+    const claim = randomUUID();
+    const marks = ids.map(() => '?').join(', ');
     // A sweep may also take a row whose holder's lease ran out (that process died mid-row).
     const [claimable, params] = fromSweep
       ? [`(status = 'pending' OR (status = 'processing' AND lease_until < ?))`, [this.dialect.time(now)]]
       : [`status = 'pending'`, []];
     const changed = await SqlDialect.execute(
       this.dataSource,
-      `UPDATE webhook_inbox SET status = 'processing', lease_until = ?, attempts = attempts + 1 WHERE id = ? AND ${claimable}`,
-      [this.dialect.time(new Date(now.getTime() + LEASE_MS)), id, ...params],
+      `UPDATE webhook_inbox SET status = 'processing', lease_until = ?, claimed_by = ?, attempts = attempts + 1
+       WHERE id IN (${marks}) AND ${claimable}`,
+      [this.dialect.time(new Date(now.getTime() + LEASE_MS)), claim, ...ids, ...params],
     );
-    if (changed !== 1) return undefined;
-    const [row] = (await this.dataSource.query('SELECT body FROM webhook_inbox WHERE id = ?', [id])) as Array<{ body: string }>;
-    return row ? this.cipher.decrypt(row.body) : undefined;
+    if (changed === 0) return [];
+    const rows = (await this.dataSource.query(`SELECT id, body FROM webhook_inbox WHERE claimed_by = ? ORDER BY id`, [claim])) as Array<{
+      id: string | number;
+      body: string;
+    }>;
+    return rows.map((r) => ({ id: String(r.id), body: r.body }));
   }
 
   private async handle(event: AnyMessengerEvent): Promise<void> {
@@ -144,13 +180,14 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async release(id: string, error: unknown): Promise<void> {
-    const attempts = Number(((await this.dataSource.query('SELECT attempts FROM webhook_inbox WHERE id = ?', [id])) as Array<{ attempts: number }>)[0]?.attempts ?? 0);
+    const [row] = (await this.dataSource.query('SELECT attempts FROM webhook_inbox WHERE id = ?', [id])) as Array<{ attempts: number }>;
+    const attempts = Number(row?.attempts ?? 0);
     const failed = attempts >= MAX_ATTEMPTS;
     const retryAt = new Date(this.clock.now().getTime() + Math.min(2 ** attempts * 1000, 600_000));
     const message = error instanceof Error ? error.message : String(error);
     this.logger.warn({ msg: 'webhook processing failed', inboxId: id, attempts, failed, error: message });
     await this.dataSource.query(
-      `UPDATE webhook_inbox SET status = ?, next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ? AND status = 'processing'`,
+      `UPDATE webhook_inbox SET status = ?, next_attempt_at = ?, lease_until = NULL, claimed_by = NULL, last_error = ? WHERE id = ? AND status = 'processing'`,
       [failed ? 'failed' : 'pending', this.dialect.time(retryAt), message.slice(0, 2000), id],
     );
   }

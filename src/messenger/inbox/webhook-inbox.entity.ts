@@ -35,6 +35,10 @@ export class WebhookInboxRow {
   @UtcDateColumn({ name: 'lease_until', nullable: true })
   leaseUntil!: Date | null;
 
+  /** The claim that holds the row (one per batch claim), so the claimer can read back exactly its rows. */
+  @Column({ name: 'claimed_by', type: 'varchar', length: 36, nullable: true })
+  claimedBy!: string | null;
+
   @UtcDateColumn({ name: 'processed_at', nullable: true })
   processedAt!: Date | null;
 
