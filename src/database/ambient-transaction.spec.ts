@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { mysqlUrl, testDatabases } from '../../test/helpers/databases';
 import { inAmbientTransaction } from './ambient-transaction';
 import { openDataSource } from './data-source';
