@@ -10,18 +10,17 @@
  * Prints figures, then one JSON line. `--mysql` runs the app on a fresh database it creates on that
  * server (and drops); the default is an embedded SQLite file in a temporary DATA_DIR.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, createServer, request, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createConnection } from 'mysql2/promise';
-import { loadConfig, type DatabaseSettings } from '../config/app-config';
+import type { DatabaseSettings } from '../config/app-config';
 import { openDataSource } from '../src/database/data-source';
-import { isValidSignature } from '../src/messenger/inbox/webhook-signature';
+import { aFreshMysqlDatabase, databaseSettings } from './lib/databases';
+import { percentile, post, round, runLoad, signed, type Delivery, type LoadResult } from './lib/load';
+import { serveBareWebhooks, spawnListening, stop, type Child } from './lib/processes';
 
 const APP_SECRET = 'bench-webhooks-app-secret';
 const PAGE_IDS = ['104857361234567', '104857361234568', '104857361234569', '104857361234570'];
@@ -68,11 +67,6 @@ function readOptions(): Options {
 
 // ---- the traffic ---------------------------------------------------------------------------------
 
-interface Delivery {
-  body: Buffer;
-  signature: string;
-}
-
 /**
  * One delivery as Meta batches them: `events` entries, each one messaging item, 4 in 5 a customer's
  * message and 1 in 5 an opt-in tap. Ids carry the run id and a counter, so every body is unique.
@@ -101,161 +95,10 @@ function aDelivery(runId: string, seq: number, events: number, at: number): Deli
         : { ...base, message: { mid: `m_${runId}_${n}`, text: `Hi! Is item #${n % 997} still available in size M?` } };
     entry.push({ id: pageId, time: timestamp, messaging: [item] });
   }
-  const body = Buffer.from(JSON.stringify({ object: 'page', entry }));
-  return { body, signature: `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}` };
-}
-
-interface LoadResult {
-  accepted: number;
-  refused: number;
-  seconds: number;
-  /** Milliseconds until the 200, sorted. */
-  latencies: number[];
-  /** CPU this process (the load generator) used, as a share of one core. */
-  generatorCpu: number;
-}
-
-function post(agent: Agent, port: number, delivery: Delivery): Promise<number> {
-  return new Promise((resolvePost, reject) => {
-    const req = request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/webhooks/messenger',
-        headers: { 'Content-Type': 'application/json', 'Content-Length': delivery.body.length, 'X-Hub-Signature-256': delivery.signature },
-      },
-      (res: IncomingMessage) => {
-        res.resume();
-        res.on('end', () => resolvePost(res.statusCode ?? 0));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(delivery.body);
-  });
-}
-
-/** `concurrency` workers on as many keep-alive sockets, each posting the next delivery as soon as the previous one is answered. */
-async function runLoad(port: number, deliveries: readonly Delivery[], concurrency: number): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = [];
-  let next = 0;
-  let refused = 0;
-  const cpuBefore = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  const worker = async (): Promise<void> => {
-    while (next < deliveries.length) {
-      const delivery = deliveries[next++];
-      const sent = process.hrtime.bigint();
-      const status = await post(agent, port, delivery);
-      if (status === 200) latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
-      else refused++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpu = process.cpuUsage(cpuBefore);
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return { accepted: latencies.length, refused, seconds, latencies, generatorCpu: (cpu.user + cpu.system) / 1e6 / seconds };
-}
-
-const percentile = (sorted: readonly number[], p: number): number => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
-const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
-
-// ---- the two servers -----------------------------------------------------------------------------
-
-/** The bare baseline, run as `node webhooks.js --bare-server`: read the body, check the HMAC, answer. */
-function serveBare(): void {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const valid = isValidSignature(Buffer.concat(chunks), req.headers['x-hub-signature-256'] as string | undefined, APP_SECRET);
-      res.writeHead(valid ? 200 : 403, { 'Content-Type': 'application/json' }).end(valid ? '{"received":true}' : '{"statusCode":403}');
-    });
-  });
-  server.keepAliveTimeout = 30_000;
-  server.listen(0, '127.0.0.1', () => {
-    process.stdout.write(JSON.stringify({ msg: 'listening', port: (server.address() as AddressInfo).port }) + '\n');
-  });
-  process.on('SIGTERM', () => server.close(() => process.exit(0)));
-}
-
-interface Child {
-  process: ChildProcess;
-  port: number;
-  stderr: () => string;
-}
-
-/** Spawns a node script and resolves with the port from its `{"msg":"listening","port":…}` line. */
-function spawnListening(args: string[], env: NodeJS.ProcessEnv): Promise<Child> {
-  return new Promise((resolveChild, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let listening = false;
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    // Read stdout to the end: a child writing to a full pipe would block (stdout pipes are synchronous on Linux).
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      if (listening) return;
-      out += chunk;
-      const lines = out.split('\n');
-      out = lines.pop() ?? '';
-      for (const line of lines) {
-        const port = listeningPort(line);
-        if (port === undefined) continue;
-        listening = true;
-        resolveChild({ process: child, port, stderr: () => err });
-        return;
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before listening: ${err}`)));
-  });
-}
-
-function listeningPort(line: string): number | undefined {
-  if (!line.includes('"listening"')) return undefined;
-  try {
-    const parsed = JSON.parse(line) as { msg?: string; port?: number };
-    return parsed.msg === 'listening' ? parsed.port : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function stop(child: Child): Promise<void> {
-  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
-  const exited = new Promise((r) => child.process.once('exit', r));
-  child.process.kill('SIGTERM');
-  const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+  return signed({ object: 'page', entry }, APP_SECRET);
 }
 
 // ---- the database side -----------------------------------------------------------------------------
-
-/** A fresh database on the given MySQL/MariaDB server, so row counts are this run's alone. */
-async function aFreshMysqlDatabase(serverUrl: string, runId: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const url = new URL(serverUrl);
-  const name = `mm_bench_${runId}`;
-  const admin = await createConnection({ uri: serverUrl });
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await admin.end();
-    },
-  };
-}
-
-function databaseSettings(databaseUrl: string): DatabaseSettings {
-  return loadConfig({ DATABASE_URL: databaseUrl, ENCRYPTION_KEY: 'ab'.repeat(32), GRAPH_API_URL: 'http://127.0.0.1:9/v23.0', META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: 'x' }).database;
-}
 
 interface InboxState {
   rows: number;
@@ -400,7 +243,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === BARE_SERVER_FLAG) {
-  serveBare();
+  serveBareWebhooks(APP_SECRET);
 } else {
   main().catch((error: unknown) => {
     process.stderr.write(`bench:webhooks failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
