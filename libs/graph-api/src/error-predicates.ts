@@ -1,4 +1,4 @@
-import type { GraphError } from './errors';
+import type { GraphError, GraphErrorKind } from './errors';
 
 /**
  * What a worker should do about an outcome, grouped so the decision lives here and not in each
@@ -24,199 +24,85 @@ export const DEFAULT_DEFER_DELAYS: Readonly<DeferDelays> = {
   warmUpMs: 10 * 60_000,
 };
 
+/** What each outcome asks of a worker. One row per kind: the Record type makes a new kind a compile error here. */
+interface Disposition {
+  /** `if_not_sent`: only when the call certainly did not reach Meta (a send has no idempotency key). */
+  retry?: 'always' | 'if_not_sent';
+  marks?: SubscriptionMark;
+  /** Every further send of the campaign would fail the same way until a person acts. */
+  pausesCampaign?: boolean;
+  /** About the person, not the campaign: try this recipient again after this delay. */
+  defersRecipient?: 'tooEarlyMs' | 'frequencyCappedMs' | 'unavailableMs';
+  /** The campaign (or the client's sending) may continue at `retryAt`, or after the warm-up delay. */
+  defersCampaign?: 'retryAt' | 'warmUpMs';
+}
+
+const DISPOSITIONS: Record<GraphErrorKind, Disposition> = {
+  transient: { retry: 'if_not_sent' },
+  rate_limited: { retry: 'always', defersCampaign: 'retryAt' },
+  pacing: { retry: 'always', defersCampaign: 'retryAt' },
+  message_not_active: { retry: 'always', defersCampaign: 'warmUpMs' },
+  subscriber_stopped: { marks: 'stopped' },
+  topic_stopped: { marks: 'stopped' },
+  token_invalid: { marks: 'invalid' },
+  token_other_page: { marks: 'invalid' },
+  token_expired: { marks: 'expired' },
+  too_early: { defersRecipient: 'tooEarlyMs' },
+  frequency_capped: { defersRecipient: 'frequencyCappedMs' },
+  person_unavailable: { defersRecipient: 'unavailableMs' },
+  campaign_not_active: { pausesCampaign: true },
+  message_invalid: { pausesCampaign: true },
+  budget_reached: { pausesCampaign: true },
+  payment_required: { pausesCampaign: true },
+  terms_not_accepted: { pausesCampaign: true },
+  button_invalid: { pausesCampaign: true },
+  auth_invalid: { pausesCampaign: true },
+  // A recipient's region is about that person; the ad account's or Page's stops the whole campaign.
+  region_not_allowed: { pausesCampaign: true },
+  outside_window: {},
+  tag_not_allowed: {},
+  optin_duplicate: {},
+  optin_limit: {},
+  page_restricted: {},
+  placeholder_unresolved: {},
+  invalid_request: {},
+  unknown: {},
+};
+
 /**
  * True when repeating the same call later may succeed and cannot double-send. A transient failure
  * with `delivery: 'unknown'` is not retryable: the send may have happened; reconcile first.
  */
 export const isRetryable = (error: GraphError): boolean => {
-  switch (error.kind) {
-    case 'transient':
-      return error.delivery === 'not_sent';
-    case 'rate_limited':
-    case 'pacing':
-    case 'message_not_active':
-      return true;
-    case 'outside_window':
-    case 'tag_not_allowed':
-    case 'optin_duplicate':
-    case 'optin_limit':
-    case 'page_restricted':
-    case 'topic_stopped':
-    case 'person_unavailable':
-    case 'subscriber_stopped':
-    case 'token_invalid':
-    case 'token_other_page':
-    case 'token_expired':
-    case 'campaign_not_active':
-    case 'message_invalid':
-    case 'too_early':
-    case 'frequency_capped':
-    case 'placeholder_unresolved':
-    case 'button_invalid':
-    case 'budget_reached':
-    case 'payment_required':
-    case 'terms_not_accepted':
-    case 'region_not_allowed':
-    case 'auth_invalid':
-    case 'invalid_request':
-    case 'unknown':
-      return false;
-  }
+  const { retry } = DISPOSITIONS[error.kind];
+  return retry === 'always' || (retry === 'if_not_sent' && error.kind === 'transient' && error.delivery === 'not_sent');
 };
 
 export type SubscriptionMark = 'stopped' | 'invalid' | 'expired';
 
 /** How the subscription (token) must be marked so it is never addressed again; undefined leaves it alone. */
-export const marksSubscription = (error: GraphError): SubscriptionMark | undefined => {
-  switch (error.kind) {
-    case 'subscriber_stopped':
-    case 'topic_stopped':
-      return 'stopped';
-    case 'token_invalid':
-    case 'token_other_page':
-      return 'invalid';
-    case 'token_expired':
-      return 'expired';
-    case 'rate_limited':
-    case 'pacing':
-    case 'transient':
-    case 'outside_window':
-    case 'tag_not_allowed':
-    case 'optin_duplicate':
-    case 'optin_limit':
-    case 'page_restricted':
-    case 'person_unavailable':
-    case 'campaign_not_active':
-    case 'message_invalid':
-    case 'message_not_active':
-    case 'too_early':
-    case 'frequency_capped':
-    case 'placeholder_unresolved':
-    case 'button_invalid':
-    case 'budget_reached':
-    case 'payment_required':
-    case 'terms_not_accepted':
-    case 'region_not_allowed':
-    case 'auth_invalid':
-    case 'invalid_request':
-    case 'unknown':
-      return undefined;
-  }
-};
+export const marksSubscription = (error: GraphError): SubscriptionMark | undefined => DISPOSITIONS[error.kind].marks;
 
 /**
  * True when every further send of the campaign would fail the same way until a person acts
  * (budget, payment, terms, region, credentials, broken content, campaign gone). The error's kind
  * and message say why; a daily budget (`scope: 'daily'`) resumes by itself the next day.
  */
-export const pausesCampaign = (error: GraphError): boolean => {
-  switch (error.kind) {
-    case 'campaign_not_active':
-    case 'message_invalid':
-    case 'budget_reached':
-    case 'payment_required':
-    case 'terms_not_accepted':
-    case 'button_invalid':
-    case 'auth_invalid':
-      return true;
-    case 'region_not_allowed':
-      return error.scope !== 'recipient';
-    case 'rate_limited':
-    case 'pacing':
-    case 'transient':
-    case 'outside_window':
-    case 'tag_not_allowed':
-    case 'optin_duplicate':
-    case 'optin_limit':
-    case 'page_restricted':
-    case 'topic_stopped':
-    case 'person_unavailable':
-    case 'subscriber_stopped':
-    case 'token_invalid':
-    case 'token_other_page':
-    case 'token_expired':
-    case 'message_not_active':
-    case 'too_early':
-    case 'frequency_capped':
-    case 'placeholder_unresolved':
-    case 'invalid_request':
-    case 'unknown':
-      return false;
-  }
-};
+export const pausesCampaign = (error: GraphError): boolean =>
+  (DISPOSITIONS[error.kind].pausesCampaign ?? false) && !(error.kind === 'region_not_allowed' && error.scope === 'recipient');
 
 /** When this recipient may be tried again, for outcomes that are about the person and not the campaign. */
 export const defersRecipient = (error: GraphError, now: Date = new Date(), delays: Partial<DeferDelays> = {}): Date | undefined => {
-  const d = { ...DEFAULT_DEFER_DELAYS, ...delays };
-  switch (error.kind) {
-    case 'too_early':
-      return error.nextEligibleAt ?? new Date(now.getTime() + d.tooEarlyMs);
-    case 'frequency_capped':
-      return new Date(now.getTime() + d.frequencyCappedMs);
-    case 'person_unavailable':
-      return new Date(now.getTime() + d.unavailableMs);
-    case 'rate_limited':
-    case 'pacing':
-    case 'transient':
-    case 'outside_window':
-    case 'tag_not_allowed':
-    case 'optin_duplicate':
-    case 'optin_limit':
-    case 'page_restricted':
-    case 'topic_stopped':
-    case 'subscriber_stopped':
-    case 'token_invalid':
-    case 'token_other_page':
-    case 'token_expired':
-    case 'campaign_not_active':
-    case 'message_invalid':
-    case 'message_not_active':
-    case 'placeholder_unresolved':
-    case 'button_invalid':
-    case 'budget_reached':
-    case 'payment_required':
-    case 'terms_not_accepted':
-    case 'region_not_allowed':
-    case 'auth_invalid':
-    case 'invalid_request':
-    case 'unknown':
-      return undefined;
-  }
+  const delay = DISPOSITIONS[error.kind].defersRecipient;
+  if (delay === undefined) return undefined;
+  if (error.kind === 'too_early' && error.nextEligibleAt) return error.nextEligibleAt;
+  return new Date(now.getTime() + { ...DEFAULT_DEFER_DELAYS, ...delays }[delay]);
 };
 
 /** When the whole campaign (or the client's sending) may continue, for throttling and warm-up outcomes. */
 export const defersCampaign = (error: GraphError, now: Date = new Date(), delays: Partial<DeferDelays> = {}): Date | undefined => {
-  switch (error.kind) {
-    case 'rate_limited':
-    case 'pacing':
-      return error.retryAt;
-    case 'message_not_active':
-      return new Date(now.getTime() + (delays.warmUpMs ?? DEFAULT_DEFER_DELAYS.warmUpMs));
-    case 'transient':
-    case 'outside_window':
-    case 'tag_not_allowed':
-    case 'optin_duplicate':
-    case 'optin_limit':
-    case 'page_restricted':
-    case 'topic_stopped':
-    case 'person_unavailable':
-    case 'subscriber_stopped':
-    case 'token_invalid':
-    case 'token_other_page':
-    case 'token_expired':
-    case 'campaign_not_active':
-    case 'message_invalid':
-    case 'too_early':
-    case 'frequency_capped':
-    case 'placeholder_unresolved':
-    case 'button_invalid':
-    case 'budget_reached':
-    case 'payment_required':
-    case 'terms_not_accepted':
-    case 'region_not_allowed':
-    case 'auth_invalid':
-    case 'invalid_request':
-    case 'unknown':
-      return undefined;
-  }
+  const delay = DISPOSITIONS[error.kind].defersCampaign;
+  if (delay === undefined) return undefined;
+  if (delay === 'retryAt') return 'retryAt' in error ? error.retryAt : undefined;
+  return new Date(now.getTime() + (delays.warmUpMs ?? DEFAULT_DEFER_DELAYS.warmUpMs));
 };

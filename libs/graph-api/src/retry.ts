@@ -27,41 +27,10 @@ export const backoffDelayMs = (attempt: number, policy: Pick<RetryPolicy, 'baseD
  */
 export const retryDelayMs = (error: GraphError, attempt: number, repeatable: boolean, policy: RetryPolicy): number | undefined => {
   if (attempt >= policy.maxAttempts) return undefined;
-  switch (error.kind) {
-    case 'transient':
-      if (error.delivery === 'unknown' && !repeatable) return undefined;
-      return backoffDelayMs(attempt, policy);
-    case 'rate_limited':
-    case 'pacing':
-      return error.retryAfterMs <= policy.maxRateLimitWaitMs ? error.retryAfterMs : undefined;
-    // Everything else is an answer about the request itself: repeating it now cannot change it.
-    case 'outside_window':
-    case 'tag_not_allowed':
-    case 'optin_duplicate':
-    case 'optin_limit':
-    case 'page_restricted':
-    case 'topic_stopped':
-    case 'person_unavailable':
-    case 'subscriber_stopped':
-    case 'token_invalid':
-    case 'token_other_page':
-    case 'token_expired':
-    case 'campaign_not_active':
-    case 'message_invalid':
-    case 'message_not_active':
-    case 'too_early':
-    case 'frequency_capped':
-    case 'placeholder_unresolved':
-    case 'button_invalid':
-    case 'budget_reached':
-    case 'payment_required':
-    case 'terms_not_accepted':
-    case 'region_not_allowed':
-    case 'auth_invalid':
-    case 'invalid_request':
-    case 'unknown':
-      return undefined;
-  }
+  if (error.kind === 'transient') return error.delivery === 'unknown' && !repeatable ? undefined : backoffDelayMs(attempt, policy);
+  if (error.kind === 'rate_limited' || error.kind === 'pacing') return error.retryAfterMs <= policy.maxRateLimitWaitMs ? error.retryAfterMs : undefined;
+  // Everything else is an answer about the request itself: repeating it now cannot change it.
+  return undefined;
 };
 
 /** Runs `attempt` until it succeeds or `retryDelayMs` says stop; every wait counts against maxAttempts. */
