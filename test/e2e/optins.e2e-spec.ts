@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { SubscriptionsService } from '../../src/optins/subscriptions.service';
-import { aConnectedPage, aCustomerWhoWrote, aPsid, aShop, aTopic, type TestShop } from '../helpers/builders';
+import { aConnectedPage, aCustomerWhoWrote, aPsid, aShop, aSubscriber, aTopic, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -86,10 +86,7 @@ describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => 
     const shop = await aShop(t);
     const page = await aConnectedPage(t, shop);
     const topicId = await aTopic(t, shop, page.id);
-    const psid = await aCustomerWhoWrote(t, page.id);
-    await askFor(shop, page.id, psid, topicId).expect(201);
-    const { token } = await t.meta.personOptin({ pageId: page.id, psid });
-    await t.settle();
+    const { psid, token } = await aSubscriber(t, shop, page.id, topicId);
 
     let list = await subscribers(shop, page.id, topicId);
     expect(list.items).toEqual([expect.objectContaining({ psid, status: 'active', source: 'optin', timezone: expect.any(String) })]);
@@ -113,10 +110,7 @@ describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => 
     const shop = await aShop(t);
     const page = await aConnectedPage(t, shop);
     const topicId = await aTopic(t, shop, page.id);
-    const psid = await aCustomerWhoWrote(t, page.id);
-    await askFor(shop, page.id, psid, topicId).expect(201);
-    await t.meta.personOptin({ pageId: page.id, psid, tokenExpiresInMs: 2 * DAY });
-    await t.settle();
+    await aSubscriber(t, shop, page.id, topicId, { tokenExpiresInMs: 2 * DAY });
     expect((await subscribers(shop, page.id, topicId)).counts).toMatchObject({ active: 1, expired: 0 });
 
     await t.advance(2 * DAY - 1000);
@@ -131,10 +125,7 @@ describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => 
     const shop = await aShop(t);
     const page = await aConnectedPage(t, shop);
     const topicId = await aTopic(t, shop, page.id);
-    const psid = await aCustomerWhoWrote(t, page.id);
-    await askFor(shop, page.id, psid, topicId).expect(201);
-    await t.meta.personOptin({ pageId: page.id, psid });
-    await t.settle();
+    await aSubscriber(t, shop, page.id, topicId);
     const [sub] = (await subscribers(shop, page.id, topicId)).items;
     await t.app.get(SubscriptionsService).markFromSend(sub.id, 'stopped', t.clock.now());
     expect((await subscribers(shop, page.id, topicId)).items[0].status).toBe('stopped');
@@ -184,10 +175,7 @@ describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => 
     const shop = await aShop(t);
     const page = await aConnectedPage(t, shop);
     const topicId = await aTopic(t, shop, page.id);
-    const psid = await aCustomerWhoWrote(t, page.id);
-    await askFor(shop, page.id, psid, topicId).expect(201);
-    await t.meta.personOptin({ pageId: page.id, psid });
-    await t.settle();
+    const { psid } = await aSubscriber(t, shop, page.id, topicId);
 
     const res = await t.http().post(`/api/pages/${page.id}/subscribers/unsubscribe`).set(shop.auth).send({ psid }).expect(200);
     expect(res.body).toEqual({ unsubscribed: 1, meta: 'done' });

@@ -78,3 +78,22 @@ export async function aCustomerWhoWrote(t: TestApp, pageId: string, psid = aPsid
   await t.settle();
   return psid;
 }
+
+/**
+ * A customer of the Page who wrote, was sent the topic's opt-in request (through the API) and tapped it:
+ * a subscriber, webhook processed. Returns their PSID and subscription token.
+ */
+export async function aSubscriber(
+  t: TestApp,
+  shop: TestShop,
+  pageId: string,
+  topicId: string,
+  optin: { tokenExpiresInMs?: number } = {},
+): Promise<{ psid: string; token: string }> {
+  const psid = await aCustomerWhoWrote(t, pageId);
+  const res = await t.http().post(`/api/pages/${pageId}/optin-requests`).set(shop.auth).send({ psid, topicId });
+  if (res.status !== 201) throw new Error(`aSubscriber: ${res.status} ${JSON.stringify(res.body)}`);
+  const { token } = await t.meta.personOptin({ pageId, psid, ...optin });
+  await t.settle();
+  return { psid, token };
+}
