@@ -93,7 +93,10 @@ async function main(): Promise<void> {
     children.push(app);
 
     // The shop sets things up as a user would: a shop from the CLI, a Page and a topic through the API.
-    const cli = execFileSync(process.execPath, [resolve(__dirname, '../src/cli.js'), 'create-shop', 'Bench Shop'], { env, encoding: 'utf8' });
+    const cli = execFileSync(process.execPath, [resolve(__dirname, '../src/cli.js'), 'create-shop', 'Bench Shop'], {
+      env,
+      encoding: 'utf8',
+    });
     const apiKey = /api key[^:]*: (\S+)/.exec(cli)![1]!;
     const api = async (path: string, body: unknown): Promise<{ id: string; payload: string }> => {
       const res = await fetch(`http://127.0.0.1:${app.port}${path}`, {
@@ -109,7 +112,9 @@ async function main(): Promise<void> {
 
     const at = Date.now();
     const deliveries = Array.from({ length: options.count }, (_, n) => anOptin(runId, n, topic.payload, at));
-    process.stdout.write(`opt-in webhooks: ${options.count} signed deliveries, ${options.concurrency} keep-alive connections, app on ${databaseSettings(databaseUrl).dialect}\n`);
+    process.stdout.write(
+      `opt-in webhooks: ${options.count} signed deliveries, ${options.concurrency} keep-alive connections, app on ${databaseSettings(databaseUrl).dialect}\n`,
+    );
 
     const bareLoad = await runLoad(bare.port, deliveries, options.concurrency);
     const started = Date.now();
@@ -121,7 +126,9 @@ async function main(): Promise<void> {
     try {
       const deadline = Date.now() + options.timeoutS * 1000;
       while (Date.now() < deadline) {
-        const [{ n }] = (await db.query(`SELECT COUNT(*) AS n FROM subscriptions WHERE topic_id = ? AND status = 'active'`, [topic.id])) as Array<{ n: number | string }>;
+        const [{ n }] = (await db.query(`SELECT COUNT(*) AS n FROM subscriptions WHERE topic_id = ? AND status = 'active'`, [
+          topic.id,
+        ])) as Array<{ n: number | string }>;
         subscriptions = Number(n);
         if (subscriptions >= appLoad.accepted) break;
         await new Promise((r) => setTimeout(r, 100));

@@ -109,7 +109,10 @@ interface InboxState {
 async function inboxState(settings: DatabaseSettings): Promise<InboxState> {
   const db = await openDataSource(settings);
   try {
-    const rows = (await db.query('SELECT status, COUNT(*) AS n FROM webhook_inbox GROUP BY status')) as Array<{ status: string; n: number | string }>;
+    const rows = (await db.query('SELECT status, COUNT(*) AS n FROM webhook_inbox GROUP BY status')) as Array<{
+      status: string;
+      n: number | string;
+    }>;
     const byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     return { rows: Object.values(byStatus).reduce((a, b) => a + b, 0), done: byStatus.done ?? 0, byStatus };
   } finally {

@@ -18,13 +18,27 @@ describe('loadConfig', () => {
 
   it('reads a MariaDB URL', () => {
     const config = loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'mysql://app:s%40cret@db.local:3307/mm' });
-    expect(config.database).toMatchObject({ dialect: 'mysql', host: 'db.local', port: 3307, username: 'app', password: 's@cret', database: 'mm' });
+    expect(config.database).toMatchObject({
+      dialect: 'mysql',
+      host: 'db.local',
+      port: 3307,
+      username: 'app',
+      password: 's@cret',
+      database: 'mm',
+    });
   });
 
   it('reports every bad variable at once, each by name', () => {
     let error: unknown;
     try {
-      loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://x/y', ENCRYPTION_KEY: 'short', PORT: 'eighty', GRAPH_API_URL: 'https://graph.facebook.com/v23.0', ROLES: 'api,cron' });
+      loadConfig({
+        DATA_DIR: dataDir(),
+        DATABASE_URL: 'postgres://x/y',
+        ENCRYPTION_KEY: 'short',
+        PORT: 'eighty',
+        GRAPH_API_URL: 'https://graph.facebook.com/v23.0',
+        ROLES: 'api,cron',
+      });
     } catch (e) {
       error = e;
     }

@@ -10,9 +10,7 @@ export type DatabaseSettings =
   | { dialect: 'mysql'; url: string; host: string; port: number; username: string; password: string; database: string };
 
 /** Meta's Graph API, or the bundled sandbox when no Meta credentials are configured. */
-export type GraphSettings =
-  | { mode: 'meta'; url: string; appSecret: string }
-  | { mode: 'sandbox'; appSecret: string; port: number };
+export type GraphSettings = { mode: 'meta'; url: string; appSecret: string } | { mode: 'sandbox'; appSecret: string; port: number };
 
 export interface AppConfig {
   port: number;
@@ -154,7 +152,10 @@ function readGraph(env: Env, dataDir: string, problems: string[]): GraphSettings
 }
 
 function readRoles(raw: string | undefined, problems: string[]): ProcessRole[] {
-  const roles = (raw ?? 'api,worker').split(',').map((r) => r.trim()).filter(Boolean);
+  const roles = (raw ?? 'api,worker')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const wrong = roles.filter((r) => r !== 'api' && r !== 'worker');
   if (wrong.length > 0 || roles.length === 0) {
     problems.push(`ROLES must be a comma-separated list of "api" and "worker" (got "${raw}")`);

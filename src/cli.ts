@@ -21,9 +21,16 @@ type Command = (config: AppConfig, args: string[]) => Promise<void>;
 
 /** Runs `work` inside the application (no HTTP, no worker loops) and closes it. */
 async function withApp<T>(config: AppConfig, work: (get: <S>(type: new (...a: never[]) => S) => S) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config: { ...config, roles: [] }, clock: new SystemClock(), graphEndpoint: new GraphEndpoint(graphBaseUrl(config.graph), config.graph.appSecret) }), {
-    logger: new JsonLogger('warn'),
-  });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot({
+      config: { ...config, roles: [] },
+      clock: new SystemClock(),
+      graphEndpoint: new GraphEndpoint(graphBaseUrl(config.graph), config.graph.appSecret),
+    }),
+    {
+      logger: new JsonLogger('warn'),
+    },
+  );
   try {
     return await work((type) => app.get(type));
   } finally {
@@ -69,7 +76,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const problems = error instanceof ConfigError ? error.problems.map((p) => `config error: ${p}`) : [`error: ${error instanceof Error ? error.message : String(error)}`];
+  const problems =
+    error instanceof ConfigError
+      ? error.problems.map((p) => `config error: ${p}`)
+      : [`error: ${error instanceof Error ? error.message : String(error)}`];
   process.stderr.write(problems.join('\n') + '\n');
   process.exit(1);
 });

@@ -18,7 +18,9 @@ async function startSandboxIfNeeded(config: AppConfig, logger: Logger): Promise<
     webhookUrl: `${config.publicUrl}/webhooks/messenger`,
     logger: (line) => logger.debug(line),
   });
-  logger.log(`No Meta credentials (GRAPH_API_URL, META_APP_SECRET): using the bundled Messenger sandbox at ${sandbox.url} (control API under /_sandbox)`);
+  logger.log(
+    `No Meta credentials (GRAPH_API_URL, META_APP_SECRET): using the bundled Messenger sandbox at ${sandbox.url} (control API under /_sandbox)`,
+  );
   return sandbox;
 }
 

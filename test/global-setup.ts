@@ -18,7 +18,8 @@ export default async function globalSetup(): Promise<void> {
     databases.push('mysql');
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    if (process.env.REQUIRE_MYSQL === '1') throw new Error(`REQUIRE_MYSQL=1 but MariaDB at ${url} is not usable: ${reason}`, { cause: error });
+    if (process.env.REQUIRE_MYSQL === '1')
+      throw new Error(`REQUIRE_MYSQL=1 but MariaDB at ${url} is not usable: ${reason}`, { cause: error });
     process.stdout.write(`\n!!!!! MariaDB at ${url} is not reachable (${reason}): the MySQL half of the suite is SKIPPED !!!!!\n\n`);
   }
   process.env.MM_TEST_DATABASES = databases.join(',');
@@ -34,7 +35,13 @@ async function createRunDatabase(url: string): Promise<string> {
   } finally {
     await connection.end();
   }
-  const config = loadConfig({ DATABASE_URL: runUrl.toString(), ENCRYPTION_KEY: 'ab'.repeat(32), GRAPH_API_URL: 'http://127.0.0.1:9/v23.0', META_APP_SECRET: 'x', META_VERIFY_TOKEN: 'x' });
+  const config = loadConfig({
+    DATABASE_URL: runUrl.toString(),
+    ENCRYPTION_KEY: 'ab'.repeat(32),
+    GRAPH_API_URL: 'http://127.0.0.1:9/v23.0',
+    META_APP_SECRET: 'x',
+    META_VERIFY_TOKEN: 'x',
+  });
   const dataSource = await openDataSource(config.database);
   try {
     await runMigrations(dataSource);

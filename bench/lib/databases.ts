@@ -19,5 +19,11 @@ export async function aFreshMysqlDatabase(serverUrl: string, runId: string): Pro
 
 /** The app's own reading of a DATABASE_URL (the other settings do not matter here). */
 export function databaseSettings(databaseUrl: string): DatabaseSettings {
-  return loadConfig({ DATABASE_URL: databaseUrl, ENCRYPTION_KEY: 'ab'.repeat(32), GRAPH_API_URL: 'http://127.0.0.1:9/v23.0', META_APP_SECRET: 'x', META_VERIFY_TOKEN: 'x' }).database;
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
+    ENCRYPTION_KEY: 'ab'.repeat(32),
+    GRAPH_API_URL: 'http://127.0.0.1:9/v23.0',
+    META_APP_SECRET: 'x',
+    META_VERIFY_TOKEN: 'x',
+  }).database;
 }

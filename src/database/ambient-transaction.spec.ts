@@ -7,7 +7,9 @@ describe.each(testDatabases())('inAmbientTransaction on %s', (db) => {
   let ds: DataSource;
   const table = `ambient_probe_${process.pid}`;
   beforeAll(async () => {
-    ds = await openDataSource(db === 'mysql' ? { type: 'mysql', url: mysqlUrl(), timezone: 'Z' } : { type: 'better-sqlite3', database: ':memory:' });
+    ds = await openDataSource(
+      db === 'mysql' ? { type: 'mysql', url: mysqlUrl(), timezone: 'Z' } : { type: 'better-sqlite3', database: ':memory:' },
+    );
     await ds.query(`CREATE TABLE ${table} (id INT PRIMARY KEY, v INT)`);
   });
   afterAll(async () => {

@@ -18,4 +18,23 @@ import { DailySend } from '../broadcasts/entities/daily-send.entity';
 import { PageBroadcastSettings } from '../broadcasts/entities/page-broadcast-settings.entity';
 
 /** Every entity, listed explicitly (no globs): a module adds its entities here. */
-export const entities = [Shop, ApiKey, Page, WebhookInboxRow, Person, Topic, OptinRequest, Subscription, Sequence, SequenceStep, SequenceRun, RunStep, NotificationRule, OrderEvent, Campaign, CampaignDelivery, DailySend, PageBroadcastSettings];
+export const entities = [
+  Shop,
+  ApiKey,
+  Page,
+  WebhookInboxRow,
+  Person,
+  Topic,
+  OptinRequest,
+  Subscription,
+  Sequence,
+  SequenceStep,
+  SequenceRun,
+  RunStep,
+  NotificationRule,
+  OrderEvent,
+  Campaign,
+  CampaignDelivery,
+  DailySend,
+  PageBroadcastSettings,
+];

@@ -41,7 +41,10 @@ export class SqlDialect {
    * Inside a transaction pass its EntityManager; the statement then runs on the transaction's connection.
    */
   static async execute(source: DataSource | EntityManager, sql: string, params: unknown[] = []): Promise<number> {
-    const own = 'queryRunner' in source && source.queryRunner ? undefined : ('createQueryRunner' in source ? source : source.connection).createQueryRunner();
+    const own =
+      'queryRunner' in source && source.queryRunner
+        ? undefined
+        : ('createQueryRunner' in source ? source : source.connection).createQueryRunner();
     const runner = own ?? (source as EntityManager).queryRunner!;
     try {
       const result = await runner.query(sql, params, true);

@@ -19,7 +19,12 @@ export class WebhookController {
   ) {}
 
   @Get()
-  verify(@Query('hub.mode') mode: string, @Query('hub.verify_token') token: string, @Query('hub.challenge') challenge: string, @Res() res: Response): void {
+  verify(
+    @Query('hub.mode') mode: string,
+    @Query('hub.verify_token') token: string,
+    @Query('hub.challenge') challenge: string,
+    @Res() res: Response,
+  ): void {
     if (mode !== 'subscribe' || token !== this.config.verifyToken || !challenge) throw new ForbiddenException('verification failed');
     res.type('text/plain').send(challenge);
   }

@@ -4,7 +4,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { PagesService } from '../pages/pages.service';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
-import { CheckOptinQueryDto, CreateOptinRequestDto, OptinDecisionResponse, OptinHistoryItem, OptinHistoryQueryDto, OptinRequestSentResponse } from './dto/optin-request.dto';
+import {
+  CheckOptinQueryDto,
+  CreateOptinRequestDto,
+  OptinDecisionResponse,
+  OptinHistoryItem,
+  OptinHistoryQueryDto,
+  OptinRequestSentResponse,
+} from './dto/optin-request.dto';
 import { OptinRequest } from './entities/optin-request.entity';
 import { optinRefusalError } from './optin-refusal';
 import { OptinService } from './optin.service';
@@ -21,7 +28,11 @@ export class OptinRequestsController {
 
   /** Sends the topic's opt-in request (the MM button) to the person, or answers which rule refuses it. */
   @Post()
-  async send(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Body() dto: CreateOptinRequestDto): Promise<OptinRequestSentResponse> {
+  async send(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Body() dto: CreateOptinRequestDto,
+  ): Promise<OptinRequestSentResponse> {
     await this.pages.getForShop(shopId, pageId);
     const outcome = await this.optins.request({ pageId, psid: dto.psid, topicId: dto.topicId, source: 'api' });
     if (!outcome.sent) throw optinRefusalError(outcome);
@@ -30,17 +41,29 @@ export class OptinRequestsController {
 
   /** What the policy would answer now (for a POS to grey out the button), without sending. */
   @Get('check')
-  async check(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Query() query: CheckOptinQueryDto): Promise<OptinDecisionResponse> {
+  async check(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Query() query: CheckOptinQueryDto,
+  ): Promise<OptinDecisionResponse> {
     await this.pages.getForShop(shopId, pageId);
     const decision = await this.optins.check({ pageId, psid: query.psid, topicId: query.topicId });
-    return decision.allowed ? { allowed: true } : { allowed: false, rule: decision.rule, message: decision.message, retryAt: decision.retryAt?.toISOString() };
+    return decision.allowed
+      ? { allowed: true }
+      : { allowed: false, rule: decision.rule, message: decision.message, retryAt: decision.retryAt?.toISOString() };
   }
 
   /** The requests sent or tried to one person, newest first (the history the limits are computed from). */
   @Get()
-  async history(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Query() query: OptinHistoryQueryDto): Promise<OptinHistoryItem[]> {
+  async history(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Query() query: OptinHistoryQueryDto,
+  ): Promise<OptinHistoryItem[]> {
     await this.pages.getForShop(shopId, pageId);
-    const rows = await this.dataSource.getRepository(OptinRequest).find({ where: { pageId, psid: query.psid }, order: { createdAt: 'DESC' }, take: 100 });
+    const rows = await this.dataSource
+      .getRepository(OptinRequest)
+      .find({ where: { pageId, psid: query.psid }, order: { createdAt: 'DESC' }, take: 100 });
     return rows.map((r) => ({
       id: r.id,
       topicId: r.topicId,

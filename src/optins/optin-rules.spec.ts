@@ -3,7 +3,13 @@ import { evaluateOptinRules, type OptinRuleInputs, type PastRequest } from './op
 const AT = new Date('2026-06-10T12:00:00Z');
 const HOUR = 3600_000;
 const ago = (ms: number): Date => new Date(AT.getTime() - ms);
-const sent = (title: string, when: Date, imageUrl: string | null = null): PastRequest => ({ title, imageUrl, status: 'sent', errorKind: null, createdAt: when });
+const sent = (title: string, when: Date, imageUrl: string | null = null): PastRequest => ({
+  title,
+  imageUrl,
+  status: 'sent',
+  errorKind: null,
+  createdAt: when,
+});
 
 const inputs = (overrides: Partial<OptinRuleInputs> = {}): OptinRuleInputs => ({
   at: AT,
@@ -29,7 +35,9 @@ describe('evaluateOptinRules', () => {
 
   it('refuses the same title within 7 days and says when it is allowed again', () => {
     const decision = evaluateOptinRules(inputs({ history: [sent('Summer arrivals', ago(2 * 24 * HOUR))] }));
-    expect(decision).toEqual(expect.objectContaining({ rule: 'same_title_within_7_days', retryAt: new Date(AT.getTime() + 5 * 24 * HOUR) }));
+    expect(decision).toEqual(
+      expect.objectContaining({ rule: 'same_title_within_7_days', retryAt: new Date(AT.getTime() + 5 * 24 * HOUR) }),
+    );
     expect(evaluateOptinRules(inputs({ history: [sent('Summer arrivals', ago(7 * 24 * HOUR))] }))).toEqual({ allowed: true });
   });
 
@@ -45,9 +53,14 @@ describe('evaluateOptinRules', () => {
   });
 
   it('on Instagram, a different image makes a different request', () => {
-    const ig = inputs({ platform: 'instagram', topic: { title: 'Summer arrivals', imageUrl: 'https://x/b.jpg', active: true, archived: false } });
+    const ig = inputs({
+      platform: 'instagram',
+      topic: { title: 'Summer arrivals', imageUrl: 'https://x/b.jpg', active: true, archived: false },
+    });
     expect(evaluateOptinRules({ ...ig, history: [sent('Summer arrivals', ago(HOUR), 'https://x/a.jpg')] })).toEqual({ allowed: true });
-    expect(evaluateOptinRules({ ...ig, history: [sent('Summer arrivals', ago(HOUR), 'https://x/b.jpg')] })).toMatchObject({ rule: 'same_title_within_7_days' });
+    expect(evaluateOptinRules({ ...ig, history: [sent('Summer arrivals', ago(HOUR), 'https://x/b.jpg')] })).toMatchObject({
+      rule: 'same_title_within_7_days',
+    });
   });
 
   it('on Instagram, refuses a 6th request in a day until the oldest of the five is a day old', () => {
@@ -69,6 +82,8 @@ describe('evaluateOptinRules', () => {
 
   it('refuses a person already subscribed, and an inactive topic', () => {
     expect(evaluateOptinRules(inputs({ subscribed: true }))).toMatchObject({ rule: 'already_subscribed' });
-    expect(evaluateOptinRules(inputs({ topic: { title: 'x', imageUrl: null, active: false, archived: false } }))).toMatchObject({ rule: 'topic_inactive' });
+    expect(evaluateOptinRules(inputs({ topic: { title: 'x', imageUrl: null, active: false, archived: false } }))).toMatchObject({
+      rule: 'topic_inactive',
+    });
   });
 });

@@ -63,7 +63,8 @@ export function evaluateOptinRules(input: OptinRuleInputs): OptinDecision {
   }
 
   // Meta's identity of "the same request": the title on Facebook, title + image on Instagram.
-  const identity = (r: { title: string; imageUrl: string | null }): string => (platform === 'instagram' ? `${r.title}\u0000${r.imageUrl ?? ''}` : r.title);
+  const identity = (r: { title: string; imageUrl: string | null }): string =>
+    platform === 'instagram' ? `${r.title}\u0000${r.imageUrl ?? ''}` : r.title;
   const counting = input.history.filter((r) => r.status !== 'failed' && now - r.createdAt.getTime() < SAME_TITLE_PERIOD_MS);
   const same = counting.filter((r) => identity(r) === identity(topic));
 
@@ -81,7 +82,10 @@ export function evaluateOptinRules(input: OptinRuleInputs): OptinDecision {
     return {
       allowed: false,
       rule: 'same_title_within_7_days',
-      message: platform === 'instagram' ? 'This title and image were sent to the person in the last 7 days' : 'This title was sent to the person in the last 7 days',
+      message:
+        platform === 'instagram'
+          ? 'This title and image were sent to the person in the last 7 days'
+          : 'This title was sent to the person in the last 7 days',
       retryAt: new Date(latest + SAME_TITLE_PERIOD_MS),
     };
   }
@@ -99,7 +103,10 @@ export function evaluateOptinRules(input: OptinRuleInputs): OptinDecision {
       retryAt: new Date(times[times.length - INSTAGRAM_DISTINCT_TITLES_PER_7_DAYS]! + SAME_TITLE_PERIOD_MS),
     };
   }
-  const lastDay = counting.map((r) => r.createdAt.getTime()).filter((t) => now - t < DAY).sort((a, b) => a - b);
+  const lastDay = counting
+    .map((r) => r.createdAt.getTime())
+    .filter((t) => now - t < DAY)
+    .sort((a, b) => a - b);
   if (lastDay.length >= INSTAGRAM_REQUESTS_PER_DAY) {
     return {
       allowed: false,

@@ -21,7 +21,13 @@ export class OptinPolicy {
   ) {}
 
   /** Pass the transaction's manager when the answer must hold until that transaction commits. */
-  async check(page: Pick<Page, 'id' | 'platform'>, topic: Topic, psid: string, at: Date, em: EntityManager = this.dataSource.manager): Promise<OptinDecision> {
+  async check(
+    page: Pick<Page, 'id' | 'platform'>,
+    topic: Topic,
+    psid: string,
+    at: Date,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<OptinDecision> {
     const dialect = new SqlDialect(this.dataSource);
     const [window, history, subscribed, restricted] = await Promise.all([
       this.window.state(page.id, psid, at),
@@ -29,16 +35,18 @@ export class OptinPolicy {
         `SELECT title, image_url, status, error_kind, created_at FROM optin_requests
          WHERE page_id = ? AND psid = ? AND created_at > ?`,
         [page.id, psid, dialect.time(new Date(at.getTime() - SAME_TITLE_PERIOD_MS))],
-      ) as Promise<Array<{ title: string; image_url: string | null; status: PastRequest['status']; error_kind: string | null; created_at: unknown }>>,
+      ) as Promise<
+        Array<{ title: string; image_url: string | null; status: PastRequest['status']; error_kind: string | null; created_at: unknown }>
+      >,
       em.query(
         `SELECT 1 AS yes FROM subscriptions WHERE page_id = ? AND psid = ? AND topic_id = ? AND status = 'active'
            AND (token_expires_at IS NULL OR token_expires_at > ?)`,
         [page.id, psid, topic.id, dialect.time(at)],
       ) as Promise<unknown[]>,
-      em.query(
-        `SELECT MAX(created_at) AS at FROM optin_requests WHERE page_id = ? AND error_kind = 'page_restricted' AND created_at > ?`,
-        [page.id, dialect.time(new Date(at.getTime() - PAGE_RESTRICTION_BACKOFF_MS))],
-      ) as Promise<Array<{ at: unknown }>>,
+      em.query(`SELECT MAX(created_at) AS at FROM optin_requests WHERE page_id = ? AND error_kind = 'page_restricted' AND created_at > ?`, [
+        page.id,
+        dialect.time(new Date(at.getTime() - PAGE_RESTRICTION_BACKOFF_MS)),
+      ]) as Promise<Array<{ at: unknown }>>,
     ]);
     return evaluateOptinRules({
       at,

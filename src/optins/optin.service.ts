@@ -102,7 +102,13 @@ export class OptinService {
     }
     this.logger.warn({ msg: 'opt-in request refused by Meta', requestId, kind: error.kind, code: error.code, subcode: error.subcode });
     if (error.kind === 'transient' || error.kind === 'rate_limited') {
-      return { sent: false, requestId, rule: 'platform_unavailable', message: `Meta did not accept the request now (${error.kind})`, retryAt: 'retryAt' in error ? error.retryAt : undefined };
+      return {
+        sent: false,
+        requestId,
+        rule: 'platform_unavailable',
+        message: `Meta did not accept the request now (${error.kind})`,
+        retryAt: 'retryAt' in error ? error.retryAt : undefined,
+      };
     }
     return { sent: false, requestId, rule: 'refused_by_meta', message: error.message, graphError: error.kind };
   }

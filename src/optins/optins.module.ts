@@ -20,7 +20,15 @@ import { UnsubscribeService } from './unsubscribe.service';
 @Module({
   imports: [ShopsModule, PagesModule, TopicsModule, MessengerModule],
   controllers: [OptinRequestsController, SubscribersController],
-  providers: [OptinPolicy, OptinService, SubscriptionsService, OptinWebhookListener, SubscriberImportService, UnsubscribeService, SubscriberReconcileJob],
+  providers: [
+    OptinPolicy,
+    OptinService,
+    SubscriptionsService,
+    OptinWebhookListener,
+    SubscriberImportService,
+    UnsubscribeService,
+    SubscriberReconcileJob,
+  ],
   exports: [OptinService, OptinPolicy, SubscriptionsService, SubscriberImportService],
 })
 export class OptinsModule {}

@@ -36,11 +36,11 @@ export class SubscriberReconcileJob {
     const pages = (await this.dataSource.query('SELECT id FROM pages')) as Array<{ id: string }>;
     const ran: string[] = [];
     for (const { id } of pages) {
-      const claimed = await SqlDialect.execute(this.dataSource, `${dialect.insertIgnore()} INTO reconcile_runs (page_id, run_date, started_at) VALUES (?, ?, ?)`, [
-        id,
-        day,
-        dialect.time(this.clock.now()),
-      ]);
+      const claimed = await SqlDialect.execute(
+        this.dataSource,
+        `${dialect.insertIgnore()} INTO reconcile_runs (page_id, run_date, started_at) VALUES (?, ?, ?)`,
+        [id, day, dialect.time(this.clock.now())],
+      );
       if (claimed !== 1) continue;
       try {
         await this.importer.importPage(id, { reconcile: true });

@@ -4,7 +4,13 @@ import { Clock } from '../common/clock';
 import { PagesService } from '../pages/pages.service';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { TopicsService } from '../topics/topics.service';
-import { ListSubscribersQueryDto, SubscriberPageResponse, SubscriberResponse, UnsubscribeDto, UnsubscribeResponse } from './dto/subscriber.dto';
+import {
+  ListSubscribersQueryDto,
+  SubscriberPageResponse,
+  SubscriberResponse,
+  UnsubscribeDto,
+  UnsubscribeResponse,
+} from './dto/subscriber.dto';
 import { SubscriberImportService, type ImportResult } from './subscriber-import.service';
 import { SubscriptionsService } from './subscriptions.service';
 import { UnsubscribeService } from './unsubscribe.service';
@@ -55,7 +61,11 @@ export class SubscribersController {
   /** The customer asked to stop: unsubscribed here for good, and at Meta. */
   @Post('subscribers/unsubscribe')
   @HttpCode(200)
-  async unsubscribe(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Body() dto: UnsubscribeDto): Promise<UnsubscribeResponse> {
+  async unsubscribe(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Body() dto: UnsubscribeDto,
+  ): Promise<UnsubscribeResponse> {
     await this.pages.getForShop(shopId, pageId);
     return this.unsubscriber.unsubscribe(pageId, dto);
   }

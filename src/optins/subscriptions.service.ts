@@ -65,7 +65,13 @@ export class SubscriptionsService {
       const changed = status !== existing.status;
       await this.repo.update(
         { id: existing.id },
-        { ...fields, status, optedInAt: facts.at, optinRequestId: optinRequestId ?? existing.optinRequestId, ...(changed ? { statusChangedAt: facts.at } : {}) },
+        {
+          ...fields,
+          status,
+          optedInAt: facts.at,
+          optinRequestId: optinRequestId ?? existing.optinRequestId,
+          ...(changed ? { statusChangedAt: facts.at } : {}),
+        },
       );
       return { ...existing, ...fields, status };
     }
@@ -93,7 +99,11 @@ export class SubscriptionsService {
   }
 
   /** STOP / RESUME from the person. RESUME never revives a subscription the shop unsubscribed. */
-  async recordStatusChange(where: { tokenHash: string } | { pageId: string; psid: string; topicId?: string }, status: 'stopped' | 'resumed', at: Date): Promise<number> {
+  async recordStatusChange(
+    where: { tokenHash: string } | { pageId: string; psid: string; topicId?: string },
+    status: 'stopped' | 'resumed',
+    at: Date,
+  ): Promise<number> {
     const to: SubscriptionStatus = status === 'stopped' ? 'stopped' : 'active';
     const from: SubscriptionStatus[] = status === 'stopped' ? ['active', 'unlisted'] : ['stopped'];
     const qb = this.repo
@@ -131,8 +141,18 @@ export class SubscriptionsService {
   }
 
   /** One keyset page of a topic's subscribers (ordered by id), filtered by effective status. */
-  async listForTopic(topicId: string, filter: SubscriberFilter | undefined, limit: number, after: string | undefined, at: Date): Promise<{ items: Subscription[]; nextCursor: string | null }> {
-    const qb = this.repo.createQueryBuilder('s').where('s.topic_id = :topicId', { topicId }).orderBy('s.id', 'ASC').limit(limit + 1);
+  async listForTopic(
+    topicId: string,
+    filter: SubscriberFilter | undefined,
+    limit: number,
+    after: string | undefined,
+    at: Date,
+  ): Promise<{ items: Subscription[]; nextCursor: string | null }> {
+    const qb = this.repo
+      .createQueryBuilder('s')
+      .where('s.topic_id = :topicId', { topicId })
+      .orderBy('s.id', 'ASC')
+      .limit(limit + 1);
     if (after) qb.andWhere('s.id > :after', { after });
     const now = this.dialect.time(at);
     if (filter === 'active') qb.andWhere("s.status = 'active' AND (s.token_expires_at IS NULL OR s.token_expires_at > :now)", { now });
@@ -176,7 +196,16 @@ export class SubscriptionsService {
     const t = (d: Date | null | undefined): Date | string | null => (d ? this.dialect.time(d) : null);
     const values: unknown[] = [];
     for (const f of tokens) {
-      values.push(randomUUID(), f.pageId, f.psid, f.topicId, this.cipher.encrypt(f.token), hashToken(f.token), f.timezone ?? null, f.userTokenStatus ?? null);
+      values.push(
+        randomUUID(),
+        f.pageId,
+        f.psid,
+        f.topicId,
+        this.cipher.encrypt(f.token),
+        hashToken(f.token),
+        f.timezone ?? null,
+        f.userTokenStatus ?? null,
+      );
       values.push(f.frequency ?? null, t(f.tokenExpiresAt), t(f.at), t(listedAt), t(listedAt), t(this.clock.now()));
     }
     const placeholders = tokens.map(() => "(?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, 'import', ?, ?, ?, ?)").join(', ');

@@ -110,7 +110,11 @@ export class TopicsService {
       [topicId, topicId],
     )) as Array<{ n: number | string }>;
     if (Number(n) > 0) {
-      throw new DomainError(409, 'topic_has_history', 'This topic has subscribers or opt-in history: archive it instead (POST .../archive)');
+      throw new DomainError(
+        409,
+        'topic_has_history',
+        'This topic has subscribers or opt-in history: archive it instead (POST .../archive)',
+      );
     }
     await this.topics.delete({ id: topicId });
   }
@@ -164,7 +168,8 @@ export class TopicsService {
     } catch (error) {
       if (!SqlDialect.isDuplicateKey(error)) throw error;
       const message = String((error as Error).message);
-      if (message.includes('payload')) throw new DomainError(409, 'topic_payload_taken', 'Another topic of this Page has that payload', { field: 'payload' });
+      if (message.includes('payload'))
+        throw new DomainError(409, 'topic_payload_taken', 'Another topic of this Page has that payload', { field: 'payload' });
       throw new DomainError(409, 'topic_title_taken', 'Another active topic of this Page has that title', { field: 'title' });
     }
   }

@@ -36,7 +36,11 @@ function aDataDir(): string {
 
 /** Only what we pass: no GRAPH_API_URL or DATABASE_URL leaks in from the developer's shell. */
 function startNode(script: string, env: Record<string, string>, args: string[] = []): Started {
-  const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   const lines: string[] = [];
   let out = '';
@@ -71,7 +75,8 @@ async function waitForLine(p: Started, matches: (line: string) => boolean, timeo
   for (;;) {
     const found = p.lines.find(matches);
     if (found !== undefined) return found;
-    if (exitCode !== undefined) throw new Error(`process exited (${exitCode}) before the expected line; stderr: ${p.stderr()}\nstdout: ${p.lines.join('\n')}`);
+    if (exitCode !== undefined)
+      throw new Error(`process exited (${exitCode}) before the expected line; stderr: ${p.stderr()}\nstdout: ${p.lines.join('\n')}`);
     if (Date.now() > deadline) throw new Error(`no matching line within ${timeoutMs} ms; stdout: ${p.lines.join('\n')}`);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -197,7 +202,8 @@ describe('node dist/src/main.js', () => {
       // The only delivery this fresh DATA_DIR ever got (bodies are stored encrypted, so it is found by count, not content).
       const db = await openDataSource({ dialect: 'sqlite', path: join(dataDir, 'mm.sqlite') });
       try {
-        const statuses = async (): Promise<string[]> => ((await db.query('SELECT status FROM webhook_inbox')) as Array<{ status: string }>).map((r) => r.status);
+        const statuses = async (): Promise<string[]> =>
+          ((await db.query('SELECT status FROM webhook_inbox')) as Array<{ status: string }>).map((r) => r.status);
         for (let i = 0; i < 100 && (await statuses())[0] !== 'done'; i++) await new Promise((r) => setTimeout(r, 50));
         expect(await statuses()).toEqual(['done']);
       } finally {
@@ -223,36 +229,49 @@ describe('node dist/src/main.js', () => {
   });
 
   const mysqlServer = process.env.MM_TEST_MYSQL_URL;
-  (mysqlServer ? it : it.skip)('on a fresh MariaDB database the first start applies the migrations and a second start has nothing to migrate', async () => {
-    const url = new URL(mysqlServer!);
-    const name = `mm_boot_${randomBytes(4).toString('hex')}`;
-    const admin = await createConnection({ uri: url.toString() });
-    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-    url.pathname = `/${name}`;
-    const env = { DATA_DIR: aDataDir(), PORT: '0', SANDBOX_PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url.toString(), ENCRYPTION_KEY: 'cd'.repeat(32) };
-    try {
-      const first = startApp(env);
+  (mysqlServer ? it : it.skip)(
+    'on a fresh MariaDB database the first start applies the migrations and a second start has nothing to migrate',
+    async () => {
+      const url = new URL(mysqlServer!);
+      const name = `mm_boot_${randomBytes(4).toString('hex')}`;
+      const admin = await createConnection({ uri: url.toString() });
+      await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+      url.pathname = `/${name}`;
+      const env = {
+        DATA_DIR: aDataDir(),
+        PORT: '0',
+        SANDBOX_PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: url.toString(),
+        ENCRYPTION_KEY: 'cd'.repeat(32),
+      };
       try {
-        const applied = json(await waitForLine(first, (l) => json(l)?.context === 'Migrations'));
-        expect(applied).toMatchObject({ msg: 'migrations applied', applied: expect.arrayContaining([expect.stringMatching(/^CreateShopsAndPages/)]) });
-        expect((applied?.applied as string[]).length).toBeGreaterThanOrEqual(3);
-        const port = await listeningPort(first);
-        expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toMatchObject({ info: { database: { status: 'up' } } });
-      } finally {
-        await stop(first);
-      }
+        const first = startApp(env);
+        try {
+          const applied = json(await waitForLine(first, (l) => json(l)?.context === 'Migrations'));
+          expect(applied).toMatchObject({
+            msg: 'migrations applied',
+            applied: expect.arrayContaining([expect.stringMatching(/^CreateShopsAndPages/)]),
+          });
+          expect((applied?.applied as string[]).length).toBeGreaterThanOrEqual(3);
+          const port = await listeningPort(first);
+          expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toMatchObject({ info: { database: { status: 'up' } } });
+        } finally {
+          await stop(first);
+        }
 
-      const second = startApp(env);
-      try {
-        const again = json(await waitForLine(second, (l) => json(l)?.context === 'Migrations'));
-        expect(again).toMatchObject({ msg: 'nothing to migrate', applied: [] });
-        await listeningPort(second);
+        const second = startApp(env);
+        try {
+          const again = json(await waitForLine(second, (l) => json(l)?.context === 'Migrations'));
+          expect(again).toMatchObject({ msg: 'nothing to migrate', applied: [] });
+          await listeningPort(second);
+        } finally {
+          await stop(second);
+        }
       } finally {
-        await stop(second);
+        await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+        await admin.end();
       }
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await admin.end();
-    }
-  });
+    },
+  );
 });

@@ -95,7 +95,13 @@ interface TestPage {
 async function aPage(overrides: { platform?: 'facebook' | 'instagram'; restricted?: boolean } = {}): Promise<TestPage> {
   const page = { id: nextId(), token: aToken('page') };
   remember(page.token);
-  await meta.registerPage({ id: page.id, name: 'Manila Threads PH', platform: overrides.platform ?? 'facebook', accessToken: page.token, restricted: overrides.restricted });
+  await meta.registerPage({
+    id: page.id,
+    name: 'Manila Threads PH',
+    platform: overrides.platform ?? 'facebook',
+    accessToken: page.token,
+    restricted: overrides.restricted,
+  });
   return page;
 }
 
@@ -107,7 +113,13 @@ interface TestAdAccount {
 async function anAdAccount(pages: TestPage[]): Promise<TestAdAccount> {
   const account = { id: nextId(), token: aToken('system') };
   remember(account.token);
-  await meta.registerAdAccount({ id: account.id, systemUserToken: account.token, pageIds: pages.map((p) => p.id), pricePerMessage: PRICE, currency: 'PHP' });
+  await meta.registerAdAccount({
+    id: account.id,
+    systemUserToken: account.token,
+    pageIds: pages.map((p) => p.id),
+    pricePerMessage: PRICE,
+    currency: 'PHP',
+  });
   return account;
 }
 
@@ -119,9 +131,15 @@ async function aPersonWhoWrote(page: TestPage, text = 'Is the blue dress in stoc
 }
 
 /** A person who wrote, got the opt-in request through the client, and tapped it: their subscription token. */
-async function aSubscriber(page: TestPage, options: { tokenExpiresInMs?: number; title?: string } = {}): Promise<{ psid: string; token: string }> {
+async function aSubscriber(
+  page: TestPage,
+  options: { tokenExpiresInMs?: number; title?: string } = {},
+): Promise<{ psid: string; token: string }> {
   const psid = await aPersonWhoWrote(page);
-  const request = await graph.sendOptinRequest(page.token, page.id, psid, { title: options.title ?? 'Flash sales', payload: 'topic-flash-sales' });
+  const request = await graph.sendOptinRequest(page.token, page.id, psid, {
+    title: options.title ?? 'Flash sales',
+    payload: 'topic-flash-sales',
+  });
   expect(request.ok).toBe(true);
   const { token } = await meta.personOptin({ pageId: page.id, psid, tokenExpiresInMs: options.tokenExpiresInMs });
   remember(token);
@@ -155,8 +173,17 @@ async function aMarketingSetup(fields: CampaignFields = {}): Promise<{ page: Tes
   return { page, account, campaignId };
 }
 
-function send(account: TestAdAccount, campaignId: string, token: string, text = 'Hi {{first_name}}, 20% off today only'): Promise<GraphResult<{ trackingId: string }>> {
-  return graph.sendMarketingMessage(account.token, account.id, { messageCampaignId: campaignId, subscriptionToken: token, message: buildTextMessage(text) });
+function send(
+  account: TestAdAccount,
+  campaignId: string,
+  token: string,
+  text = 'Hi {{first_name}}, 20% off today only',
+): Promise<GraphResult<{ trackingId: string }>> {
+  return graph.sendMarketingMessage(account.token, account.id, {
+    messageCampaignId: campaignId,
+    subscriptionToken: token,
+    message: buildTextMessage(text),
+  });
 }
 
 // ---- outcome checks ------------------------------------------------------------------------------
@@ -197,9 +224,17 @@ describe('Send API and opt-in requests', () => {
     const page = await aPage();
     const psid = await aPersonWhoWrote(page);
     await advance(2 * DAY);
-    const tagged = await graph.sendText(page.token, page.id, psid, 'Your parcel is out for delivery', { messagingType: 'MESSAGE_TAG', tag: 'POST_PURCHASE_UPDATE' });
+    const tagged = await graph.sendText(page.token, page.id, psid, 'Your parcel is out for delivery', {
+      messagingType: 'MESSAGE_TAG',
+      tag: 'POST_PURCHASE_UPDATE',
+    });
     expect(expectFailure(tagged, 'tag_not_allowed')).toMatchObject({ code: 100 });
-    expectSuccess(await graph.sendText(page.token, page.id, psid, 'Sorry for the wait, this is Ana', { messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }));
+    expectSuccess(
+      await graph.sendText(page.token, page.id, psid, 'Sorry for the wait, this is Ana', {
+        messagingType: 'MESSAGE_TAG',
+        tag: 'HUMAN_AGENT',
+      }),
+    );
   });
 
   it('refuses a second opt-in request with the same title within 7 days as optin_duplicate, and accepts it after 7 days', async () => {
@@ -428,7 +463,10 @@ describe('Marketing Message API sends', () => {
     const [a, b, c] = [await aSubscriber(page), await aSubscriber(page), await aSubscriber(page)];
     expectSuccess(await send(account, campaignId, a.token));
     expectSuccess(await send(account, campaignId, b.token));
-    expect(expectFailure(await send(account, campaignId, c.token), 'budget_reached')).toMatchObject({ scope: 'lifetime', subcode: 2300015 });
+    expect(expectFailure(await send(account, campaignId, c.token), 'budget_reached')).toMatchObject({
+      scope: 'lifetime',
+      subcode: 2300015,
+    });
   });
 
   it('refuses the send that would pass the daily budget as budget_reached (daily), and delivers it the next UTC day', async () => {
@@ -442,7 +480,7 @@ describe('Marketing Message API sends', () => {
     expectSuccess(await send(account, campaignId, b.token));
   });
 
-  it('returns pacing with Meta\'s remaining_seconds as retryAt instead of waiting half an hour', async () => {
+  it("returns pacing with Meta's remaining_seconds as retryAt instead of waiting half an hour", async () => {
     const { page, account, campaignId } = await aMarketingSetup();
     const { token } = await aSubscriber(page);
     await meta.setFaults({ pacingNext: 1 });
@@ -460,7 +498,11 @@ describe('rate limits and retries', () => {
     const impatient = aClient({ maxRateLimitWaitMs: 30_000 });
     await meta.setFaults({ rateLimitNext: 1 });
     const limited = expectFailure(
-      await impatient.sendMarketingMessage(account.token, account.id, { messageCampaignId: campaignId, subscriptionToken: token, message: buildTextMessage('Sale!') }),
+      await impatient.sendMarketingMessage(account.token, account.id, {
+        messageCampaignId: campaignId,
+        subscriptionToken: token,
+        message: buildTextMessage('Sale!'),
+      }),
       'rate_limited',
     );
     expect(limited).toMatchObject({ httpStatus: 429, subcode: 2300078, retryAfterMs: 60_000, retryAt: new Date(sandboxNow + 60_000) });
@@ -497,7 +539,13 @@ describe('rate limits and retries', () => {
     });
     await meta.setFaults({ errorRate: 1 });
     const requestsBefore = (await meta.stats()).requests;
-    expectSuccess(await flaky.sendMarketingMessage(account.token, account.id, { messageCampaignId: campaignId, subscriptionToken: token, message: buildTextMessage('Sale!') }));
+    expectSuccess(
+      await flaky.sendMarketingMessage(account.token, account.id, {
+        messageCampaignId: campaignId,
+        subscriptionToken: token,
+        message: buildTextMessage('Sale!'),
+      }),
+    );
     expect(sleeps).toHaveLength(2);
     expect((await meta.stats()).requests - requestsBefore).toBe(3);
     expect((await meta.marketingSends({ campaignId })).total).toBe(1);
@@ -509,7 +557,11 @@ describe('rate limits and retries', () => {
     const hasty = aClient({ timeoutMs: 100 });
     await meta.setFaults({ latencyMs: 300 });
     const timedOut = expectFailure(
-      await hasty.sendMarketingMessage(account.token, account.id, { messageCampaignId: campaignId, subscriptionToken: token, message: buildTextMessage('Sale!') }),
+      await hasty.sendMarketingMessage(account.token, account.id, {
+        messageCampaignId: campaignId,
+        subscriptionToken: token,
+        message: buildTextMessage('Sale!'),
+      }),
       'transient',
     );
     expect(timedOut).toMatchObject({ reason: 'timeout', delivery: 'unknown' });
@@ -535,7 +587,12 @@ describe('campaign estimates', () => {
     const page = await aPage();
     const account = await anAdAccount([page]);
     const estimate = expectSuccess(await graph.getDeliveryEstimate(account.token, account.id, { pageId: page.id, audienceSize: 1000 }));
-    expect(estimate).toMatchObject({ deliveryLowerBound: 850, deliveryUpperBound: 1000, costLowerBound: 850 * PRICE, costUpperBound: 1000 * PRICE });
+    expect(estimate).toMatchObject({
+      deliveryLowerBound: 850,
+      deliveryUpperBound: 1000,
+      costLowerBound: 850 * PRICE,
+      costUpperBound: 1000 * PRICE,
+    });
   });
 });
 

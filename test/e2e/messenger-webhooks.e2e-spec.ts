@@ -21,23 +21,47 @@ describe.each(testDatabases())('Messenger webhooks on %s', (db) => {
   });
   afterAll(() => t.close());
 
-  const inboxRows = async (): Promise<number> => Number((await t.app.get(DataSource).query('SELECT COUNT(*) AS n FROM webhook_inbox'))[0].n);
+  const inboxRows = async (): Promise<number> =>
+    Number((await t.app.get(DataSource).query('SELECT COUNT(*) AS n FROM webhook_inbox'))[0].n);
   const lastInboxRow = async (): Promise<{ status: string; attempts: number; last_error: string | null; body: string }> =>
     (await t.app.get(DataSource).query('SELECT status, attempts, last_error, body FROM webhook_inbox ORDER BY id DESC LIMIT 1'))[0];
 
   const messageBody = (pageId: string, psid: string, mid: string, at: number): string =>
-    JSON.stringify({ object: 'page', entry: [{ id: pageId, time: at, messaging: [{ sender: { id: psid }, recipient: { id: pageId }, timestamp: at, message: { mid, text: 'hi' } }] }] });
+    JSON.stringify({
+      object: 'page',
+      entry: [
+        {
+          id: pageId,
+          time: at,
+          messaging: [{ sender: { id: psid }, recipient: { id: pageId }, timestamp: at, message: { mid, text: 'hi' } }],
+        },
+      ],
+    });
 
   it("answers Meta's verification handshake only with the right verify token", async () => {
-    const ok = await t.http().get('/webhooks/messenger').query({ 'hub.mode': 'subscribe', 'hub.verify_token': 'test-verify-token', 'hub.challenge': '1158201444' }).expect(200);
+    const ok = await t
+      .http()
+      .get('/webhooks/messenger')
+      .query({ 'hub.mode': 'subscribe', 'hub.verify_token': 'test-verify-token', 'hub.challenge': '1158201444' })
+      .expect(200);
     expect(ok.text).toBe('1158201444');
-    await t.http().get('/webhooks/messenger').query({ 'hub.mode': 'subscribe', 'hub.verify_token': 'guess', 'hub.challenge': '1' }).expect(403);
+    await t
+      .http()
+      .get('/webhooks/messenger')
+      .query({ 'hub.mode': 'subscribe', 'hub.verify_token': 'guess', 'hub.challenge': '1' })
+      .expect(403);
   });
 
   it('refuses a forged or unsigned delivery with 403 and stores nothing', async () => {
     const body = messageBody('111', 'forged-psid', 'm_forged', Date.now());
     const before = await inboxRows();
-    await t.http().post('/webhooks/messenger').set('Content-Type', 'application/json').set('X-Hub-Signature-256', sign(body, 'wrong-secret')).send(body).expect(403);
+    await t
+      .http()
+      .post('/webhooks/messenger')
+      .set('Content-Type', 'application/json')
+      .set('X-Hub-Signature-256', sign(body, 'wrong-secret'))
+      .send(body)
+      .expect(403);
     await t.http().post('/webhooks/messenger').set('Content-Type', 'application/json').send(body).expect(403);
     expect(await inboxRows()).toBe(before);
   });
@@ -88,7 +112,9 @@ describe.each(testDatabases())('Messenger webhooks on %s', (db) => {
     await t.meta.personMessage({ pageId: page.id, psid, text: 'hi' });
     await t.settle();
     const graph = t.app.get(GraphApiClient);
-    expect((await graph.sendOptinRequest(page.accessToken, page.id, psid, { title: 'Summer arrivals', payload: 'topic-summer' })).ok).toBe(true);
+    expect((await graph.sendOptinRequest(page.accessToken, page.id, psid, { title: 'Summer arrivals', payload: 'topic-summer' })).ok).toBe(
+      true,
+    );
     await t.advance(23 * HOUR);
     await t.meta.personOptin({ pageId: page.id, psid });
     await t.settle();
@@ -126,10 +152,17 @@ describe.each(testDatabases())('Messenger webhooks on %s', (db) => {
     const body = messageBody(page.id, psid, `m_crash_${psid}`, at);
     // What a crashed process leaves behind: the delivery stored and acknowledged, never processed.
     const dialect = new SqlDialect(t.app.get(DataSource));
-    await t.app.get(DataSource).query(
-      `INSERT INTO webhook_inbox (body_hash, body, status, attempts, received_at, next_attempt_at) VALUES (?, ?, 'pending', 0, ?, ?)`,
-      [`crash-${psid}`.padEnd(64, '0'), t.app.get(TokenCipher).encrypt(body), dialect.time(new Date(at)), dialect.time(new Date(at + 3600_000))],
-    );
+    await t.app
+      .get(DataSource)
+      .query(
+        `INSERT INTO webhook_inbox (body_hash, body, status, attempts, received_at, next_attempt_at) VALUES (?, ?, 'pending', 0, ?, ?)`,
+        [
+          `crash-${psid}`.padEnd(64, '0'),
+          t.app.get(TokenCipher).encrypt(body),
+          dialect.time(new Date(at)),
+          dialect.time(new Date(at + 3600_000)),
+        ],
+      );
     await t.restart();
     await t.settle();
     expect(await t.app.get(MessagingWindow).state(page.id, psid, t.clock.now())).toMatchObject({ open: true });

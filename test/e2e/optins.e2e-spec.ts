@@ -139,12 +139,19 @@ describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => 
     const first = await t.http().post(`/api/pages/${page.id}/subscribers/import`).set(shop.auth).expect(200);
     expect(first.body).toEqual({ listed: 2500, created: 2500, pages: 3 });
     const topics = (await t.http().get(`/api/pages/${page.id}/topics`).set(shop.auth).expect(200)).body;
-    expect(topics).toEqual([expect.objectContaining({ title: 'Weekly deals', active: false, subscribers: expect.objectContaining({ active: 2500 }) })]);
+    expect(topics).toEqual([
+      expect.objectContaining({ title: 'Weekly deals', active: false, subscribers: expect.objectContaining({ active: 2500 }) }),
+    ]);
 
     const seen = new Set<string>();
     let cursor: string | null = null;
     do {
-      const page1: { items: Array<{ psid: string }>; nextCursor: string | null } = await subscribers(shop, page.id, topics[0].id, `?limit=500${cursor ? `&after=${cursor}` : ''}`);
+      const page1: { items: Array<{ psid: string }>; nextCursor: string | null } = await subscribers(
+        shop,
+        page.id,
+        topics[0].id,
+        `?limit=500${cursor ? `&after=${cursor}` : ''}`,
+      );
       page1.items.forEach((s) => seen.add(s.psid));
       cursor = page1.nextCursor;
     } while (cursor);
@@ -197,7 +204,10 @@ describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => 
     // A second app process on the same database and the same "Meta" (on SQLite, the same process: one writer).
     const second = db === 'mysql' ? await startTestApp(db, { sandbox: t.sandbox }) : t;
     try {
-      const answers = await Promise.all([askFor(shop, page.id, psid, topicId), second.http().post(`/api/pages/${page.id}/optin-requests`).set(shop.auth).send({ psid, topicId })]);
+      const answers = await Promise.all([
+        askFor(shop, page.id, psid, topicId),
+        second.http().post(`/api/pages/${page.id}/optin-requests`).set(shop.auth).send({ psid, topicId }),
+      ]);
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
       expect(await optinRequestsReceived(page.id, psid)).toHaveLength(1);
       const rows = await t.app.get(DataSource).query('SELECT status FROM optin_requests WHERE page_id = ? AND psid = ?', [page.id, psid]);

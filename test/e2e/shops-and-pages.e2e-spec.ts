@@ -25,7 +25,14 @@ describe.each(testDatabases())('shops, Pages and API keys on %s', (db) => {
     const shop = await aShop(t);
     const input = aPageInput({ systemUserToken: 'EAAB-system-user-secret', adAccountId: 'act_1234567890', pricePerMessage: 120 });
     const created = await t.http().post('/api/pages').set(shop.auth).send(input).expect(201);
-    expect(created.body).toMatchObject({ id: input.id, name: input.name, platform: 'facebook', adAccountId: '1234567890', hasSystemUserToken: true, pricePerMessage: 120 });
+    expect(created.body).toMatchObject({
+      id: input.id,
+      name: input.name,
+      platform: 'facebook',
+      adAccountId: '1234567890',
+      hasSystemUserToken: true,
+      pricePerMessage: 120,
+    });
 
     const read = await t.http().get(`/api/pages/${input.id}`).set(shop.auth).expect(200);
     const body = JSON.stringify(read.body);
@@ -58,11 +65,21 @@ describe.each(testDatabases())('shops, Pages and API keys on %s', (db) => {
 
   it('names the field and the rule when input is wrong, and stores nothing', async () => {
     const shop = await aShop(t);
-    const bad = await t.http().post('/api/pages').set(shop.auth).send({ ...aPageInput(), platform: 'myspace' }).expect(400);
+    const bad = await t
+      .http()
+      .post('/api/pages')
+      .set(shop.auth)
+      .send({ ...aPageInput(), platform: 'myspace' })
+      .expect(400);
     expect(bad.body.error).toBe('validation_failed');
     expect(bad.body.fields).toEqual([expect.objectContaining({ field: 'platform', rule: 'isIn' })]);
 
-    const unknown = await t.http().post('/api/pages').set(shop.auth).send({ ...aPageInput(), colour: 'red' }).expect(400);
+    const unknown = await t
+      .http()
+      .post('/api/pages')
+      .set(shop.auth)
+      .send({ ...aPageInput(), colour: 'red' })
+      .expect(400);
     expect(unknown.body.fields).toEqual([expect.objectContaining({ field: 'colour', rule: 'whitelistValidation' })]);
 
     const malformed = await t.http().post('/api/pages').set(shop.auth).set('Content-Type', 'application/json').send('{"id": ').expect(400);
@@ -80,7 +97,12 @@ describe.each(testDatabases())('shops, Pages and API keys on %s', (db) => {
   it('updates a Page and keeps the token out of the answer', async () => {
     const shop = await aShop(t);
     const input = await aPage(t, shop);
-    const res = await t.http().patch(`/api/pages/${input.id}`).set(shop.auth).send({ name: 'Renamed', accessToken: 'EAAG-rotated-token-123' }).expect(200);
+    const res = await t
+      .http()
+      .patch(`/api/pages/${input.id}`)
+      .set(shop.auth)
+      .send({ name: 'Renamed', accessToken: 'EAAG-rotated-token-123' })
+      .expect(200);
     expect(res.body.name).toBe('Renamed');
     expect(JSON.stringify(res.body)).not.toContain('rotated');
   });

@@ -12,8 +12,18 @@ describe.each(testDatabases())('MM topics on %s', (db) => {
   it('creates a topic under a Page and lists it with zero subscribers', async () => {
     const shop = await aShop(t);
     const page = await aConnectedPage(t, shop);
-    const created = await t.http().post(`/api/pages/${page.id}/topics`).set(shop.auth).send({ title: 'Summer arrivals', imageUrl: 'https://cdn.shop.ph/summer.jpg', ctaText: 'GET' }).expect(201);
-    expect(created.body).toMatchObject({ title: 'Summer arrivals', active: true, ctaText: 'GET', subscribers: { active: 0, stopped: 0, expired: 0 } });
+    const created = await t
+      .http()
+      .post(`/api/pages/${page.id}/topics`)
+      .set(shop.auth)
+      .send({ title: 'Summer arrivals', imageUrl: 'https://cdn.shop.ph/summer.jpg', ctaText: 'GET' })
+      .expect(201);
+    expect(created.body).toMatchObject({
+      title: 'Summer arrivals',
+      active: true,
+      ctaText: 'GET',
+      subscribers: { active: 0, stopped: 0, expired: 0 },
+    });
     expect(created.body.payload).toMatch(/^mm:summer-arrivals:/);
     const list = await t.http().get(`/api/pages/${page.id}/topics`).set(shop.auth).expect(200);
     expect(list.body.map((x: { title: string }) => x.title)).toEqual(['Summer arrivals']);
@@ -22,9 +32,19 @@ describe.each(testDatabases())('MM topics on %s', (db) => {
   it('names the field when a topic breaks a platform limit', async () => {
     const shop = await aShop(t);
     const page = await aConnectedPage(t, shop);
-    const long = await t.http().post(`/api/pages/${page.id}/topics`).set(shop.auth).send({ title: 'x'.repeat(66) }).expect(400);
+    const long = await t
+      .http()
+      .post(`/api/pages/${page.id}/topics`)
+      .set(shop.auth)
+      .send({ title: 'x'.repeat(66) })
+      .expect(400);
     expect(long.body.fields).toEqual([expect.objectContaining({ field: 'title', rule: 'isLength' })]);
-    const http = await t.http().post(`/api/pages/${page.id}/topics`).set(shop.auth).send({ title: 'Sale', imageUrl: 'http://insecure.example/x.jpg' }).expect(400);
+    const http = await t
+      .http()
+      .post(`/api/pages/${page.id}/topics`)
+      .set(shop.auth)
+      .send({ title: 'Sale', imageUrl: 'http://insecure.example/x.jpg' })
+      .expect(400);
     expect(http.body.fields[0].field).toBe('imageUrl');
   });
 

@@ -67,13 +67,22 @@ export interface TopicInput {
 
 /** A topic created through the API; returns its id. */
 export async function aTopic(t: TestApp, shop: TestShop, pageId: string, overrides: Partial<TopicInput> = {}): Promise<string> {
-  const res = await t.http().post(`/api/pages/${pageId}/topics`).set(shop.auth).send({ title: `Summer arrivals ${aPsid().slice(-6)}`, ...overrides });
+  const res = await t
+    .http()
+    .post(`/api/pages/${pageId}/topics`)
+    .set(shop.auth)
+    .send({ title: `Summer arrivals ${aPsid().slice(-6)}`, ...overrides });
   if (res.status !== 201) throw new Error(`aTopic: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as string;
 }
 
 /** A person who wrote to the Page just now (their window is open), webhook processed. */
-export async function aCustomerWhoWrote(t: TestApp, pageId: string, psid = aPsid(), text = 'Hi, is this still available?'): Promise<string> {
+export async function aCustomerWhoWrote(
+  t: TestApp,
+  pageId: string,
+  psid = aPsid(),
+  text = 'Hi, is this still available?',
+): Promise<string> {
   await t.meta.personMessage({ pageId, psid, text });
   await t.settle();
   return psid;

@@ -28,7 +28,8 @@ export const backoffDelayMs = (attempt: number, policy: Pick<RetryPolicy, 'baseD
 export const retryDelayMs = (error: GraphError, attempt: number, repeatable: boolean, policy: RetryPolicy): number | undefined => {
   if (attempt >= policy.maxAttempts) return undefined;
   if (error.kind === 'transient') return error.delivery === 'unknown' && !repeatable ? undefined : backoffDelayMs(attempt, policy);
-  if (error.kind === 'rate_limited' || error.kind === 'pacing') return error.retryAfterMs <= policy.maxRateLimitWaitMs ? error.retryAfterMs : undefined;
+  if (error.kind === 'rate_limited' || error.kind === 'pacing')
+    return error.retryAfterMs <= policy.maxRateLimitWaitMs ? error.retryAfterMs : undefined;
   // Everything else is an answer about the request itself: repeating it now cannot change it.
   return undefined;
 };

@@ -12,7 +12,16 @@ import type {
   SettingsState,
 } from './control-types';
 import { isRecord, ok, type Params, type Reply } from './http-io';
-import { controlError, createBulkTokens, personBlocks, personChangesStatus, personOptsIn, personWrites, receivedBy, tokenRows } from './people';
+import {
+  controlError,
+  createBulkTokens,
+  personBlocks,
+  personChangesStatus,
+  personOptsIn,
+  personWrites,
+  receivedBy,
+  tokenRows,
+} from './people';
 
 export const CONTROL_PREFIX = '/_sandbox';
 
@@ -57,7 +66,8 @@ const ROUTES: Record<string, ControlHandler> = {
   'POST /pages': withBody<PageRegistration>(
     { id: 'string', name: '?string', platform: 'string', accessToken: 'string', restricted: '?boolean' },
     (ctx, input) => {
-      if (input.platform !== 'facebook' && input.platform !== 'instagram') return controlError(400, 'platform must be facebook or instagram');
+      if (input.platform !== 'facebook' && input.platform !== 'instagram')
+        return controlError(400, 'platform must be facebook or instagram');
       const page = ctx.state.upsertPage(input);
       return ok({ id: page.id, name: page.name, platform: page.platform, restricted: page.restricted });
     },
@@ -93,7 +103,8 @@ const ROUTES: Record<string, ControlHandler> = {
     { pageId: 'string', count: 'number', title: 'string', timezone: '?string', prefix: '?string', payload: '?string' },
     createBulkTokens,
   ),
-  'GET /tokens': (ctx, _body, query) => tokenRows(ctx, query.get('pageId') ?? '', queryInt(query, 'offset', 0), queryInt(query, 'limit', 100)),
+  'GET /tokens': (ctx, _body, query) =>
+    tokenRows(ctx, query.get('pageId') ?? '', queryInt(query, 'offset', 0), queryInt(query, 'limit', 100)),
   'GET /marketing-sends': (ctx, _body, query) => {
     const campaignId = query.get('campaignId');
     const all = campaignId === null ? ctx.state.marketingSends : (ctx.state.marketingSendsByCampaign.get(campaignId) ?? []);

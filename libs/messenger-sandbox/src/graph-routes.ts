@@ -43,7 +43,12 @@ export function handleGraphRequest(ctx: SandboxContext, request: GraphRequest): 
     return segments.length === 1 ? objectNotAccessible(request.method, segments[0]) : unknownPath(path);
   }
 
-  const auth = authenticate(state, ctx.appSecret, accessTokenOf(request.raw, request.params), readString(request.params, 'appsecret_proof'));
+  const auth = authenticate(
+    state,
+    ctx.appSecret,
+    accessTokenOf(request.raw, request.params),
+    readString(request.params, 'appsecret_proof'),
+  );
   if ('error' in auth) return auth.error;
 
   const faults = state.faults;
@@ -59,9 +64,11 @@ function matchRoute(method: string, segments: string[]): Route | undefined {
   const [id, edge, subEdge] = segments;
   if (id === undefined) return undefined;
   const isAdAccount = id.startsWith('act_');
-  if (segments.length === 1 && !isAdAccount && (method === 'GET' || method === 'POST' || method === 'DELETE')) return { kind: 'campaign', id };
+  if (segments.length === 1 && !isAdAccount && (method === 'GET' || method === 'POST' || method === 'DELETE'))
+    return { kind: 'campaign', id };
   if (segments.length === 2 && method === 'POST' && edge === 'messages') return { kind: isAdAccount ? 'marketing_send' : 'send_api', id };
-  if (segments.length === 2 && method === 'GET' && edge === 'notification_message_tokens' && !isAdAccount) return { kind: 'token_list', id };
+  if (segments.length === 2 && method === 'GET' && edge === 'notification_message_tokens' && !isAdAccount)
+    return { kind: 'token_list', id };
   if (segments.length === 3 && method === 'POST' && edge === 'messaging_customer_base' && subEdge === 'unsubscribe' && !isAdAccount) {
     return { kind: 'unsubscribe', id };
   }

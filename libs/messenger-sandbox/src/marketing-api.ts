@@ -25,12 +25,13 @@ export function createCampaign(ctx: SandboxContext, account: AdAccount, params: 
   if ('code' in fields) return fields;
   if (fields.name === undefined) return invalidParameter('param name is required');
   if (fields.pageId === undefined) return invalidParameter('param page_id is required');
-  if (!account.pageIds.has(fields.pageId)) return invalidParameter(`Page ${fields.pageId} is not connected to ad account act_${account.id}`);
+  if (!account.pageIds.has(fields.pageId))
+    return invalidParameter(`Page ${fields.pageId} is not connected to ad account act_${account.id}`);
   if (fields.dailyBudget !== undefined && fields.lifetimeBudget !== undefined) return bothBudgets();
   const now = ctx.clock.now();
-  const endTime =
-    fields.endTime ?? (fields.lifetimeBudget !== undefined ? (fields.startTime ?? now) + LIFETIME_DEFAULT_RUN_MS : undefined);
-  if (fields.startTime !== undefined && endTime !== undefined && endTime <= fields.startTime) return invalidParameter('end_time must be after start_time');
+  const endTime = fields.endTime ?? (fields.lifetimeBudget !== undefined ? (fields.startTime ?? now) + LIFETIME_DEFAULT_RUN_MS : undefined);
+  if (fields.startTime !== undefined && endTime !== undefined && endTime <= fields.startTime)
+    return invalidParameter('end_time must be after start_time');
 
   const campaign: Campaign = {
     id: ctx.ids.campaignId(),
@@ -65,7 +66,8 @@ export function updateCampaign(campaign: Campaign, params: Params): Reply | Grap
   if (dailyBudget !== undefined && lifetimeBudget !== undefined) return bothBudgets();
   const startTime = fields.startTime ?? campaign.startTime;
   const endTime = fields.endTime ?? campaign.endTime;
-  if (startTime !== undefined && endTime !== undefined && endTime <= startTime) return invalidParameter('end_time must be after start_time');
+  if (startTime !== undefined && endTime !== undefined && endTime <= startTime)
+    return invalidParameter('end_time must be after start_time');
 
   campaign.name = fields.name ?? campaign.name;
   campaign.status = fields.status ?? campaign.status;
@@ -106,7 +108,8 @@ export function deliveryEstimate(ctx: SandboxContext, account: AdAccount, params
   const pageId = readString(params, 'page_id');
   if (pageId === undefined) return invalidParameter('param page_id is required');
   const page = ctx.state.pages.get(pageId);
-  if (page === undefined || !account.pageIds.has(pageId)) return invalidParameter(`Page ${pageId} is not connected to ad account act_${account.id}`);
+  if (page === undefined || !account.pageIds.has(pageId))
+    return invalidParameter(`Page ${pageId} is not connected to ad account act_${account.id}`);
   const size = readInteger(params, 'audience_size') ?? page.activeTokens;
   if (size === 'invalid' || size < 0) return invalidParameter('param audience_size must be a non-negative integer');
   const lower = Math.floor(size * 0.85);
@@ -161,7 +164,8 @@ function readCampaignFields(params: Params): CampaignFields | GraphErrorSpec {
     ['lifetime_budget', 'lifetimeBudget'],
   ] as const) {
     const value = readInteger(params, key);
-    if (value === 'invalid' || (value !== undefined && value <= 0)) return invalidParameter(`param ${key} must be a positive integer in the smallest currency unit`);
+    if (value === 'invalid' || (value !== undefined && value <= 0))
+      return invalidParameter(`param ${key} must be a positive integer in the smallest currency unit`);
     fields[target] = value;
   }
   for (const [key, target] of [
@@ -173,10 +177,12 @@ function readCampaignFields(params: Params): CampaignFields | GraphErrorSpec {
     fields[target] = value === undefined ? undefined : value * 1000;
   }
   const gap = readInteger(params, 'min_conversation_gap_seconds');
-  if (gap === 'invalid' || (gap !== undefined && gap < 0)) return invalidParameter('param min_conversation_gap_seconds must be a non-negative integer');
+  if (gap === 'invalid' || (gap !== undefined && gap < 0))
+    return invalidParameter('param min_conversation_gap_seconds must be a non-negative integer');
   fields.minConversationGapSeconds = gap;
   const status = readString(params, 'status');
-  if (status !== undefined && status !== 'ACTIVE' && status !== 'PAUSED') return invalidParameter('param status must be one of {ACTIVE, PAUSED}');
+  if (status !== undefined && status !== 'ACTIVE' && status !== 'PAUSED')
+    return invalidParameter('param status must be one of {ACTIVE, PAUSED}');
   fields.status = status;
   return fields;
 }

@@ -25,7 +25,8 @@ export function sendMarketingMessage(ctx: SandboxContext, account: AdAccount, pa
   if (tokenText === undefined) return invalidParameter('param messenger_delivery_data[subscription_token] is required');
   const message = params.message;
   if (!isRecord(message)) return invalidParameter('param message is required');
-  if (typeof message.text === 'string' && message.text.length > MAX_TEXT) return invalidParameter(`param message[text] must be at most ${MAX_TEXT} characters`);
+  if (typeof message.text === 'string' && message.text.length > MAX_TEXT)
+    return invalidParameter(`param message[text] must be at most ${MAX_TEXT} characters`);
 
   const campaign = state.campaigns.get(campaignId);
   if (campaign === undefined || campaign.adAccountId !== account.id) return marketingError(2300001);
@@ -49,7 +50,8 @@ export function sendMarketingMessage(ctx: SandboxContext, account: AdAccount, pa
 
 function checkCampaign(campaign: Campaign, now: number): GraphErrorSpec | undefined {
   if (campaign.status !== 'ACTIVE') return marketingError(2300000, undefined, `Status: ${campaign.status}.`);
-  if (campaign.startTime !== undefined && now < campaign.startTime) return marketingError(2300000, undefined, 'The campaign has not started yet.');
+  if (campaign.startTime !== undefined && now < campaign.startTime)
+    return marketingError(2300000, undefined, 'The campaign has not started yet.');
   if (campaign.endTime !== undefined && now >= campaign.endTime) return marketingError(2300000, undefined, 'The campaign has ended.');
   if (now < campaign.createdAt + WARM_UP_MS) return marketingError(2300003, undefined, 'Wait one hour after creating the campaign.');
   return undefined;

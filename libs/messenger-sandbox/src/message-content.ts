@@ -22,7 +22,8 @@ const CTA_TEXTS = new Set(['ALLOW', 'GET', 'GET_UPDATES', 'OPT_IN', 'SIGN_UP']);
 export function readSendApiMessage(message: unknown): SendApiContent | GraphErrorSpec {
   if (!isRecord(message)) return invalidParameter('param message must be a non-empty object');
   if (message.text !== undefined) {
-    if (typeof message.text !== 'string' || message.text === '') return invalidParameter('param message[text] must be a non-empty UTF-8 encoded string');
+    if (typeof message.text !== 'string' || message.text === '')
+      return invalidParameter('param message[text] must be a non-empty UTF-8 encoded string');
     if (message.text.length > MAX_TEXT) return invalidParameter(`param message[text] must be at most ${MAX_TEXT} characters`);
     if (message.quick_replies === undefined) return { type: 'text' };
     if (!Array.isArray(message.quick_replies) || message.quick_replies.length === 0 || message.quick_replies.length > MAX_QUICK_REPLIES) {
@@ -36,7 +37,8 @@ export function readSendApiMessage(message: unknown): SendApiContent | GraphErro
   if (!isRecord(attachment.payload)) return invalidParameter('param message[attachment][payload] must be an object');
   const templateType = attachment.payload.template_type;
   if (templateType === 'notification_messages') return readOptinTemplate(attachment.payload);
-  if (typeof templateType !== 'string' || templateType === '') return invalidParameter('param message[attachment][payload][template_type] is required');
+  if (typeof templateType !== 'string' || templateType === '')
+    return invalidParameter('param message[attachment][payload][template_type] is required');
   return { type: templateType };
 }
 
@@ -44,7 +46,8 @@ function readOptinTemplate(payload: Record<string, unknown>): SendApiContent | G
   const title = payload.title === undefined ? DEFAULT_OPTIN_TITLE : payload.title;
   if (typeof title !== 'string' || title === '') return invalidParameter('param title must be a non-empty string');
   if (title.length > MAX_OPTIN_TITLE) return invalidParameter(`param title must be at most ${MAX_OPTIN_TITLE} characters`);
-  if (typeof payload.payload !== 'string' || payload.payload === '') return invalidParameter('param payload is required for the notification_messages template');
+  if (typeof payload.payload !== 'string' || payload.payload === '')
+    return invalidParameter('param payload is required for the notification_messages template');
   if (payload.image_url !== undefined && typeof payload.image_url !== 'string') return invalidParameter('param image_url must be a URL');
   if (payload.image_aspect_ratio !== undefined && !ASPECT_RATIOS.has(String(payload.image_aspect_ratio))) {
     return invalidParameter('param image_aspect_ratio must be one of {HORIZONTAL, SQUARE}');

@@ -81,7 +81,9 @@ export async function personChangesStatus(ctx: SandboxContext, input: PersonStat
   const person = ctx.state.person(page.id, input.psid);
   if (person === undefined) return controlError(404, `unknown person ${input.psid}`);
   const from = action === 'stop' ? 'ACTIVE' : 'STOPPED';
-  const flipped = (person.tokens ?? []).filter((token) => token.status === from && (input.title === undefined || token.title === input.title));
+  const flipped = (person.tokens ?? []).filter(
+    (token) => token.status === from && (input.title === undefined || token.title === input.title),
+  );
   const now = ctx.clock.now();
   const status = action === 'stop' ? 'STOP_NOTIFICATIONS' : 'RESUME_NOTIFICATIONS';
   for (const token of flipped) {
@@ -103,11 +105,17 @@ export function personBlocks(ctx: SandboxContext, input: PersonRef): Reply {
 export function createBulkTokens(ctx: SandboxContext, input: BulkTokensInput): Reply {
   const page = findPage(ctx, input.pageId);
   if (page === undefined) return controlError(404, `unknown page ${input.pageId}`);
-  if (!Number.isSafeInteger(input.count) || input.count < 1 || input.count > MAX_BULK) return controlError(400, `count must be 1..${MAX_BULK}`);
+  if (!Number.isSafeInteger(input.count) || input.count < 1 || input.count > MAX_BULK)
+    return controlError(400, `count must be 1..${MAX_BULK}`);
   if (typeof input.title !== 'string' || input.title === '') return controlError(400, 'title is required');
   const prefix = input.prefix ?? `bulk${++ctx.state.bulkCalls}_`;
   const now = ctx.clock.now();
-  const fields = { title: input.title, payload: input.payload ?? input.title, timezone: input.timezone ?? DEFAULT_TIMEZONE, createdAt: now };
+  const fields = {
+    title: input.title,
+    payload: input.payload ?? input.title,
+    timezone: input.timezone ?? DEFAULT_TIMEZONE,
+    createdAt: now,
+  };
   for (let start = 0; start < input.count; start += BULK_CHUNK) {
     const tokens = ctx.ids.subscriptionTokens(Math.min(BULK_CHUNK, input.count - start));
     for (let i = 0; i < tokens.length; i++) {

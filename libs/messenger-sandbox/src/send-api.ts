@@ -25,7 +25,9 @@ export function sendApiMessage(ctx: SandboxContext, page: Page, params: Params):
   const recipient = params.recipient;
   if (!isRecord(recipient)) return invalidParameter('param recipient must be non-empty.');
   if (recipient.notification_messages_token !== undefined) {
-    return invalidParameter('Sending with recipient.notification_messages_token is deprecated: use the Marketing Message API for Messenger.');
+    return invalidParameter(
+      'Sending with recipient.notification_messages_token is deprecated: use the Marketing Message API for Messenger.',
+    );
   }
   const psid = readString(recipient, 'id');
   if (psid === undefined) return invalidParameter('param recipient[id] must be non-empty.');
@@ -79,7 +81,8 @@ export function sendApiMessage(ctx: SandboxContext, page: Page, params: Params):
 
 /** typing_on / typing_off / mark_seen: same window as a message, nothing stored, no message_id. */
 function senderAction(ctx: SandboxContext, page: Page, psid: string, action: unknown): Reply | GraphErrorSpec {
-  if (typeof action !== 'string' || !SENDER_ACTIONS.has(action)) return invalidParameter('param sender_action must be one of {typing_on, typing_off, mark_seen}');
+  if (typeof action !== 'string' || !SENDER_ACTIONS.has(action))
+    return invalidParameter('param sender_action must be one of {typing_on, typing_off, mark_seen}');
   const person = ctx.state.person(page.id, psid);
   if (person === undefined) return noMatchingUser();
   if (person.blocked === true) return personUnavailable();

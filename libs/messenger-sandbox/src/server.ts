@@ -100,7 +100,13 @@ async function serve(ctx: SandboxContext, req: IncomingMessage, res: ServerRespo
   logger?.(`${method} ${path} ${reply.status} ${Date.now() - started}ms`);
 }
 
-async function answerGraph(ctx: SandboxContext, req: IncomingMessage, method: string, url: URL, body: Record<string, unknown> | undefined): Promise<Reply> {
+async function answerGraph(
+  ctx: SandboxContext,
+  req: IncomingMessage,
+  method: string,
+  url: URL,
+  body: Record<string, unknown> | undefined,
+): Promise<Reply> {
   const latency = ctx.state.faults.latencyMs;
   if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
   if (body === undefined) {

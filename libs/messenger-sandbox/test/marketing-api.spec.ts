@@ -1,4 +1,18 @@
-import { AD_ACCOUNT_ID, DAY, HOUR, IG_PAGE_ID, PAGE_ID, PAGE_TOKEN, PRICE, SYSTEM_TOKEN, aSubscriber, resetWorld, startHarness, stopHarness, type Harness } from './sandbox-fixture';
+import {
+  AD_ACCOUNT_ID,
+  DAY,
+  HOUR,
+  IG_PAGE_ID,
+  PAGE_ID,
+  PAGE_TOKEN,
+  PRICE,
+  SYSTEM_TOKEN,
+  aSubscriber,
+  resetWorld,
+  startHarness,
+  stopHarness,
+  type Harness,
+} from './sandbox-fixture';
 
 describe('Marketing Message API', () => {
   let h: Harness;
@@ -34,7 +48,10 @@ describe('Marketing Message API', () => {
     const sentAt = await h.sandbox.control.now();
     expect((await h.graph.marketing(first, token)).status).toBe(200);
     const refused = await h.graph.marketing(second, token);
-    expect(refused.data.error).toMatchObject({ error_subcode: 2300035, error_data: { next_eligible_time: Math.ceil((sentAt + 12 * HOUR) / 1000) } });
+    expect(refused.data.error).toMatchObject({
+      error_subcode: 2300035,
+      error_data: { next_eligible_time: Math.ceil((sentAt + 12 * HOUR) / 1000) },
+    });
     await h.sandbox.control.advanceClock(12 * HOUR);
     expect((await h.graph.marketing(second, token)).status).toBe(200);
   });
@@ -156,9 +173,21 @@ describe('Marketing Message API', () => {
   });
 
   it('estimates delivery and cost from the ad account price', async () => {
-    const answer = await h.graph.get(`/act_${AD_ACCOUNT_ID}/message_delivery_estimate`, SYSTEM_TOKEN, { page_id: PAGE_ID, audience_size: 1000 });
+    const answer = await h.graph.get(`/act_${AD_ACCOUNT_ID}/message_delivery_estimate`, SYSTEM_TOKEN, {
+      page_id: PAGE_ID,
+      audience_size: 1000,
+    });
     expect(answer.data).toEqual({
-      data: [{ estimate_delivery_lower_bound: 850, estimate_delivery_upper_bound: 1000, estimate_cost_lower_bound: 850 * PRICE, estimate_cost_upper_bound: 1000 * PRICE, estimate_status: 'READY', currency: 'USD' }],
+      data: [
+        {
+          estimate_delivery_lower_bound: 850,
+          estimate_delivery_upper_bound: 1000,
+          estimate_cost_lower_bound: 850 * PRICE,
+          estimate_cost_upper_bound: 1000 * PRICE,
+          estimate_status: 'READY',
+          currency: 'USD',
+        },
+      ],
     });
   });
 

@@ -18,7 +18,15 @@ export const DAY = 24 * HOUR;
 export interface ReceivedWebhook {
   raw: string;
   signature: string | undefined;
-  body: { object: string; entry: Array<{ id: string; time: number; messaging?: Array<Record<string, unknown>>; changes?: Array<{ field: string; value: Record<string, unknown> }> }> };
+  body: {
+    object: string;
+    entry: Array<{
+      id: string;
+      time: number;
+      messaging?: Array<Record<string, unknown>>;
+      changes?: Array<{ field: string; value: Record<string, unknown> }>;
+    }>;
+  };
 }
 
 /** A real HTTP receiver that records what the sandbox posts; `answerStatuses` scripts its answers. */
@@ -37,7 +45,11 @@ export class WebhookReceiver {
         const status = this.answerStatuses.shift() ?? 200;
         if (status === 200) {
           const signature = req.headers['x-hub-signature-256'];
-          this.received.push({ raw, signature: typeof signature === 'string' ? signature : undefined, body: JSON.parse(raw) as ReceivedWebhook['body'] });
+          this.received.push({
+            raw,
+            signature: typeof signature === 'string' ? signature : undefined,
+            body: JSON.parse(raw) as ReceivedWebhook['body'],
+          });
         }
         res.writeHead(status).end();
       });
@@ -61,7 +73,9 @@ export class WebhookReceiver {
 
 export interface GraphAnswer {
   status: number;
-  data: Record<string, unknown> & { error?: { code: number; error_subcode?: number; message: string; type: string; error_data?: Record<string, unknown> } };
+  data: Record<string, unknown> & {
+    error?: { code: number; error_subcode?: number; message: string; type: string; error_data?: Record<string, unknown> };
+  };
 }
 
 /** Graph calls as the plugin makes them: token + appsecret_proof in the query, JSON body. */
@@ -102,7 +116,9 @@ export class GraphCaller {
     return this.post('/me/messages', pageToken, {
       recipient: { id: psid },
       messaging_type: 'RESPONSE',
-      message: { attachment: { type: 'template', payload: { template_type: 'notification_messages', payload: 'optin-payload', ...payload } } },
+      message: {
+        attachment: { type: 'template', payload: { template_type: 'notification_messages', payload: 'optin-payload', ...payload } },
+      },
     });
   }
 
@@ -143,7 +159,13 @@ export async function resetWorld(harness: Harness): Promise<void> {
   harness.receiver.clear();
   await control.registerPage({ id: PAGE_ID, platform: 'facebook', accessToken: PAGE_TOKEN });
   await control.registerPage({ id: IG_PAGE_ID, platform: 'instagram', accessToken: IG_PAGE_TOKEN });
-  await control.registerAdAccount({ id: AD_ACCOUNT_ID, systemUserToken: SYSTEM_TOKEN, pageIds: [PAGE_ID, IG_PAGE_ID], pricePerMessage: PRICE, currency: 'USD' });
+  await control.registerAdAccount({
+    id: AD_ACCOUNT_ID,
+    systemUserToken: SYSTEM_TOKEN,
+    pageIds: [PAGE_ID, IG_PAGE_ID],
+    pricePerMessage: PRICE,
+    currency: 'USD',
+  });
 }
 
 export async function stopHarness(harness: Harness): Promise<void> {

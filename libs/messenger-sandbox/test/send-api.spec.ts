@@ -1,6 +1,18 @@
 import { appsecretProof } from '../src';
 import axios from 'axios';
-import { APP_SECRET, DAY, HOUR, IG_PAGE_ID, IG_PAGE_TOKEN, PAGE_ID, PAGE_TOKEN, resetWorld, startHarness, stopHarness, type Harness } from './sandbox-fixture';
+import {
+  APP_SECRET,
+  DAY,
+  HOUR,
+  IG_PAGE_ID,
+  IG_PAGE_TOKEN,
+  PAGE_ID,
+  PAGE_TOKEN,
+  resetWorld,
+  startHarness,
+  stopHarness,
+  type Harness,
+} from './sandbox-fixture';
 
 describe('Send API', () => {
   let h: Harness;
@@ -24,10 +36,14 @@ describe('Send API', () => {
     });
 
     it('refuses a wrong appsecret_proof with 100', async () => {
-      const { status, data } = await axios.post(`${h.sandbox.graphUrl}/me/messages`, {}, {
-        params: { access_token: PAGE_TOKEN, appsecret_proof: appsecretProof(PAGE_TOKEN, 'other secret') },
-        validateStatus: () => true,
-      });
+      const { status, data } = await axios.post(
+        `${h.sandbox.graphUrl}/me/messages`,
+        {},
+        {
+          params: { access_token: PAGE_TOKEN, appsecret_proof: appsecretProof(PAGE_TOKEN, 'other secret') },
+          validateStatus: () => true,
+        },
+      );
       expect(status).toBe(400);
       expect(data.error).toMatchObject({ code: 100, message: 'Invalid appsecret_proof provided in the API argument' });
     });
@@ -37,7 +53,11 @@ describe('Send API', () => {
       const { status, data } = await axios.post(
         `${h.sandbox.url}/v19.0/${PAGE_ID}/messages`,
         { recipient: { id: 'p1' }, messaging_type: 'RESPONSE', message: { text: 'hi' } },
-        { params: { appsecret_proof: appsecretProof(PAGE_TOKEN, APP_SECRET) }, headers: { Authorization: `Bearer ${PAGE_TOKEN}` }, validateStatus: () => true },
+        {
+          params: { appsecret_proof: appsecretProof(PAGE_TOKEN, APP_SECRET) },
+          headers: { Authorization: `Bearer ${PAGE_TOKEN}` },
+          validateStatus: () => true,
+        },
       );
       expect(status).toBe(200);
       expect(data).toMatchObject({ recipient_id: 'p1', message_id: expect.stringMatching(/^m_/) });
@@ -103,7 +123,11 @@ describe('Send API', () => {
       await h.sandbox.control.personMessage({ pageId: PAGE_ID, psid: 'p1' });
       await h.sandbox.control.personBlock({ pageId: PAGE_ID, psid: 'p1' });
       const answer = await h.graph.text('p1');
-      expect(answer.data.error).toMatchObject({ code: 551, error_subcode: 1545041, message: expect.stringContaining("This person isn't available right now") });
+      expect(answer.data.error).toMatchObject({
+        code: 551,
+        error_subcode: 1545041,
+        message: expect.stringContaining("This person isn't available right now"),
+      });
     });
   });
 
@@ -143,9 +167,14 @@ describe('Send API', () => {
     it('on Instagram refuses the 6th request in a day with 9/2018352', async () => {
       await h.sandbox.control.personMessage({ pageId: IG_PAGE_ID, psid: 'ig1' });
       for (let i = 1; i <= 5; i++) expect((await h.graph.optinRequest('ig1', { title: `T${i}` }, IG_PAGE_TOKEN)).status).toBe(200);
-      expect((await h.graph.optinRequest('ig1', { title: 'T6' }, IG_PAGE_TOKEN)).data.error).toMatchObject({ code: 9, error_subcode: 2018352 });
+      expect((await h.graph.optinRequest('ig1', { title: 'T6' }, IG_PAGE_TOKEN)).data.error).toMatchObject({
+        code: 9,
+        error_subcode: 2018352,
+      });
       // Same title with another image is a different request on Instagram, but still counts towards the day.
-      expect((await h.graph.optinRequest('ig1', { title: 'T1', image_url: 'https://x/y.png' }, IG_PAGE_TOKEN)).data.error?.error_subcode).toBe(2018352);
+      expect(
+        (await h.graph.optinRequest('ig1', { title: 'T1', image_url: 'https://x/y.png' }, IG_PAGE_TOKEN)).data.error?.error_subcode,
+      ).toBe(2018352);
     });
 
     it('on Instagram refuses the 11th distinct title in 7 days with 9/2018352', async () => {
@@ -157,7 +186,10 @@ describe('Send API', () => {
       await day(['A', 'B', 'C', 'D', 'E']);
       await day(['F', 'G', 'H', 'I', 'J']);
       await h.sandbox.control.personMessage({ pageId: IG_PAGE_ID, psid: 'ig1' });
-      expect((await h.graph.optinRequest('ig1', { title: 'K' }, IG_PAGE_TOKEN)).data.error).toMatchObject({ code: 9, error_subcode: 2018352 });
+      expect((await h.graph.optinRequest('ig1', { title: 'K' }, IG_PAGE_TOKEN)).data.error).toMatchObject({
+        code: 9,
+        error_subcode: 2018352,
+      });
       // An already used title with another image is not a new title.
       expect((await h.graph.optinRequest('ig1', { title: 'A', image_url: 'https://x/other.png' }, IG_PAGE_TOKEN)).status).toBe(200);
       await h.sandbox.control.advanceClock(5 * DAY);

@@ -16,7 +16,13 @@ describe('webhooks', () => {
     expect(hook.signature).toBe(expected);
     expect(hook.body).toEqual({
       object: 'page',
-      entry: [{ id: PAGE_ID, time: timestamp, messaging: [{ sender: { id: 'p1' }, recipient: { id: PAGE_ID }, timestamp, message: { mid, text: 'Hallo ü' } }] }],
+      entry: [
+        {
+          id: PAGE_ID,
+          time: timestamp,
+          messaging: [{ sender: { id: 'p1' }, recipient: { id: PAGE_ID }, timestamp, message: { mid, text: 'Hallo ü' } }],
+        },
+      ],
     });
   });
 
@@ -101,7 +107,10 @@ describe('faults', () => {
     const campaignId = (await h.graph.createCampaign()).data.id as string;
     await h.sandbox.control.advanceClock(HOUR);
     await h.sandbox.control.setFaults({ pacingNext: 1 });
-    expect((await h.graph.marketing(campaignId, token)).data.error).toMatchObject({ error_subcode: 2300055, error_data: { remaining_seconds: 1800 } });
+    expect((await h.graph.marketing(campaignId, token)).data.error).toMatchObject({
+      error_subcode: 2300055,
+      error_data: { remaining_seconds: 1800 },
+    });
     expect((await h.graph.marketing(campaignId, token)).status).toBe(200);
   });
 

@@ -74,12 +74,18 @@ function messagingEvent(item: MessagingItem, platform: Platform, entryPageId?: s
     };
   }
   if (item.postback?.payload !== undefined) {
-    return { name: MessengerEvents.Postback, payload: { ...base, mid: item.postback.mid, payload: item.postback.payload, title: item.postback.title } };
+    return {
+      name: MessengerEvents.Postback,
+      payload: { ...base, mid: item.postback.mid, payload: item.postback.payload, title: item.postback.title },
+    };
   }
   if (item.referral) return { name: MessengerEvents.Referral, payload: { ...base, ref: item.referral.ref, source: item.referral.source } };
   if (item.optin?.type === 'notification_messages') return optinEvent(item.optin, base);
   if (item.read?.watermark !== undefined) {
-    return { name: MessengerEvents.Read, payload: { ...base, watermark: new Date(item.read.watermark), mids: item.read.mid ? [item.read.mid] : undefined } };
+    return {
+      name: MessengerEvents.Read,
+      payload: { ...base, watermark: new Date(item.read.watermark), mids: item.read.mid ? [item.read.mid] : undefined },
+    };
   }
   if (item.delivery?.watermark !== undefined) {
     return { name: MessengerEvents.Delivery, payload: { ...base, watermark: new Date(item.delivery.watermark), mids: item.delivery.mids } };
@@ -87,7 +93,10 @@ function messagingEvent(item: MessagingItem, platform: Platform, entryPageId?: s
   return undefined;
 }
 
-function optinEvent(optin: NonNullable<MessagingItem['optin']>, base: { pageId: string; psid: string; platform: Platform; at: Date }): AnyMessengerEvent | undefined {
+function optinEvent(
+  optin: NonNullable<MessagingItem['optin']>,
+  base: { pageId: string; psid: string; platform: Platform; at: Date },
+): AnyMessengerEvent | undefined {
   const status = optin.notification_messages_status;
   if (status) {
     return {
@@ -117,7 +126,12 @@ function optinEvent(optin: NonNullable<MessagingItem['optin']>, base: { pageId: 
   };
 }
 
-function marketingEvent(kind: MarketingMessageKind, value: Record<string, unknown>, entryPageId?: string, entryTime?: number): AnyMessengerEvent {
+function marketingEvent(
+  kind: MarketingMessageKind,
+  value: Record<string, unknown>,
+  entryPageId?: string,
+  entryTime?: number,
+): AnyMessengerEvent {
   const str = (key: string): string | undefined => (typeof value[key] === 'string' ? (value[key] as string) : undefined);
   const timestamp = typeof value.timestamp === 'number' ? value.timestamp : (entryTime ?? 0);
   return {

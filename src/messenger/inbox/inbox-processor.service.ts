@@ -115,7 +115,8 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
         .finally(() => {
           this.running--;
           this.pump();
-          if (this.running === 0 && this.fresh.length === 0 && this.swept.length === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+          if (this.running === 0 && this.fresh.length === 0 && this.swept.length === 0)
+            this.idleWaiters.splice(0).forEach((resolve) => resolve());
         });
     }
   }

@@ -5,8 +5,7 @@ import { PeopleService } from './people.service';
 export const STANDARD_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export type WindowState =
-  | { open: true; lastInboundAt: Date; closesAt: Date }
-  | { open: false; lastInboundAt: Date | null; reason: 'never_wrote' | 'expired' };
+  { open: true; lastInboundAt: Date; closesAt: Date } | { open: false; lastInboundAt: Date | null; reason: 'never_wrote' | 'expired' };
 
 /** The one place that answers "may this Page send a non-tagged message or an opt-in request now?". */
 @Injectable()

@@ -55,7 +55,8 @@ export class SubscriberResponse {
 
 export class SubscriberPageResponse {
   @ApiProperty({ type: [SubscriberResponse] }) items!: SubscriberResponse[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `after` for the next page; null on the last' }) nextCursor!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `after` for the next page; null on the last' }) nextCursor!:
+    string | null;
   @ApiProperty({ type: TopicCounts }) counts!: TopicCounts;
 }
 
@@ -74,6 +75,7 @@ export class UnsubscribeDto {
 
 export class UnsubscribeResponse {
   @ApiProperty() unsubscribed!: number;
-  @ApiProperty({ enum: ['done', 'failed'], description: "Meta's unsubscribe call; locally the customer is unsubscribed either way" }) meta!: 'done' | 'failed';
+  @ApiProperty({ enum: ['done', 'failed'], description: "Meta's unsubscribe call; locally the customer is unsubscribed either way" })
+  meta!: 'done' | 'failed';
   @ApiPropertyOptional() metaError?: string;
 }
