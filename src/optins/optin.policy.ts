@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SqlDialect } from '../database/sql-dialect';
-import { MessagingWindow } from '../messenger/people/messaging-window';
+import { windowState } from '../messenger/people/messaging-window';
 import type { Page } from '../pages/page.entity';
 import type { Topic } from '../topics/entities/topic.entity';
 import type { OptinDecision } from './optin-outcome';
@@ -11,14 +11,11 @@ import { evaluateOptinRules, PAGE_RESTRICTION_BACKOFF_MS, SAME_TITLE_PERIOD_MS, 
 /**
  * The one answer to "may this Page send this topic's opt-in request to this person now?", used by the
  * API, sequence steps and POS rules alike. Reads our own history (so limits hold across processes) and
- * the messaging window; the rules themselves are in evaluateOptinRules.
+ * the messaging window (windowState, as MessagingWindow computes it); the rules are in evaluateOptinRules.
  */
 @Injectable()
 export class OptinPolicy {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly window: MessagingWindow,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Pass the transaction's manager when the answer must hold until that transaction commits. */
   async check(
@@ -29,8 +26,10 @@ export class OptinPolicy {
     em: EntityManager = this.dataSource.manager,
   ): Promise<OptinDecision> {
     const dialect = new SqlDialect(this.dataSource);
-    const [window, history, subscribed, restricted] = await Promise.all([
-      this.window.state(page.id, psid, at),
+    // Everything is read through `em`: inside OptinService's transaction a second pool connection per
+    // caller would exhaust the pool under load (each caller holding one and waiting for another).
+    const [person, history, subscribed, restricted] = await Promise.all([
+      em.query('SELECT last_inbound_at FROM people WHERE page_id = ? AND psid = ?', [page.id, psid]) as Promise<Array<{ last_inbound_at: unknown }>>,
       em.query(
         `SELECT title, image_url, status, error_kind, created_at FROM optin_requests
          WHERE page_id = ? AND psid = ? AND created_at > ?`,
@@ -48,6 +47,7 @@ export class OptinPolicy {
         dialect.time(new Date(at.getTime() - PAGE_RESTRICTION_BACKOFF_MS)),
       ]) as Promise<Array<{ at: unknown }>>,
     ]);
+    const window = windowState(SqlDialect.parseOptionalTime(person[0]?.last_inbound_at), at);
     return evaluateOptinRules({
       at,
       platform: page.platform,
