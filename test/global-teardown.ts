@@ -1,13 +1,14 @@
 import { createConnection } from 'mysql2/promise';
 
-/** Drops the run's own MariaDB database (see global-setup). */
+/** Drops the run's MariaDB database and those of its test files (see global-setup and fileDatabaseUrl). */
 export default async function globalTeardown(): Promise<void> {
   const url = process.env.MM_TEST_MYSQL_URL;
   if (!url) return;
   const name = new URL(url).pathname.replace(/^\//, '');
   const connection = await createConnection({ uri: url });
   try {
-    await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    const [rows] = await connection.query('SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name = ? OR schema_name LIKE ?', [name, `${name}\\_%`]);
+    for (const { name: db } of rows as Array<{ name: string }>) await connection.query(`DROP DATABASE IF EXISTS \`${db}\``);
   } finally {
     await connection.end();
   }

@@ -11,7 +11,7 @@ import { ManualClock } from '../../src/common/clock';
 import { GraphEndpoint } from '../../src/common/graph-endpoint';
 import { JsonLogger } from '../../src/common/json-logger';
 import { InboxProcessor } from '../../src/messenger/inbox/inbox-processor.service';
-import { mysqlUrl, type TestDatabase } from './databases';
+import { fileDatabaseUrl, type TestDatabase } from './databases';
 
 export const TEST_APP_SECRET = 'test-app-secret';
 export const TEST_START = Date.parse('2026-06-01T02:00:00Z');
@@ -52,7 +52,7 @@ export async function startTestApp(db: TestDatabase, options: TestAppOptions = {
   const sandbox = options.sandbox ?? (await startMessengerSandbox({ port: 0, appSecret: TEST_APP_SECRET, startTime: TEST_START }));
   const sqlitePath = options.sqlitePath ?? join(tmpdir(), `mm-test-${randomBytes(6).toString('hex')}.sqlite`);
   const config = loadConfig({
-    DATABASE_URL: db === 'mysql' ? mysqlUrl() : `sqlite:${sqlitePath}`,
+    DATABASE_URL: db === 'mysql' ? await fileDatabaseUrl() : `sqlite:${sqlitePath}`,
     ENCRYPTION_KEY: 'ab'.repeat(32),
     GRAPH_API_URL: sandbox.graphUrl,
     META_APP_SECRET: TEST_APP_SECRET,

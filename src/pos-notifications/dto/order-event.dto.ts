@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsISO4217CurrencyCode, IsISO8601, IsNumber, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
+import { OrderItemDto } from '../../sequences/dto/run.dto';
+import { ORDER_STATUSES, type OrderStatus } from '../order-status';
+
+/** An order's status changed in the POS. The order fields feed the sequence's placeholders. */
+export class OrderEventDto {
+  @ApiProperty({ example: 'PO-1042' })
+  @IsString()
+  @Length(1, 64)
+  orderId!: string;
+
+  @ApiProperty({ example: '104857361234567' })
+  @IsString()
+  @Length(1, 64)
+  pageId!: string;
+
+  @ApiProperty({ description: 'PSID (Facebook) or IGSID (Instagram) of the customer', example: '6254019384756102' })
+  @IsString()
+  @Length(1, 64)
+  customerPsid!: string;
+
+  @ApiProperty({ enum: ORDER_STATUSES })
+  @IsIn(ORDER_STATUSES)
+  status!: OrderStatus;
+
+  @ApiPropertyOptional({ enum: ORDER_STATUSES })
+  @IsOptional()
+  @IsIn(ORDER_STATUSES)
+  previousStatus?: OrderStatus;
+
+  @ApiProperty({ description: 'When the status changed in the POS (ISO 8601)', example: '2026-06-01T02:00:00Z' })
+  @IsISO8601({ strict: true })
+  occurredAt!: string;
+
+  @ApiPropertyOptional({ example: 'Maria Santos' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  customerName?: string;
+
+  @ApiPropertyOptional({ example: 1250 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  total?: number;
+
+  @ApiPropertyOptional({ example: 'PHP' })
+  @IsOptional()
+  @IsISO4217CurrencyCode()
+  currency?: string;
+
+  @ApiPropertyOptional({ type: [OrderItemDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => OrderItemDto)
+  items?: OrderItemDto[];
+}
+
+export class DispatchedRule {
+  @ApiProperty() ruleId!: string;
+  @ApiProperty() runId!: string;
+}
+
+export class SkippedRule {
+  @ApiProperty() ruleId!: string;
+  @ApiProperty({ example: 'window_closed' }) reason!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'never_wrote' }) detail!: string | null;
+}
+
+/** What became of the event: per matching active rule, dispatched, skipped (with why) or a duplicate. */
+export class OrderEventResult {
+  @ApiProperty() orderId!: string;
+  @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
+  @ApiProperty({ description: 'Active rules of the Page for this status' }) matchedRules!: number;
+  @ApiProperty({ type: [DispatchedRule] }) dispatched!: DispatchedRule[];
+  @ApiProperty({ type: [SkippedRule] }) skipped!: SkippedRule[];
+  @ApiProperty({ type: [String], description: 'Rules this order had already reached this status for: nothing done again' }) duplicates!: string[];
+}

@@ -1,0 +1,131 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsISO4217CurrencyCode, IsInt, IsNumber, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import type { RunStep, RunStepStatus } from '../entities/run-step.entity';
+import type { RunSource, RunStatus, SequenceRun } from '../entities/sequence-run.entity';
+import type { StepType } from '../step-content';
+
+export class OrderItemDto {
+  @ApiProperty({ example: 'Blue linen dress' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ example: 2 })
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  quantity!: number;
+
+  @ApiPropertyOptional({ example: 625 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  price?: number;
+}
+
+/** The order fields a sequence's placeholders show. */
+export class OrderFieldsDto {
+  @ApiProperty({ example: 'PO-1042' })
+  @IsString()
+  @Length(1, 64)
+  orderId!: string;
+
+  @ApiProperty({ example: 'CONFIRMED' })
+  @IsString()
+  @Length(1, 32)
+  status!: string;
+
+  @ApiPropertyOptional({ example: 'Maria Santos' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  customerName?: string;
+
+  @ApiPropertyOptional({ example: 1250 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  total?: number;
+
+  @ApiPropertyOptional({ example: 'PHP' })
+  @IsOptional()
+  @IsISO4217CurrencyCode()
+  currency?: string;
+
+  @ApiPropertyOptional({ type: [OrderItemDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => OrderItemDto)
+  items?: OrderItemDto[];
+}
+
+/** Start the sequence for one person by hand (a POS rule does the same on an order event). */
+export class StartRunDto {
+  @ApiProperty({ description: 'PSID (Facebook) or IGSID (Instagram)', example: '6254019384756102' })
+  @IsString()
+  @Length(1, 64)
+  psid!: string;
+
+  @ApiPropertyOptional({ type: OrderFieldsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OrderFieldsDto)
+  order?: OrderFieldsDto;
+}
+
+export class RunStepResponse {
+  @ApiProperty() position!: number;
+  @ApiProperty() type!: StepType;
+  @ApiProperty() status!: RunStepStatus;
+  @ApiProperty({ nullable: true, type: String }) dueAt!: string | null;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ nullable: true, type: String }) messageId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The rule that forbade the step (window_closed, already_subscribed, …)' }) skipRule!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "Why it was skipped (e.g. never_wrote) or what failed" }) detail!: string | null;
+  @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
+
+  static of(step: RunStep): RunStepResponse {
+    return {
+      position: step.position,
+      type: step.type,
+      status: step.status,
+      dueAt: step.dueAt?.toISOString() ?? null,
+      attempts: step.attempts,
+      messageId: step.messageId,
+      skipRule: step.skipRule,
+      detail: step.lastError,
+      finishedAt: step.finishedAt?.toISOString() ?? null,
+    };
+  }
+}
+
+export class RunResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty() sequenceId!: string;
+  @ApiProperty() pageId!: string;
+  @ApiProperty() psid!: string;
+  @ApiProperty({ enum: ['api', 'pos'] }) source!: RunSource;
+  @ApiProperty({ enum: ['running', 'completed', 'stopped', 'failed'] }) status!: RunStatus;
+  @ApiProperty({ nullable: true, type: String }) endReason!: string | null;
+  @ApiProperty({ type: [RunStepResponse] }) steps!: RunStepResponse[];
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
+
+  static of(run: SequenceRun, steps: RunStep[]): RunResponse {
+    return {
+      id: run.id,
+      sequenceId: run.sequenceId,
+      pageId: run.pageId,
+      psid: run.psid,
+      source: run.source,
+      status: run.status,
+      endReason: run.endReason,
+      steps: steps.map((s) => RunStepResponse.of(s)),
+      createdAt: run.createdAt.toISOString(),
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+    };
+  }
+}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { notFound } from '../../common/domain-error';
+import { RunStep } from '../entities/run-step.entity';
+import { SequenceRun, type RunSource } from '../entities/sequence-run.entity';
+import { SequenceStep } from '../entities/sequence-step.entity';
+import { placeholderValues, type OrderContext } from '../placeholders';
+import { renderContent, type StepContent } from '../step-content';
+import { SequenceWorker } from './sequence-worker';
+
+export interface StartRunInput {
+  /** Given by a caller that records the run id in its own row of the same transaction. */
+  runId?: string;
+  sequenceId: string;
+  pageId: string;
+  psid: string;
+  source: RunSource;
+  order?: OrderContext;
+}
+
+/** Starting runs (durably, in the caller's transaction) and reading them back. */
+@Injectable()
+export class SequenceRuns {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly worker: SequenceWorker,
+  ) {}
+
+  /**
+   * Writes the run and one row per step, the order's fields rendered in, inside `em`'s transaction: the
+   * first step due after its delay, the others `waiting` for the one before them. Returns the run id.
+   * Call `nudge()` after the commit so a local worker sends what is due at once.
+   */
+  async startIn(em: EntityManager, input: StartRunInput): Promise<string> {
+    const steps = await em.find(SequenceStep, { where: { sequenceId: input.sequenceId }, order: { position: 'ASC' } });
+    if (steps.length === 0) throw notFound('Sequence');
+    const now = this.clock.now();
+    const run: SequenceRun = {
+      id: input.runId ?? randomUUID(),
+      sequenceId: input.sequenceId,
+      pageId: input.pageId,
+      psid: input.psid,
+      source: input.source,
+      status: 'running',
+      endReason: null,
+      createdAt: now,
+      finishedAt: null,
+    };
+    const values = placeholderValues(input.order);
+    const rows: RunStep[] = steps.map((step, index) => ({
+      id: randomUUID(),
+      runId: run.id,
+      position: step.position,
+      type: step.type,
+      delaySeconds: step.delaySeconds,
+      onForbidden: step.onForbidden,
+      topicId: step.topicId,
+      content: JSON.stringify(renderContent(JSON.parse(step.content) as StepContent, values)),
+      status: index === 0 ? 'pending' : 'waiting',
+      dueAt: index === 0 ? new Date(now.getTime() + step.delaySeconds * 1000) : null,
+      attempts: 0,
+      leaseOwner: null,
+      leaseUntil: null,
+      messageId: null,
+      skipRule: null,
+      lastError: null,
+      finishedAt: null,
+    }));
+    await em.insert(SequenceRun, run);
+    await em.insert(RunStep, rows);
+    return run.id;
+  }
+
+  /** Starts a run in a transaction of its own (the API's "send this sequence to this person"). */
+  async start(input: StartRunInput): Promise<string> {
+    const runId = await this.dataSource.transaction((em) => this.startIn(em, input));
+    this.nudge();
+    return runId;
+  }
+
+  nudge(): void {
+    this.worker.nudge();
+  }
+
+  async get(sequenceId: string, runId: string): Promise<{ run: SequenceRun; steps: RunStep[] }> {
+    const run = await this.dataSource.getRepository(SequenceRun).findOne({ where: { id: runId, sequenceId } });
+    if (!run) throw notFound('Run');
+    const steps = await this.dataSource.getRepository(RunStep).find({ where: { runId }, order: { position: 'ASC' } });
+    return { run, steps };
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { GraphApiClient, type GraphResult, type SendResult } from '../../../libs/graph-api/src';
+import { Clock } from '../../common/clock';
+import { DomainError } from '../../common/domain-error';
+import { MessagingWindow } from '../../messenger/people/messaging-window';
+import { OptinService } from '../../optins/optin.service';
+import { PagesService, type PageCredentials } from '../../pages/pages.service';
+import type { StepContent } from '../step-content';
+import type { ClaimedStep } from './claimed-step';
+import { outcomeOfSendError } from './graph-outcome';
+import type { StepOutcome } from './step-outcome';
+
+type MessageContent = Exclude<StepContent, { type: 'optin' }>;
+
+/**
+ * Sends one claimed step, outside any transaction, and says what happened. Ordinary messages go only
+ * inside the 24-hour window (MessagingWindow; no tag can rescue them since 2026-04, platform doc §6).
+ * The MM button step asks OptinService, which holds every opt-in rule: this class adds none of its own.
+ */
+@Injectable()
+export class StepSender {
+  constructor(
+    private readonly graph: GraphApiClient,
+    private readonly window: MessagingWindow,
+    private readonly pages: PagesService,
+    private readonly optins: OptinService,
+    private readonly clock: Clock,
+  ) {}
+
+  async send(step: ClaimedStep): Promise<StepOutcome> {
+    if (step.content.type === 'optin') return this.requestOptin(step, step.content.topicId);
+    const window = await this.window.state(step.pageId, step.psid, this.clock.now());
+    if (!window.open) return { kind: 'skipped', rule: 'window_closed', detail: window.reason };
+    let page: PageCredentials;
+    try {
+      page = await this.pages.credentials(step.pageId);
+    } catch (error) {
+      if (error instanceof DomainError) return { kind: 'failed', error: error.message };
+      throw error;
+    }
+    const result = await this.sendMessage(page, step.psid, step.content);
+    return result.ok ? { kind: 'sent', messageId: result.value.messageId } : outcomeOfSendError(result.error);
+  }
+
+  private async requestOptin(step: ClaimedStep, topicId: string): Promise<StepOutcome> {
+    try {
+      const outcome = await this.optins.request({ pageId: step.pageId, psid: step.psid, topicId, source: 'sequence', sourceRef: step.id });
+      if (outcome.sent) return { kind: 'sent', messageId: outcome.messageId };
+      // Meta unreachable: trying again is safe, because the policy counts a request whose fate is unknown
+      // as sent and will refuse to repeat it.
+      if (outcome.rule === 'platform_unavailable') return { kind: 'retry', error: outcome.message, retryAt: outcome.retryAt };
+      return { kind: 'skipped', rule: outcome.rule, detail: (outcome.graphError ?? outcome.message).slice(0, 1000) };
+    } catch (error) {
+      // A topic or Page that is gone will not come back by retrying.
+      if (error instanceof DomainError) return { kind: 'failed', error: error.message };
+      throw error;
+    }
+  }
+
+  private sendMessage(page: PageCredentials, psid: string, content: MessageContent): Promise<GraphResult<SendResult>> {
+    const options = { messagingType: 'UPDATE' } as const;
+    switch (content.type) {
+      case 'text':
+        return this.graph.sendText(page.accessToken, page.pageId, psid, content.text, options);
+      case 'quick_replies':
+        return this.graph.sendQuickReplies(page.accessToken, page.pageId, psid, content.text, content.quickReplies, options);
+      case 'button_template':
+        return this.graph.sendButtonTemplate(page.accessToken, page.pageId, psid, content.text, content.buttons, options);
+      case 'generic_template':
+        return this.graph.sendGenericTemplate(page.accessToken, page.pageId, psid, content.elements, options);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import type { GenericElement, QuickReply, TemplateButton } from '../../libs/graph-api/src';
+import { renderText, type Placeholder } from './placeholders';
+
+export const STEP_TYPES = ['text', 'quick_replies', 'button_template', 'generic_template', 'optin'] as const;
+export type StepType = (typeof STEP_TYPES)[number];
+/** What the run does when the platform or the opt-in policy refuses a step. */
+export type OnForbidden = 'continue' | 'stop';
+
+/** A step's message; `optin` is the MM button step (the topic's opt-in request, through OptinService). */
+export type StepContent =
+  | { type: 'text'; text: string }
+  | { type: 'quick_replies'; text: string; quickReplies: QuickReply[] }
+  | { type: 'button_template'; text: string; buttons: TemplateButton[] }
+  | { type: 'generic_template'; elements: GenericElement[] }
+  | { type: 'optin'; topicId: string };
+
+/** Meta's lengths; a rendered field (a long item list, say) is cut to fit instead of failing the send. */
+export const MAX_TEXT = 640;
+export const MAX_BUTTON_TITLE = 20;
+export const MAX_ELEMENT_TEXT = 80;
+
+const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/** The content with the order's fields filled in: what the run step stores and sends. */
+export function renderContent(content: StepContent, values: Record<Placeholder, string>): StepContent {
+  const r = (text: string, max: number): string => cut(renderText(text, values), max);
+  const button = (b: TemplateButton): TemplateButton =>
+    b.type === 'postback' ? { ...b, title: r(b.title, MAX_BUTTON_TITLE), payload: renderText(b.payload, values) } : { ...b, title: r(b.title, MAX_BUTTON_TITLE) };
+  switch (content.type) {
+    case 'text':
+      return { type: 'text', text: r(content.text, MAX_TEXT) };
+    case 'quick_replies':
+      return {
+        type: 'quick_replies',
+        text: r(content.text, MAX_TEXT),
+        quickReplies: content.quickReplies.map((q) => ({ ...q, title: r(q.title, MAX_BUTTON_TITLE), payload: renderText(q.payload, values) })),
+      };
+    case 'button_template':
+      return { type: 'button_template', text: r(content.text, MAX_TEXT), buttons: content.buttons.map(button) };
+    case 'generic_template':
+      return {
+        type: 'generic_template',
+        elements: content.elements.map((e) => ({
+          ...e,
+          title: r(e.title, MAX_ELEMENT_TEXT),
+          ...(e.subtitle !== undefined && { subtitle: r(e.subtitle, MAX_ELEMENT_TEXT) }),
+          ...(e.buttons !== undefined && { buttons: e.buttons.map(button) }),
+        })),
+      };
+    case 'optin':
+      return content;
+  }
+}
