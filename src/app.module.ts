@@ -15,6 +15,9 @@ import { OptinsModule } from './optins/optins.module';
 import { TopicsModule } from './topics/topics.module';
 import { PagesModule } from './pages/pages.module';
 import { ShopsModule } from './shops/shops.module';
+import { SequencesModule } from './sequences/sequences.module';
+import { PosNotificationsModule } from './pos-notifications/pos-notifications.module';
+import { BroadcastsModule } from './broadcasts/broadcasts.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -48,6 +51,9 @@ export class AppModule implements NestModule {
         MessengerModule,
         TopicsModule,
         OptinsModule,
+        SequencesModule,
+        PosNotificationsModule,
+        BroadcastsModule,
         HealthModule,
       ],
     };

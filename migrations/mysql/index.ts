@@ -1,10 +1,14 @@
 import { CreateShopsAndPages1764000000000 } from './1764000000000-create-shops-and-pages';
 import { CreateWebhookInboxAndPeople1764000001000 } from './1764000001000-create-webhook-inbox-and-people';
 import { CreateTopicsAndOptins1764000002000 } from './1764000002000-create-topics-and-optins';
+import { CreateSequencesAndPosNotifications1764000003000 } from './1764000003000-create-sequences-and-pos-notifications';
+import { CreateBroadcasts1764000004000 } from './1764000004000-create-broadcasts';
 
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
 export const mysqlMigrations = [
   CreateShopsAndPages1764000000000,
   CreateWebhookInboxAndPeople1764000001000,
   CreateTopicsAndOptins1764000002000,
+  CreateSequencesAndPosNotifications1764000003000,
+  CreateBroadcasts1764000004000,
 ];

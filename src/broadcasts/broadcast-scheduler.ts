@@ -1,0 +1,159 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
+import { SqlDialect } from '../database/sql-dialect';
+import { isValidTimeZone, zonedTimeToUtc } from './broadcast-time';
+import { WARM_UP_MS } from './campaigns.service';
+
+const FANOUT_BATCH = 2000;
+const FANOUT_LEASE_MS = 60_000;
+
+/**
+ * Starts due campaigns and fans their audience out into delivery rows.
+ *
+ * The tick only claims: `UPDATE campaigns SET status = 'running' WHERE id = ? AND status =
+ * 'scheduled'` succeeds in one process only, so every worker may tick and each campaign starts once.
+ * The fan-out is resumable work under a short lease (any worker continues it after a crash), walking
+ * the topic's subscriptions with `INSERT … SELECT` in keyset batches on ix_subscriptions_topic_status;
+ * the unique (campaign_id, subscription_id) key makes a repeated batch add nobody twice.
+ */
+@Injectable()
+export class BroadcastScheduler {
+  private readonly logger = new Logger(BroadcastScheduler.name);
+  private readonly dialect: SqlDialect;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {
+    this.dialect = new SqlDialect(dataSource);
+  }
+
+  /** One scheduler tick: starts what is due (Meta's warm-up hour included) and ends timed pauses. Returns the ids it started. */
+  async tick(): Promise<string[]> {
+    const now = this.clock.now();
+    const t = this.dialect.time(now);
+    const due = (await this.dataSource.query(
+      `SELECT id FROM campaigns WHERE status = 'scheduled' AND scheduled_at <= ? AND meta_campaign_id IS NOT NULL AND meta_created_at <= ? ORDER BY scheduled_at LIMIT 100`,
+      [t, this.dialect.time(new Date(now.getTime() - WARM_UP_MS))],
+    )) as Array<{ id: string }>;
+    const started: string[] = [];
+    for (const { id } of due) {
+      const won = await SqlDialect.execute(
+        this.dataSource,
+        `UPDATE campaigns SET status = 'running', started_at = ?, updated_at = ? WHERE id = ? AND status = 'scheduled'`,
+        [t, t, id],
+      );
+      if (won === 1) {
+        started.push(id);
+        this.logger.log({ msg: 'campaign started', campaignId: id });
+      }
+    }
+    await SqlDialect.execute(
+      this.dataSource,
+      `UPDATE campaigns SET status = 'running', pause_reason = NULL, pause_message = NULL, resume_at = NULL, updated_at = ?
+        WHERE status = 'paused' AND resume_at IS NOT NULL AND resume_at <= ?`,
+      [t, t],
+    );
+    return started;
+  }
+
+  /**
+   * Fans out a running campaign's audience if nobody else is: the topic's subscriptions that were
+   * active when it started. Returns false when another process holds the fan-out.
+   */
+  async fanOut(campaignId: string): Promise<boolean> {
+    const leaseOk = await this.extendLease(campaignId, true);
+    if (!leaseOk) return false;
+    const [c] = (await this.dataSource.query(
+      `SELECT topic_id, started_at, fanout_cursor, schedule_type, scheduled_at, local_date, local_time, fallback_timezone FROM campaigns WHERE id = ?`,
+      [campaignId],
+    )) as Array<{
+      topic_id: string;
+      started_at: unknown;
+      fanout_cursor: string | null;
+      schedule_type: string;
+      scheduled_at: unknown;
+      local_date: string | null;
+      local_time: string | null;
+      fallback_timezone: string | null;
+    }>;
+    if (!c) return false;
+    const startedAt = SqlDialect.parseTime(c.started_at);
+    const scheduledAt = SqlDialect.parseOptionalTime(c.scheduled_at) ?? startedAt;
+    const active = `topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND opted_in_at <= ?`;
+    const activeParams = [c.topic_id, this.dialect.time(startedAt), this.dialect.time(startedAt)];
+    let cursor = c.fanout_cursor ?? '';
+    for (;;) {
+      const [upper] = (await this.dataSource.query(
+        `SELECT id FROM subscriptions WHERE ${active} AND id > ? ORDER BY id LIMIT 1 OFFSET ${FANOUT_BATCH - 1}`,
+        [...activeParams, cursor],
+      )) as Array<{ id: string }>;
+      const range = upper ? 'id > ? AND id <= ?' : 'id > ?';
+      const rangeParams = upper ? [cursor, upper.id] : [cursor];
+      const sendAfter = await this.sendAfterExpression(c, scheduledAt, active, activeParams, range, rangeParams);
+      const now = this.dialect.time(this.clock.now());
+      await this.dataSource.query(
+        `${this.dialect.insertIgnore()} INTO campaign_deliveries (campaign_id, subscription_id, status, send_after, attempts, updated_at)
+         SELECT ?, id, 'pending', ${sendAfter.sql}, 0, ? FROM subscriptions WHERE ${active} AND ${range} ORDER BY id`,
+        [campaignId, ...sendAfter.params, now, ...activeParams, ...rangeParams],
+      );
+      if (!upper) break;
+      cursor = upper.id;
+      await this.dataSource.query('UPDATE campaigns SET fanout_cursor = ? WHERE id = ?', [cursor, campaignId]);
+      if (!(await this.extendLease(campaignId, false))) return false;
+    }
+    const [count] = (await this.dataSource.query('SELECT COUNT(*) AS n FROM campaign_deliveries WHERE campaign_id = ?', [
+      campaignId,
+    ])) as Array<{ n: string | number }>;
+    await this.dataSource.query(
+      'UPDATE campaigns SET fanout_done = 1, fanout_lease_until = NULL, audience_size = ?, updated_at = ? WHERE id = ?',
+      [Number(count?.n ?? 0), this.dialect.time(this.clock.now()), campaignId],
+    );
+    this.logger.log({ msg: 'campaign fanned out', campaignId, audience: Number(count?.n ?? 0) });
+    return true;
+  }
+
+  private async extendLease(campaignId: string, take: boolean): Promise<boolean> {
+    const now = this.clock.now();
+    const until = this.dialect.time(new Date(now.getTime() + FANOUT_LEASE_MS));
+    const condition = take ? '(fanout_lease_until IS NULL OR fanout_lease_until < ?)' : 'fanout_lease_until >= ?';
+    const changed = await SqlDialect.execute(
+      this.dataSource,
+      `UPDATE campaigns SET fanout_lease_until = ? WHERE id = ? AND status IN ('running', 'paused') AND fanout_done = 0 AND ${condition}`,
+      [until, campaignId, this.dialect.time(now)],
+    );
+    return changed === 1;
+  }
+
+  /**
+   * When each recipient is due. `at`: the start. `local_time`: the recipient's own HH:MM on the date,
+   * from the subscription's time zone (the fallback zone when it has none or an unknown one), as a
+   * CASE over the few zones present in this batch, so the batch stays one INSERT … SELECT.
+   */
+  private async sendAfterExpression(
+    c: { schedule_type: string; local_date: string | null; local_time: string | null; fallback_timezone: string | null },
+    scheduledAt: Date,
+    active: string,
+    activeParams: unknown[],
+    range: string,
+    rangeParams: unknown[],
+  ): Promise<{ sql: string; params: unknown[] }> {
+    if (c.schedule_type !== 'local_time' || !c.local_date || !c.local_time) return { sql: '?', params: [this.dialect.time(scheduledAt)] };
+    const fallbackZone = c.fallback_timezone && isValidTimeZone(c.fallback_timezone) ? c.fallback_timezone : 'UTC';
+    const at = (zone: string): Date | string => this.dialect.time(zonedTimeToUtc(c.local_date!, c.local_time!, zone));
+    const zones = (await this.dataSource.query(
+      `SELECT DISTINCT timezone FROM subscriptions WHERE ${active} AND ${range} AND timezone IS NOT NULL`,
+      [...activeParams, ...rangeParams],
+    )) as Array<{
+      timezone: string;
+    }>;
+    const known = zones.map((z) => z.timezone).filter((z) => isValidTimeZone(z));
+    if (known.length === 0) return { sql: '?', params: [at(fallbackZone)] };
+    return {
+      sql: `CASE timezone ${known.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ? END`,
+      params: [...known.flatMap((z) => [z, at(z)]), at(fallbackZone)],
+    };
+  }
+}

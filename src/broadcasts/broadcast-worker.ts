@@ -1,0 +1,702 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../../config/app-config';
+import type { GraphError } from '../../libs/graph-api/src';
+import { InjectConfig } from '../common/app-config.provider';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { TokenCipher } from '../common/token-cipher';
+import { SqlDialect } from '../database/sql-dialect';
+import { SubscriptionsService } from '../optins/subscriptions.service';
+import { PagesService } from '../pages/pages.service';
+import { BroadcastGraphClient } from './broadcast-graph-client';
+import { BroadcastScheduler } from './broadcast-scheduler';
+import { BroadcastSettingsService, type BroadcastSettings } from './broadcast-settings.service';
+import { nextPeriodStart, periodStart } from './broadcast-time';
+import { toOutgoingMessage, type CampaignContent } from './campaign-content';
+import { CampaignSignals } from './campaign-signals';
+import { DeliveryClaimer } from './delivery-claimer';
+import type { AlreadyMessagedPolicy } from './entities/campaign.entity';
+import { PagePacer, WallTime } from './page-pacer';
+import { decideSendOutcome, MAX_SEND_ATTEMPTS, retryBackoffMs, type SendOutcome } from './send-outcome';
+
+const TICK_EVERY_MS = 1000;
+const IDLE_POLL_MS = 250;
+const FLUSH_EVERY = 64;
+const CANCEL_CHUNK = 5000;
+/** How often a drain re-reads its campaign's status (pauses and cancels made by other processes). */
+const STATUS_POLL_MS = 250;
+
+interface RunningCampaign {
+  id: string;
+  pageId: string;
+  metaCampaignId: string;
+  onAlreadyMessaged: AlreadyMessagedPolicy;
+  budgetType: string | null;
+  budgetAmount: number | null;
+  pricePerMessage: number;
+  fanoutDone: boolean;
+  content: CampaignContent;
+}
+
+/** A claimed recipient, ready to send. */
+interface ReadyItem {
+  id: string;
+  owner: string;
+  subscriptionId: string;
+  token: string;
+  attempts: number;
+  period: Date;
+}
+
+/** What a flush writes for one row. */
+interface RowResult {
+  id: string;
+  owner: string;
+  subscriptionId: string;
+  period: Date | null;
+  /** The daily_sends row this delivery took is given back (nothing was sent). */
+  releaseSlot: boolean;
+  write:
+    | { status: 'sent'; trackingId: string }
+    | { status: 'pending'; sendAfter: Date; reason: string | null; error?: GraphError }
+    | { status: 'skipped' | 'failed' | 'uncertain'; reason: string; error?: GraphError };
+}
+
+export interface PassResult {
+  started: string[];
+  sent: number;
+  uncertainFromLeases: number;
+}
+
+/**
+ * The broadcast worker: claims due delivery rows in batches (DeliveryClaimer), checks each recipient
+ * is still subscribed, takes the subscriber's one-per-period slot (daily_sends) before the send, sends
+ * outside any transaction with `concurrency` sends in flight, and writes outcomes in small batches.
+ * Memory holds at most a batch or two per campaign, whatever the audience.
+ *
+ * In processes with the `worker` role it runs two loops (scheduler tick, passes); tests call `tick()`
+ * and `runPass()` themselves after moving the clock.
+ */
+@Injectable()
+export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(BroadcastWorker.name);
+  private readonly dialect: SqlDialect;
+  readonly workerId = `${hostname().slice(0, 20)}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private stopping = false;
+  private loops: Promise<void>[] = [];
+  /** Campaigns this process is draining now: one drain per campaign per process. */
+  private readonly draining = new Set<string>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly wall: WallTime,
+    private readonly cipher: TokenCipher,
+    private readonly graph: BroadcastGraphClient,
+    private readonly pages: PagesService,
+    private readonly subscriptions: SubscriptionsService,
+    private readonly settings: BroadcastSettingsService,
+    private readonly pacer: PagePacer,
+    private readonly claimer: DeliveryClaimer,
+    private readonly scheduler: BroadcastScheduler,
+    private readonly signals: CampaignSignals,
+  ) {
+    this.dialect = new SqlDialect(dataSource);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.roles.includes('worker')) return;
+    this.logger.log({ msg: 'broadcast worker started', workerId: this.workerId });
+    this.loops = [
+      this.loop(() => this.tick().then((s) => s.length), TICK_EVERY_MS),
+      this.loop(() => this.runPass().then((r) => r.sent + r.started.length), IDLE_POLL_MS),
+    ];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled(this.loops);
+  }
+
+  private async loop(step: () => Promise<number>, idleMs: number): Promise<void> {
+    while (!this.stopping) {
+      let worked = 0;
+      try {
+        worked = await step();
+      } catch (error) {
+        this.logger.error(error instanceof Error ? error : String(error));
+      }
+      if (worked === 0 && !this.stopping) await this.wall.sleep(idleMs);
+    }
+  }
+
+  /** One scheduler tick (see BroadcastScheduler.tick). */
+  tick(): Promise<string[]> {
+    return this.scheduler.tick();
+  }
+
+  /**
+   * One worker pass: leases that ran out become uncertain, running campaigns are fanned out and
+   * drained of every row due now, finished ones are completed, canceled ones lose their pending rows.
+   */
+  async runPass(): Promise<PassResult> {
+    const result: PassResult = { started: [], sent: 0, uncertainFromLeases: 0 };
+    result.uncertainFromLeases = await this.claimer.sweepExpiredLeases();
+    await this.cancelPendingOfCanceled();
+    const campaigns = await this.runningCampaigns();
+    const drained = await Promise.allSettled(
+      campaigns.map(async (c) => {
+        if (this.draining.has(c.id)) return 0;
+        this.draining.add(c.id);
+        try {
+          const n = await this.fanOutAndDrain(c);
+          await this.completeIfDone(c.id);
+          return n;
+        } finally {
+          this.draining.delete(c.id);
+        }
+      }),
+    );
+    for (const d of drained) {
+      if (d.status === 'fulfilled') result.sent += d.value;
+      else this.logger.error(d.reason instanceof Error ? d.reason : String(d.reason));
+    }
+    const failed = drained.find((d): d is PromiseRejectedResult => d.status === 'rejected');
+    if (failed) throw failed.reason;
+    return result;
+  }
+
+  /**
+   * Sends while the audience is still being fanned out (by this process or another), so the process
+   * doing the fan-out keeps sending too; a last drain after the fan-out picks up its final rows.
+   */
+  private async fanOutAndDrain(c: RunningCampaign): Promise<number> {
+    if (c.fanoutDone) return this.drain(c);
+    let fanning = true;
+    const fanOut = this.scheduler.fanOut(c.id).finally(() => {
+      fanning = false;
+    });
+    let sent = 0;
+    try {
+      while (fanning) {
+        const n = await this.drain(c);
+        sent += n;
+        if (n === 0 && fanning) await Promise.race([this.wall.sleep(100), fanOut.catch(() => undefined)]);
+        if (!(await this.isRunning(c.id))) break;
+      }
+    } finally {
+      await fanOut;
+    }
+    return sent + (await this.drain(c));
+  }
+
+  private async isRunning(campaignId: string): Promise<boolean> {
+    const [row] = (await this.dataSource.query('SELECT status FROM campaigns WHERE id = ?', [campaignId])) as Array<{ status: string }>;
+    return row?.status === 'running';
+  }
+
+  private async runningCampaigns(): Promise<RunningCampaign[]> {
+    const now = this.dialect.time(this.clock.now());
+    const rows = (await this.dataSource.query(
+      `SELECT id, page_id, meta_campaign_id, on_already_messaged, budget_type, budget_amount, price_per_message, fanout_done, content
+         FROM campaigns WHERE status = 'running' AND (hold_until IS NULL OR hold_until <= ?) ORDER BY started_at LIMIT 50`,
+      [now],
+    )) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      id: String(r.id),
+      pageId: String(r.page_id),
+      metaCampaignId: String(r.meta_campaign_id),
+      onAlreadyMessaged: r.on_already_messaged as AlreadyMessagedPolicy,
+      budgetType: (r.budget_type as string | null) ?? null,
+      budgetAmount: r.budget_amount === null ? null : Number(r.budget_amount),
+      pricePerMessage: Number(r.price_per_message),
+      fanoutDone: Number(r.fanout_done) === 1 || r.fanout_done === true,
+      content: JSON.parse(String(r.content)) as CampaignContent,
+    }));
+  }
+
+  /**
+   * Sends every row of the campaign that is due now. A feeder claims the next batch while the
+   * senders work through the current one; the campaign's status is read again at every claim, so a
+   * pause or cancel stops it within one batch (rows claimed but not yet sent go back to pending).
+   */
+  private async drain(c: RunningCampaign): Promise<number> {
+    const settings = await this.settings.forPage(c.pageId);
+    const creds = await this.pages.marketingCredentials(c.pageId).catch(async (error: unknown) => {
+      if (!(error instanceof DomainError)) throw error;
+      // The Page lost its ad account or system-user token: nothing can be sent until the shop fixes it.
+      await this.pauseCampaign(c.id, 'page_not_ready', error.message, undefined);
+      return undefined;
+    });
+    if (!creds) return 0;
+    const message = toOutgoingMessage(c.content);
+    const concurrency = Math.max(1, settings.concurrency);
+    const batchSize = Math.min(200, Math.max(10, concurrency * 2));
+    const queue: ReadyItem[] = [];
+    let results: RowResult[] = [];
+    let exhausted = false;
+    let stop = false;
+    let sent = 0;
+    let refilling: Promise<void> | undefined;
+    let failure: unknown;
+
+    const refill = (): Promise<void> =>
+      (refilling ??= (async () => {
+        try {
+          const room = await this.campaignRoom(c);
+          if (room === 0) {
+            stop = true;
+            return;
+          }
+          const batch = await this.claimer.claimBatch(c.id, Math.min(batchSize, room), this.workerId);
+          if (batch.ids.length === 0) {
+            exhausted = true;
+            return;
+          }
+          let prepared: Awaited<ReturnType<BroadcastWorker['prepare']>>;
+          try {
+            prepared = await this.prepare(c, settings, batch.owner, batch.ids);
+          } catch (error) {
+            // Nothing of this batch was sent (a deadlock, a lost connection): give it back rather than
+            // let its lease run out into `uncertain`.
+            await this.releaseUnsent(c, settings, batch.owner, batch.ids).catch(() => undefined);
+            throw error;
+          }
+          results.push(...prepared.done);
+          queue.push(...prepared.ready);
+        } catch (error) {
+          failure ??= error;
+          stop = true;
+        }
+      })().finally(() => {
+        refilling = undefined;
+      }));
+
+    const flush = async (): Promise<void> => {
+      if (results.length === 0) return;
+      const batch = results;
+      results = [];
+      sent += await this.writeResults(c, batch);
+    };
+
+    const sender = async (): Promise<void> => {
+      for (;;) {
+        if (stop) return;
+        if (queue.length < batchSize && !exhausted && !refilling) void refill();
+        const item = queue.shift();
+        if (!item) {
+          if (exhausted && !refilling) return;
+          await (refilling ?? refill());
+          continue;
+        }
+        try {
+          await this.pacer.acquire(c.pageId, settings.ratePerSecond);
+        } catch (error) {
+          failure ??= error;
+          stop = true;
+        }
+        if (stop) {
+          queue.unshift(item);
+          return;
+        }
+        let outcome: SendOutcome;
+        try {
+          const answer = await this.graph.sendMarketingMessage(creds.systemUserToken, creds.adAccountId, {
+            messageCampaignId: c.metaCampaignId,
+            subscriptionToken: item.token,
+            message,
+          });
+          outcome = answer.ok ? { kind: 'sent', trackingId: answer.value.trackingId } : decideSendOutcome(answer.error, this.clock.now());
+        } catch (error) {
+          // Not a platform answer but a bug: whether it went out is unknown, so never resend it.
+          failure ??= error;
+          stop = true;
+          outcome = {
+            kind: 'uncertain',
+            error: { kind: 'unknown', code: 0, message: error instanceof Error ? error.message : String(error) },
+          };
+        }
+        if (outcome.kind === 'pause' || outcome.kind === 'hold') stop = true;
+        try {
+          results.push(await this.resultFor(c, item, outcome));
+          if (results.length >= FLUSH_EVERY) await flush();
+        } catch (error) {
+          failure ??= error;
+          stop = true;
+        }
+      }
+    };
+
+    const unsubscribe = this.signals.onStopped(c.id, () => {
+      stop = true;
+    });
+    let polling = true;
+    let endPoll = (): void => undefined;
+    const pollEnded = new Promise<void>((resolve) => (endPoll = resolve));
+    const poll = (async () => {
+      while (polling && !stop) {
+        await Promise.race([this.wall.sleep(STATUS_POLL_MS), pollEnded]);
+        if (!polling || stop) break;
+        const [row] = (await this.dataSource.query('SELECT status FROM campaigns WHERE id = ?', [c.id]).catch(() => [])) as Array<{
+          status: string;
+        }>;
+        if (row && row.status !== 'running') stop = true;
+      }
+    })();
+    try {
+      await Promise.all(Array.from({ length: concurrency }, () => sender()));
+      await refilling;
+    } finally {
+      polling = false;
+      endPoll();
+      unsubscribe();
+      await poll;
+      // Claimed but never sent: back to pending, their slots given back.
+      for (const item of queue.splice(0)) {
+        results.push({
+          id: item.id,
+          owner: item.owner,
+          subscriptionId: item.subscriptionId,
+          period: item.period,
+          releaseSlot: true,
+          write: { status: 'pending', sendAfter: this.clock.now(), reason: null },
+        });
+      }
+      await flush();
+    }
+    if (failure) throw failure;
+    return sent;
+  }
+
+  /** A claimed batch that failed before any send: its daily_sends slots and its rows are given back. */
+  private async releaseUnsent(c: RunningCampaign, settings: BroadcastSettings, owner: string, ids: string[]): Promise<void> {
+    const period = this.dialect.time(periodStart(this.clock.now(), settings.periodHours));
+    await this.dataSource.query(
+      `DELETE FROM daily_sends WHERE period_start = ? AND campaign_id = ? AND delivery_id IN (${ids.map(() => '?').join(',')})`,
+      [period, c.id, ...ids],
+    );
+    await this.claimer.release(owner, ids);
+  }
+
+  /** How many more rows may be claimed now: 0 when the campaign stopped running or its budget is spent. */
+  private async campaignRoom(c: RunningCampaign): Promise<number> {
+    const [row] = (await this.dataSource.query('SELECT status, hold_until, spend, budget_type, budget_amount FROM campaigns WHERE id = ?', [
+      c.id,
+    ])) as Array<Record<string, unknown>>;
+    if (!row || row.status !== 'running') return 0;
+    const hold = SqlDialect.parseOptionalTime(row.hold_until);
+    if (hold && hold.getTime() > this.clock.now().getTime()) return 0;
+    if (row.budget_type === 'lifetime' && row.budget_amount !== null && c.pricePerMessage > 0) {
+      const left = Math.floor((Number(row.budget_amount) - Number(row.spend)) / c.pricePerMessage);
+      if (left <= 0) {
+        await this.pauseCampaign(c.id, 'budget_reached', 'The campaign reached its lifetime budget', undefined);
+        return 0;
+      }
+      return left;
+    }
+    return Number.MAX_SAFE_INTEGER;
+  }
+
+  /**
+   * For a claimed batch: drops recipients who are no longer subscribed (with the reason), then takes
+   * each remaining subscriber's slot for this period in daily_sends. The primary key (subscription,
+   * period) does the dedupe across campaigns and processes: a row held by another delivery means
+   * "already messaged this period", deferred to the next period or skipped as the campaign says.
+   */
+  private async prepare(
+    c: RunningCampaign,
+    settings: BroadcastSettings,
+    owner: string,
+    ids: string[],
+  ): Promise<{ ready: ReadyItem[]; done: RowResult[] }> {
+    const now = this.clock.now();
+    const rows = (await this.dataSource.query(
+      `SELECT d.id, d.subscription_id, d.attempts, s.status, s.token_enc, s.token_expires_at
+         FROM campaign_deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id WHERE d.id IN (${ids.map(() => '?').join(',')})`,
+      ids,
+    )) as Array<{
+      id: string | number;
+      subscription_id: string;
+      attempts: number;
+      status: string | null;
+      token_enc: string | null;
+      token_expires_at: unknown;
+    }>;
+    const done: RowResult[] = [];
+    const active: typeof rows = [];
+    for (const r of rows) {
+      const expiresAt = SqlDialect.parseOptionalTime(r.token_expires_at);
+      const reason =
+        r.status === null
+          ? 'subscription_deleted'
+          : r.status !== 'active'
+            ? `subscription_${r.status}`
+            : expiresAt && expiresAt <= now
+              ? 'token_expired'
+              : undefined;
+      if (reason)
+        done.push({
+          id: String(r.id),
+          owner,
+          subscriptionId: r.subscription_id,
+          period: null,
+          releaseSlot: false,
+          write: { status: 'skipped', reason },
+        });
+      else active.push(r);
+    }
+    if (active.length === 0) return { ready: [], done };
+
+    // One lock order for every process (by subscription id), so concurrent inserts do not deadlock.
+    active.sort((a, b) => (a.subscription_id < b.subscription_id ? -1 : a.subscription_id > b.subscription_id ? 1 : 0));
+    const period = periodStart(now, settings.periodHours);
+    const p = this.dialect.time(period);
+    const t = this.dialect.time(now);
+    await this.dataSource.query(
+      `${this.dialect.insertIgnore()} INTO daily_sends (subscription_id, period_start, campaign_id, delivery_id, created_at) VALUES ${active.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+      active.flatMap((r) => [r.subscription_id, p, c.id, String(r.id), t]),
+    );
+    const holders = (await this.dataSource.query(
+      `SELECT subscription_id, delivery_id FROM daily_sends WHERE period_start = ? AND subscription_id IN (${active.map(() => '?').join(',')})`,
+      [p, ...active.map((r) => r.subscription_id)],
+    )) as Array<{ subscription_id: string; delivery_id: string | number }>;
+    const holder = new Map(holders.map((h) => [h.subscription_id, String(h.delivery_id)]));
+    const ready: ReadyItem[] = [];
+    for (const r of active) {
+      const id = String(r.id);
+      if (holder.get(r.subscription_id) === id) {
+        ready.push({
+          id,
+          owner,
+          subscriptionId: r.subscription_id,
+          token: this.cipher.decrypt(r.token_enc!),
+          attempts: Number(r.attempts),
+          period,
+        });
+      } else if (c.onAlreadyMessaged === 'defer') {
+        done.push({
+          id,
+          owner,
+          subscriptionId: r.subscription_id,
+          period: null,
+          releaseSlot: false,
+          write: { status: 'pending', sendAfter: nextPeriodStart(now, settings.periodHours), reason: 'already_messaged' },
+        });
+      } else {
+        done.push({
+          id,
+          owner,
+          subscriptionId: r.subscription_id,
+          period: null,
+          releaseSlot: false,
+          write: { status: 'skipped', reason: 'already_messaged' },
+        });
+      }
+    }
+    return { ready, done };
+  }
+
+  /** Turns Meta's answer into the row's next state, acting on the campaign, the Page or the subscription as it says. */
+  private async resultFor(c: RunningCampaign, item: ReadyItem, outcome: SendOutcome): Promise<RowResult> {
+    const base = { id: item.id, owner: item.owner, subscriptionId: item.subscriptionId, period: item.period };
+    const now = this.clock.now();
+    switch (outcome.kind) {
+      case 'sent':
+        return { ...base, releaseSlot: false, write: { status: 'sent', trackingId: outcome.trackingId } };
+      case 'skip':
+        if (outcome.mark) await this.subscriptions.markFromSend(item.subscriptionId, outcome.mark, now);
+        return { ...base, releaseSlot: true, write: { status: 'skipped', reason: outcome.reason, error: outcome.error } };
+      case 'defer':
+        return {
+          ...base,
+          releaseSlot: true,
+          write: { status: 'pending', sendAfter: outcome.at, reason: outcome.reason, error: outcome.error },
+        };
+      case 'retry':
+        if (item.attempts >= MAX_SEND_ATTEMPTS)
+          return { ...base, releaseSlot: true, write: { status: 'failed', reason: 'too_many_attempts', error: outcome.error } };
+        return {
+          ...base,
+          releaseSlot: false,
+          write: {
+            status: 'pending',
+            sendAfter: new Date(now.getTime() + retryBackoffMs(item.attempts)),
+            reason: 'retrying',
+            error: outcome.error,
+          },
+        };
+      case 'uncertain':
+        return { ...base, releaseSlot: false, write: { status: 'uncertain', reason: 'send_outcome_unknown', error: outcome.error } };
+      case 'hold':
+        if (outcome.scope === 'page') {
+          // Every process stops sending for the Page: its running campaigns are held, and its slot
+          // line moves past the wait (which also spaces the sends after it when throttling is on).
+          const waitMs = Math.max(0, outcome.until.getTime() - now.getTime());
+          await this.settings.holdSlots(c.pageId, this.wall.nowMs() + waitMs);
+          this.pacer.forget(c.pageId);
+          await this.dataSource.query(`UPDATE campaigns SET hold_until = ?, updated_at = ? WHERE page_id = ? AND status = 'running'`, [
+            this.dialect.time(outcome.until),
+            this.dialect.time(now),
+            c.pageId,
+          ]);
+          this.logger.warn({ msg: 'Page rate-limited by Meta', pageId: c.pageId, until: outcome.until.toISOString() });
+        } else {
+          await this.dataSource.query('UPDATE campaigns SET hold_until = ?, updated_at = ? WHERE id = ?', [
+            this.dialect.time(outcome.until),
+            this.dialect.time(now),
+            c.id,
+          ]);
+          this.logger.warn({ msg: 'campaign held by Meta', campaignId: c.id, reason: outcome.reason, until: outcome.until.toISOString() });
+        }
+        return {
+          ...base,
+          releaseSlot: true,
+          write: {
+            status: 'pending',
+            sendAfter: outcome.scope === 'campaign' ? outcome.until : now,
+            reason: outcome.reason,
+            error: outcome.error,
+          },
+        };
+      case 'pause':
+        await this.pauseCampaign(c.id, outcome.reason, outcome.error.message, outcome.resumeAt);
+        return { ...base, releaseSlot: true, write: { status: 'pending', sendAfter: now, reason: null, error: outcome.error } };
+      case 'fail':
+        return { ...base, releaseSlot: true, write: { status: 'failed', reason: outcome.reason, error: outcome.error } };
+    }
+  }
+
+  private async pauseCampaign(id: string, reason: string, message: string, resumeAt: Date | undefined): Promise<void> {
+    const changed = await SqlDialect.execute(
+      this.dataSource,
+      `UPDATE campaigns SET status = 'paused', pause_reason = ?, pause_message = ?, resume_at = ?, updated_at = ? WHERE id = ? AND status = 'running'`,
+      [reason, message.slice(0, 1000), resumeAt ? this.dialect.time(resumeAt) : null, this.dialect.time(this.clock.now()), id],
+    );
+    if (changed === 1) this.logger.warn({ msg: 'campaign paused', campaignId: id, reason });
+  }
+
+  /**
+   * Writes a flush of outcomes: one UPDATE for all sent rows (tracking ids in a CASE), one per group
+   * of identical other outcomes, the given-back daily_sends slots, and the campaign's running cost.
+   * Every write is conditioned on the batch's lease owner, and also applies to a row the lease sweep
+   * had made uncertain meanwhile: what the sender knows beats the sweep's guess.
+   */
+  private async writeResults(c: RunningCampaign, rows: RowResult[]): Promise<number> {
+    const now = this.dialect.time(this.clock.now());
+    let sent = 0;
+    const byOwner = new Map<string, RowResult[]>();
+    for (const r of rows) byOwner.set(r.owner, [...(byOwner.get(r.owner) ?? []), r]);
+    for (const [owner, group] of byOwner) {
+      const sentRows = group.filter((r): r is RowResult & { write: { status: 'sent'; trackingId: string } } => r.write.status === 'sent');
+      if (sentRows.length > 0) {
+        const period = sentRows[0]!.period;
+        sent += await SqlDialect.execute(
+          this.dataSource,
+          `UPDATE campaign_deliveries SET status = 'sent', tracking_id = CASE id ${sentRows.map(() => 'WHEN ? THEN ?').join(' ')} END,
+             sent_at = ?, period_start = ?, reason = NULL, error_code = NULL, error_message = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
+           WHERE id IN (${sentRows.map(() => '?').join(',')}) AND lease_owner = ? AND status IN ('sending', 'uncertain')`,
+          [
+            ...sentRows.flatMap((r) => [r.id, r.write.trackingId]),
+            now,
+            period ? this.dialect.time(period) : null,
+            now,
+            ...sentRows.map((r) => r.id),
+            owner,
+          ],
+        );
+      }
+      const others = new Map<string, RowResult[]>();
+      for (const r of group) {
+        if (r.write.status === 'sent') continue;
+        const w = r.write;
+        const key = JSON.stringify([
+          w.status,
+          w.reason,
+          w.status === 'pending' ? w.sendAfter.getTime() : 0,
+          w.error?.code ?? null,
+          w.error?.message ?? null,
+        ]);
+        others.set(key, [...(others.get(key) ?? []), r]);
+      }
+      for (const same of others.values()) {
+        const w = same[0]!.write;
+        if (w.status === 'sent') continue;
+        const sendAfter = w.status === 'pending' ? `, send_after = ?` : '';
+        await this.dataSource.query(
+          `UPDATE campaign_deliveries SET status = ?, reason = ?, error_code = ?, error_message = ?${sendAfter}, updated_at = ?,
+             lease_owner = ${w.status === 'uncertain' ? 'lease_owner' : 'NULL'}, lease_until = NULL
+           WHERE id IN (${same.map(() => '?').join(',')}) AND lease_owner = ? AND status IN ('sending', 'uncertain')`,
+          [
+            w.status,
+            w.reason,
+            w.error ? (w.error.subcode ?? w.error.code) : null,
+            w.error ? w.error.message.slice(0, 1000) : null,
+            ...(w.status === 'pending' ? [this.dialect.time(w.sendAfter)] : []),
+            now,
+            ...same.map((r) => r.id),
+            owner,
+          ],
+        );
+      }
+    }
+    const released = rows.filter((r) => r.releaseSlot && r.period);
+    if (released.length > 0) {
+      await this.dataSource.query(
+        `DELETE FROM daily_sends WHERE ${released.map(() => '(subscription_id = ? AND period_start = ? AND delivery_id = ?)').join(' OR ')}`,
+        released.flatMap((r) => [r.subscriptionId, this.dialect.time(r.period!), r.id]),
+      );
+    }
+    if (sent > 0) {
+      await this.dataSource.query('UPDATE campaigns SET sent_count = sent_count + ?, spend = spend + ?, updated_at = ? WHERE id = ?', [
+        sent,
+        sent * c.pricePerMessage,
+        now,
+        c.id,
+      ]);
+    }
+    return sent;
+  }
+
+  /** A running campaign with its audience fanned out and no row left to send (or in flight) is completed. */
+  private async completeIfDone(campaignId: string): Promise<void> {
+    const open = (await this.dataSource.query(
+      `SELECT id FROM campaign_deliveries WHERE campaign_id = ? AND status IN ('pending', 'sending') LIMIT 1`,
+      [campaignId],
+    )) as unknown[];
+    if (open.length > 0) return;
+    const now = this.dialect.time(this.clock.now());
+    const changed = await SqlDialect.execute(
+      this.dataSource,
+      `UPDATE campaigns SET status = 'completed', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running' AND fanout_done = 1`,
+      [now, now, campaignId],
+    );
+    if (changed === 1) this.logger.log({ msg: 'campaign completed', campaignId });
+  }
+
+  /** Pending rows of canceled campaigns become canceled, a chunk at a time. */
+  private async cancelPendingOfCanceled(): Promise<void> {
+    const campaigns = (await this.dataSource.query(
+      `SELECT DISTINCT c.id FROM campaigns c WHERE c.status = 'canceled' AND EXISTS (SELECT 1 FROM campaign_deliveries d WHERE d.campaign_id = c.id AND d.status = 'pending') LIMIT 20`,
+    )) as Array<{ id: string }>;
+    const now = this.dialect.time(this.clock.now());
+    for (const { id } of campaigns) {
+      for (;;) {
+        const rows = (await this.dataSource.query(
+          `SELECT id FROM campaign_deliveries WHERE campaign_id = ? AND status = 'pending' LIMIT ${CANCEL_CHUNK}`,
+          [id],
+        )) as Array<{ id: string | number }>;
+        if (rows.length === 0) break;
+        const ids = rows.map((r) => String(r.id));
+        await this.dataSource.query(
+          `UPDATE campaign_deliveries SET status = 'canceled', reason = 'campaign_canceled', updated_at = ? WHERE id IN (${ids.map(() => '?').join(',')}) AND status = 'pending'`,
+          [now, ...ids],
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { MessengerModule } from '../messenger/messenger.module';
+import { OptinsModule } from '../optins/optins.module';
+import { PagesModule } from '../pages/pages.module';
+import { ShopsModule } from '../shops/shops.module';
+import { TopicsModule } from '../topics/topics.module';
+import { BroadcastGraphClient, broadcastGraphClientProvider } from './broadcast-graph-client';
+import { BroadcastScheduler } from './broadcast-scheduler';
+import { BroadcastSettingsService } from './broadcast-settings.service';
+import { BroadcastWorker } from './broadcast-worker';
+import { CampaignSignals } from './campaign-signals';
+import { CampaignsController } from './campaigns.controller';
+import { CampaignsService } from './campaigns.service';
+import { DeliveryClaimer } from './delivery-claimer';
+import { MarketingWebhooksListener } from './marketing-webhooks.listener';
+import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
+
+/**
+ * Broadcasts: campaigns to a topic's subscribers through the Marketing Message API. Owns campaigns,
+ * campaign_deliveries, daily_sends and page_broadcast_settings. The worker loops run only in
+ * processes with the `worker` role; BroadcastWorker's tick() and runPass() are public for tests and tools.
+ */
+@Module({
+  imports: [ShopsModule, PagesModule, TopicsModule, OptinsModule, MessengerModule],
+  controllers: [CampaignsController],
+  providers: [
+    broadcastGraphClientProvider,
+    { provide: WallTime, useClass: SystemWallTime },
+    BroadcastSettingsService,
+    PagePacer,
+    CampaignSignals,
+    CampaignsService,
+    DeliveryClaimer,
+    BroadcastScheduler,
+    BroadcastWorker,
+    MarketingWebhooksListener,
+  ],
+  exports: [CampaignsService, BroadcastWorker],
+})
+export class BroadcastsModule implements OnApplicationShutdown {
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  onApplicationShutdown(): void {
+    this.moduleRef.get(BroadcastGraphClient).close();
+  }
+}

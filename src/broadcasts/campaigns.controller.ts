@@ -1,0 +1,145 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '../common/domain-error';
+import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
+import { BroadcastSettingsService } from './broadcast-settings.service';
+import { CampaignsService, type DeliveryListItem } from './campaigns.service';
+import { BroadcastSettingsResponse, UpdateBroadcastSettingsDto } from './dto/broadcast-settings.dto';
+import {
+  CampaignResponse,
+  CreateCampaignDto,
+  ScheduleCampaignDto,
+  UpdateCampaignDto,
+  type CampaignEstimate,
+  type CampaignProgress,
+} from './dto/campaign.dto';
+import type { DeliveryStatus } from './entities/campaign-delivery.entity';
+
+const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'skipped', 'failed', 'uncertain', 'canceled'];
+
+@ApiTags('broadcasts')
+@ShopScoped()
+@Controller('api/pages/:pageId')
+export class CampaignsController {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly settings: BroadcastSettingsService,
+  ) {}
+
+  @Get('broadcast-settings')
+  getSettings(@CurrentShop() shopId: string, @Param('pageId') pageId: string): Promise<BroadcastSettingsResponse> {
+    return this.settings.forShop(shopId, pageId);
+  }
+
+  @Put('broadcast-settings')
+  putSettings(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Body() dto: UpdateBroadcastSettingsDto,
+  ): Promise<BroadcastSettingsResponse> {
+    return this.settings.update(shopId, pageId, dto);
+  }
+
+  @Post('campaigns')
+  async create(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Body() dto: CreateCampaignDto): Promise<CampaignResponse> {
+    return CampaignResponse.of(await this.campaigns.create(shopId, pageId, dto));
+  }
+
+  @Get('campaigns')
+  async list(@CurrentShop() shopId: string, @Param('pageId') pageId: string): Promise<CampaignResponse[]> {
+    return (await this.campaigns.list(shopId, pageId)).map((c) => CampaignResponse.of(c));
+  }
+
+  @Get('campaigns/:id')
+  async get(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<CampaignResponse> {
+    return CampaignResponse.of(await this.campaigns.get(shopId, pageId, id));
+  }
+
+  @Patch('campaigns/:id')
+  async update(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Param('id') id: string,
+    @Body() dto: UpdateCampaignDto,
+  ): Promise<CampaignResponse> {
+    return CampaignResponse.of(await this.campaigns.update(shopId, pageId, id, dto));
+  }
+
+  @Delete('campaigns/:id')
+  @HttpCode(204)
+  async remove(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<void> {
+    await this.campaigns.remove(shopId, pageId, id);
+  }
+
+  @Post('campaigns/:id/schedule')
+  @HttpCode(200)
+  async schedule(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Param('id') id: string,
+    @Body() dto: ScheduleCampaignDto,
+  ): Promise<CampaignResponse> {
+    const { campaign, notice } = await this.campaigns.schedule(shopId, pageId, id, dto);
+    return CampaignResponse.of(campaign, notice);
+  }
+
+  @Post('campaigns/:id/pause')
+  @HttpCode(200)
+  async pause(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<CampaignResponse> {
+    return CampaignResponse.of(await this.campaigns.pause(shopId, pageId, id));
+  }
+
+  @Post('campaigns/:id/resume')
+  @HttpCode(200)
+  async resume(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<CampaignResponse> {
+    return CampaignResponse.of(await this.campaigns.resume(shopId, pageId, id));
+  }
+
+  @Post('campaigns/:id/cancel')
+  @HttpCode(200)
+  async cancel(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<CampaignResponse> {
+    return CampaignResponse.of(await this.campaigns.cancel(shopId, pageId, id));
+  }
+
+  @Get('campaigns/:id/estimate')
+  estimate(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<CampaignEstimate> {
+    return this.campaigns.estimate(shopId, pageId, id);
+  }
+
+  @Get('campaigns/:id/progress')
+  progress(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<CampaignProgress> {
+    return this.campaigns.progress(shopId, pageId, id);
+  }
+
+  @Get('campaigns/:id/insights')
+  insights(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Param('id') id: string,
+  ): ReturnType<CampaignsService['insights']> {
+    return this.campaigns.insights(shopId, pageId, id);
+  }
+
+  @Get('campaigns/:id/deliveries')
+  @ApiQuery({ name: 'status', required: false, enum: DELIVERY_STATUSES })
+  @ApiQuery({ name: 'after', required: false, description: 'nextCursor of the previous page' })
+  @ApiQuery({ name: 'limit', required: false, description: '1-500, default 100' })
+  deliveries(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Param('id') id: string,
+    @Query('status') status?: string,
+    @Query('after') after?: string,
+    @Query('limit') limit?: string,
+  ): Promise<{ items: DeliveryListItem[]; nextCursor: string | null }> {
+    if (status !== undefined && !DELIVERY_STATUSES.includes(status as DeliveryStatus)) {
+      throw new DomainError(400, 'invalid_status', `status must be one of ${DELIVERY_STATUSES.join(', ')}`, { field: 'status' });
+    }
+    if (after !== undefined && !/^\d{1,20}$/.test(after))
+      throw new DomainError(400, 'invalid_cursor', 'after must be a cursor from a previous page', { field: 'after' });
+    const n = limit === undefined ? 100 : Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 500)
+      throw new DomainError(400, 'invalid_limit', 'limit must be an integer from 1 to 500', { field: 'limit' });
+    return this.campaigns.deliveries(shopId, pageId, id, status as DeliveryStatus | undefined, after, n);
+  }
+}

@@ -1,0 +1,525 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { DataSource, Repository } from 'typeorm';
+import type { CampaignInsights, GraphError } from '../../libs/graph-api/src';
+import { Clock } from '../common/clock';
+import { DomainError, notFound } from '../common/domain-error';
+import { ValidationFailed } from '../common/http-error.filter';
+import { SqlDialect } from '../database/sql-dialect';
+import { PagesService } from '../pages/pages.service';
+import { TopicsService } from '../topics/topics.service';
+import { BroadcastGraphClient } from './broadcast-graph-client';
+import { CampaignSignals } from './campaign-signals';
+import { earliestLocalInstant, isValidTimeZone } from './broadcast-time';
+import { checkCampaignContent } from './campaign-content';
+import type { CampaignEstimate, CampaignProgress, CreateCampaignDto, ScheduleCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
+import { Campaign, type CampaignStatus } from './entities/campaign.entity';
+import type { DeliveryStatus } from './entities/campaign-delivery.entity';
+
+/** Meta refuses sends for an hour after a message campaign is created. */
+export const WARM_UP_MS = 3_600_000;
+
+export interface DeliveryListItem {
+  id: string;
+  subscriptionId: string;
+  status: DeliveryStatus;
+  reason: string | null;
+  errorCode: number | null;
+  errorMessage: string | null;
+  attempts: number;
+  sendAfter: string;
+  trackingId: string | null;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  readAt: string | null;
+}
+
+/** Campaign CRUD, scheduling (with Meta's campaign and warm-up), control, estimate and progress. */
+@Injectable()
+export class CampaignsService {
+  private readonly logger = new Logger(CampaignsService.name);
+  private readonly repo: Repository<Campaign>;
+  private readonly dialect: SqlDialect;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly pages: PagesService,
+    private readonly topics: TopicsService,
+    private readonly graph: BroadcastGraphClient,
+    private readonly signals: CampaignSignals,
+    private readonly clock: Clock,
+  ) {
+    this.repo = dataSource.getRepository(Campaign);
+    this.dialect = new SqlDialect(dataSource);
+  }
+
+  async create(shopId: string, pageId: string, dto: CreateCampaignDto): Promise<Campaign> {
+    const page = await this.pages.getForShop(shopId, pageId);
+    const checked = checkCampaignContent(dto.content);
+    if ('problems' in checked) throw new ValidationFailed(checked.problems);
+    await this.topics.getForPage(pageId, dto.topicId);
+    const now = this.clock.now();
+    const campaign = this.repo.create({
+      id: randomUUID(),
+      shopId,
+      pageId,
+      topicId: dto.topicId,
+      name: dto.name,
+      content: JSON.stringify(checked.content),
+      status: 'draft',
+      onAlreadyMessaged: dto.onAlreadyMessaged ?? 'defer',
+      budgetType: dto.budget?.type ?? null,
+      budgetAmount: dto.budget?.amount ?? null,
+      scheduleType: null,
+      scheduledAt: null,
+      localDate: null,
+      localTime: null,
+      fallbackTimezone: null,
+      metaCampaignId: null,
+      metaCreatedAt: null,
+      estimate: null,
+      pricePerMessage: page.pricePerMessage,
+      currency: page.currency,
+      audienceSize: null,
+      fanoutCursor: null,
+      fanoutDone: false,
+      fanoutLeaseUntil: null,
+      sentCount: 0,
+      spend: 0,
+      pauseReason: null,
+      pauseMessage: null,
+      resumeAt: null,
+      holdUntil: null,
+      startedAt: null,
+      finishedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.repo.insert(campaign);
+    return campaign;
+  }
+
+  async list(shopId: string, pageId: string): Promise<Campaign[]> {
+    await this.pages.getForShop(shopId, pageId);
+    return this.repo.find({ where: { pageId, shopId }, order: { createdAt: 'DESC' }, take: 200 });
+  }
+
+  async get(shopId: string, pageId: string, id: string): Promise<Campaign> {
+    const campaign = await this.repo.findOne({ where: { id, pageId, shopId } });
+    if (!campaign) throw notFound('Campaign');
+    return campaign;
+  }
+
+  async update(shopId: string, pageId: string, id: string, dto: UpdateCampaignDto): Promise<Campaign> {
+    const campaign = await this.get(shopId, pageId, id);
+    const editable: CampaignStatus[] =
+      dto.content !== undefined || dto.onAlreadyMessaged !== undefined ? ['draft'] : ['draft', 'scheduled', 'paused'];
+    if (!editable.includes(campaign.status)) {
+      throw new DomainError(
+        409,
+        'campaign_not_editable',
+        `A ${campaign.status} campaign cannot be changed that way (content only in drafts; budget until it runs or while paused)`,
+      );
+    }
+    if (dto.content !== undefined) {
+      const checked = checkCampaignContent(dto.content);
+      if ('problems' in checked) throw new ValidationFailed(checked.problems);
+      campaign.content = JSON.stringify(checked.content);
+    }
+    if (dto.name !== undefined) campaign.name = dto.name;
+    if (dto.onAlreadyMessaged !== undefined) campaign.onAlreadyMessaged = dto.onAlreadyMessaged;
+    if (dto.budget !== undefined) {
+      if (campaign.metaCampaignId) {
+        const creds = await this.pages.marketingCredentials(pageId);
+        const result = await this.graph.updateMessageCampaign(creds.systemUserToken, campaign.metaCampaignId, {
+          ...(dto.budget.type === 'daily' ? { dailyBudget: dto.budget.amount } : { lifetimeBudget: dto.budget.amount }),
+        });
+        if (!result.ok) throw metaRefused('Meta did not accept the new budget', result.error);
+      }
+      campaign.budgetType = dto.budget.type;
+      campaign.budgetAmount = dto.budget.amount;
+    }
+    campaign.updatedAt = this.clock.now();
+    await this.repo.update(
+      { id, status: campaign.status },
+      {
+        content: campaign.content,
+        name: campaign.name,
+        onAlreadyMessaged: campaign.onAlreadyMessaged,
+        budgetType: campaign.budgetType,
+        budgetAmount: campaign.budgetAmount,
+        updatedAt: campaign.updatedAt,
+      },
+    );
+    return campaign;
+  }
+
+  async remove(shopId: string, pageId: string, id: string): Promise<void> {
+    const campaign = await this.get(shopId, pageId, id);
+    if (campaign.status !== 'draft')
+      throw new DomainError(409, 'campaign_not_draft', 'Only a draft can be deleted; cancel a scheduled or running campaign instead');
+    await this.repo.delete({ id, status: 'draft' });
+  }
+
+  /**
+   * Fixes when the campaign starts, shows the estimate, and creates its message campaign at Meta now,
+   * so the hour of warm-up Meta requires has passed before the first send. A start closer than one
+   * hour is refused (and says when it could be); with no time at all it starts as soon as allowed.
+   */
+  async schedule(shopId: string, pageId: string, id: string, dto: ScheduleCampaignDto): Promise<{ campaign: Campaign; notice?: string }> {
+    const campaign = await this.get(shopId, pageId, id);
+    if (campaign.status !== 'draft')
+      throw new DomainError(409, 'campaign_not_draft', `The campaign is ${campaign.status}; only a draft can be scheduled`);
+    const now = this.clock.now();
+    const earliest = new Date(now.getTime() + WARM_UP_MS);
+    const when = this.resolveSchedule(dto, earliest);
+    if (when.startAt.getTime() < earliest.getTime()) {
+      throw new DomainError(
+        422,
+        'warm_up_required',
+        `Meta needs one hour between creating the campaign and its first send: start at ${earliest.toISOString()} or later`,
+        {
+          field: when.type === 'at' ? 'at' : 'date',
+          earliestStart: earliest.toISOString(),
+        },
+      );
+    }
+    const creds = await this.pages.marketingCredentials(pageId);
+    const page = await this.pages.getForShop(shopId, pageId);
+    const estimate = await this.estimateFor(campaign, creds.systemUserToken, creds.adAccountId, page.pricePerMessage, page.currency);
+
+    // The conditional update is the claim: two concurrent schedule calls cannot both create a Meta campaign.
+    const claimed = await this.repo.update(
+      { id, status: 'draft' },
+      {
+        status: 'scheduled',
+        scheduleType: when.type,
+        scheduledAt: when.startAt,
+        localDate: when.type === 'local_time' ? dto.date! : null,
+        localTime: when.type === 'local_time' ? dto.localTime! : null,
+        fallbackTimezone: when.type === 'local_time' ? (dto.fallbackTimezone ?? 'UTC') : null,
+        estimate: JSON.stringify(estimate),
+        pricePerMessage: page.pricePerMessage,
+        currency: page.currency,
+        updatedAt: now,
+      },
+    );
+    if (claimed.affected !== 1) throw new DomainError(409, 'campaign_not_draft', 'The campaign was scheduled by another request');
+
+    const created = await this.graph.createMessageCampaign(creds.systemUserToken, creds.adAccountId, {
+      name: `${campaign.name} [${campaign.id.slice(0, 8)}]`,
+      pageId,
+      ...(campaign.budgetType === 'daily' && campaign.budgetAmount !== null && { dailyBudget: campaign.budgetAmount }),
+      ...(campaign.budgetType === 'lifetime' && campaign.budgetAmount !== null && { lifetimeBudget: campaign.budgetAmount }),
+      startTime: when.startAt,
+    });
+    if (!created.ok) {
+      await this.repo.update(
+        { id, status: 'scheduled' },
+        {
+          status: 'draft',
+          scheduleType: null,
+          scheduledAt: null,
+          localDate: null,
+          localTime: null,
+          fallbackTimezone: null,
+          updatedAt: now,
+        },
+      );
+      throw metaRefused('Meta did not create the message campaign', created.error);
+    }
+    await this.repo.update({ id }, { metaCampaignId: created.value.id, metaCreatedAt: now });
+    return { campaign: await this.get(shopId, pageId, id), notice: when.notice };
+  }
+
+  private resolveSchedule(dto: ScheduleCampaignDto, earliest: Date): { type: 'at' | 'local_time'; startAt: Date; notice?: string } {
+    if (dto.localTime !== undefined || dto.date !== undefined) {
+      const problems = [];
+      if (dto.at !== undefined) problems.push({ field: 'at', rule: 'exclusive', message: 'give either at, or localTime with date' });
+      if (dto.localTime === undefined)
+        problems.push({ field: 'localTime', rule: 'isNotEmpty', message: 'localTime is required with date' });
+      if (dto.date === undefined) problems.push({ field: 'date', rule: 'isNotEmpty', message: 'date is required with localTime' });
+      if (dto.fallbackTimezone !== undefined && !isValidTimeZone(dto.fallbackTimezone)) {
+        problems.push({
+          field: 'fallbackTimezone',
+          rule: 'isTimeZone',
+          message: 'fallbackTimezone must be an IANA time zone such as Asia/Manila',
+        });
+      }
+      if (problems.length) throw new ValidationFailed(problems);
+      return { type: 'local_time', startAt: earliestLocalInstant(dto.date!, dto.localTime!) };
+    }
+    if (dto.fallbackTimezone !== undefined)
+      throw new ValidationFailed([{ field: 'fallbackTimezone', rule: 'localTimeOnly', message: 'fallbackTimezone goes with localTime' }]);
+    if (dto.at !== undefined) return { type: 'at', startAt: new Date(dto.at) };
+    return {
+      type: 'at',
+      startAt: earliest,
+      notice: `Starts at ${earliest.toISOString()}: Meta needs one hour between creating the campaign and its first send`,
+    };
+  }
+
+  async pause(shopId: string, pageId: string, id: string): Promise<Campaign> {
+    await this.get(shopId, pageId, id);
+    const changed = await SqlDialect.execute(
+      this.dataSource,
+      `UPDATE campaigns SET status = 'paused', pause_reason = 'paused_by_shop', pause_message = NULL, resume_at = NULL, updated_at = ? WHERE id = ? AND status IN ('scheduled', 'running')`,
+      [this.dialect.time(this.clock.now()), id],
+    );
+    return this.afterControl(shopId, pageId, id, changed, 'paused', 'Only a scheduled or running campaign can be paused');
+  }
+
+  /** Back to running (or scheduled, if it had not started); a budget pause needs a higher budget first. */
+  async resume(shopId: string, pageId: string, id: string): Promise<Campaign> {
+    const campaign = await this.get(shopId, pageId, id);
+    if (
+      campaign.status === 'paused' &&
+      campaign.pauseReason === 'budget_reached' &&
+      campaign.budgetAmount !== null &&
+      campaign.spend + campaign.pricePerMessage > campaign.budgetAmount
+    ) {
+      throw new DomainError(409, 'budget_reached', 'The campaign spent its budget: raise the budget (PATCH budget) before resuming', {
+        field: 'budget',
+      });
+    }
+    const changed = await SqlDialect.execute(
+      this.dataSource,
+      `UPDATE campaigns SET status = CASE WHEN started_at IS NULL THEN 'scheduled' ELSE 'running' END, pause_reason = NULL, pause_message = NULL,
+         resume_at = NULL, hold_until = NULL, updated_at = ? WHERE id = ? AND status = 'paused'`,
+      [this.dialect.time(this.clock.now()), id],
+    );
+    return this.afterControl(shopId, pageId, id, changed, 'resumed', 'Only a paused campaign can be resumed');
+  }
+
+  /** Stops it for good: workers stop claiming at their next batch; pending recipients become canceled. */
+  async cancel(shopId: string, pageId: string, id: string): Promise<Campaign> {
+    const now = this.dialect.time(this.clock.now());
+    await this.get(shopId, pageId, id);
+    const changed = await SqlDialect.execute(
+      this.dataSource,
+      `UPDATE campaigns SET status = 'canceled', finished_at = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'scheduled', 'running', 'paused')`,
+      [now, now, id],
+    );
+    const campaign = await this.afterControl(
+      shopId,
+      pageId,
+      id,
+      changed,
+      'canceled',
+      'A completed or canceled campaign cannot be canceled',
+    );
+    if (campaign.metaCampaignId) {
+      // Best effort: with no sends it costs nothing; our workers stop whatever Meta says.
+      const creds = await this.pages.marketingCredentials(pageId).catch(() => undefined);
+      const result = creds
+        ? await this.graph.updateMessageCampaign(creds.systemUserToken, campaign.metaCampaignId, { status: 'PAUSED' })
+        : undefined;
+      if (result && !result.ok)
+        this.logger.warn({ msg: 'could not pause the canceled campaign at Meta', campaignId: id, kind: result.error.kind });
+    }
+    return campaign;
+  }
+
+  private async afterControl(
+    shopId: string,
+    pageId: string,
+    id: string,
+    changed: number,
+    what: string,
+    refusal: string,
+  ): Promise<Campaign> {
+    const campaign = await this.get(shopId, pageId, id);
+    if (changed !== 1) throw new DomainError(409, 'campaign_state', `${refusal} (it is ${campaign.status})`, { status: campaign.status });
+    if (campaign.status === 'paused' || campaign.status === 'canceled') this.signals.stopped(id);
+    this.logger.log({ msg: `campaign ${what}`, campaignId: id });
+    return campaign;
+  }
+
+  /** Meta's delivery/cost estimate beside ours (audience × the Page's price per message), for now. */
+  async estimate(shopId: string, pageId: string, id: string): Promise<CampaignEstimate> {
+    const campaign = await this.get(shopId, pageId, id);
+    const page = await this.pages.getForShop(shopId, pageId);
+    const creds = await this.pages.marketingCredentials(pageId);
+    return this.estimateFor(campaign, creds.systemUserToken, creds.adAccountId, page.pricePerMessage, page.currency);
+  }
+
+  private async estimateFor(
+    campaign: Campaign,
+    token: string,
+    adAccountId: string,
+    price: number,
+    currency: string,
+  ): Promise<CampaignEstimate> {
+    const now = this.clock.now();
+    const [row] = (await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM subscriptions WHERE topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?)`,
+      [campaign.topicId, this.dialect.time(now)],
+    )) as Array<{ n: number | string }>;
+    const audience = Number(row?.n ?? 0);
+    const meta = await this.graph.getDeliveryEstimate(token, adAccountId, { pageId: campaign.pageId, audienceSize: audience });
+    return {
+      audience,
+      currency,
+      ours: { pricePerMessage: price, cost: audience * price },
+      meta: meta.ok ? meta.value : { error: meta.error.kind },
+      at: now.toISOString(),
+    };
+  }
+
+  /** Readable while it runs: one grouped count over the campaign's delivery rows. */
+  async progress(shopId: string, pageId: string, id: string): Promise<CampaignProgress> {
+    const campaign = await this.get(shopId, pageId, id);
+    const now = this.clock.now();
+    const rows = (await this.dataSource.query(
+      `SELECT status, reason, COUNT(*) AS n,
+              SUM(CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END) AS delivered,
+              SUM(CASE WHEN read_at IS NULL THEN 0 ELSE 1 END) AS seen,
+              SUM(CASE WHEN clicked_at IS NULL THEN 0 ELSE 1 END) AS clicked
+         FROM campaign_deliveries WHERE campaign_id = ? GROUP BY status, reason`,
+      [id],
+    )) as Array<{
+      status: DeliveryStatus;
+      reason: string | null;
+      n: string | number;
+      delivered: string | number | null;
+      seen: string | number | null;
+      clicked: string | number | null;
+    }>;
+    const p: CampaignProgress = {
+      campaignId: id,
+      status: campaign.status,
+      pause:
+        campaign.status === 'paused'
+          ? { reason: campaign.pauseReason, message: campaign.pauseMessage, resumeAt: campaign.resumeAt?.toISOString() ?? null }
+          : null,
+      fanoutDone: campaign.fanoutDone,
+      audience: 0,
+      pending: 0,
+      sending: 0,
+      sent: 0,
+      delivered: 0,
+      read: 0,
+      clicked: 0,
+      failed: 0,
+      failedByReason: {},
+      skipped: 0,
+      skippedByReason: {},
+      uncertain: 0,
+      canceled: 0,
+      cost: { currency: campaign.currency, spent: campaign.spend, budget: campaign.budgetAmount },
+      ratePerSecond: 0,
+      secondsLeft: null,
+    };
+    for (const r of rows) {
+      const n = Number(r.n);
+      p.audience += n;
+      p.delivered += Number(r.delivered ?? 0);
+      p.read += Number(r.seen ?? 0);
+      p.clicked += Number(r.clicked ?? 0);
+      switch (r.status) {
+        case 'pending':
+          p.pending += n;
+          break;
+        case 'sending':
+          p.sending += n;
+          break;
+        case 'sent':
+          p.sent += n;
+          break;
+        case 'skipped':
+          p.skipped += n;
+          p.skippedByReason[r.reason ?? 'unknown'] = (p.skippedByReason[r.reason ?? 'unknown'] ?? 0) + n;
+          break;
+        case 'failed':
+          p.failed += n;
+          p.failedByReason[r.reason ?? 'unknown'] = (p.failedByReason[r.reason ?? 'unknown'] ?? 0) + n;
+          break;
+        case 'uncertain':
+          p.uncertain += n;
+          break;
+        case 'canceled':
+          p.canceled += n;
+          break;
+      }
+    }
+    if (campaign.status === 'running') {
+      const [recent] = (await this.dataSource.query(
+        `SELECT COUNT(*) AS n FROM campaign_deliveries WHERE campaign_id = ? AND status = 'sent' AND sent_at >= ?`,
+        [id, this.dialect.time(new Date(now.getTime() - 60_000))],
+      )) as Array<{ n: string | number }>;
+      p.ratePerSecond = Math.round((Number(recent?.n ?? 0) / 60) * 10) / 10;
+      const left = p.pending + p.sending;
+      p.secondsLeft = left === 0 ? 0 : p.ratePerSecond > 0 ? Math.ceil(left / p.ratePerSecond) : null;
+    } else if (campaign.status === 'completed' || campaign.status === 'canceled') {
+      p.secondsLeft = 0;
+    }
+    return p;
+  }
+
+  /** Meta's insights for the campaign's message campaign, beside our own counts. */
+  async insights(
+    shopId: string,
+    pageId: string,
+    id: string,
+  ): Promise<{ meta: CampaignInsights | { error: string } | null; ours: CampaignProgress }> {
+    const campaign = await this.get(shopId, pageId, id);
+    const ours = await this.progress(shopId, pageId, id);
+    if (!campaign.metaCampaignId) return { meta: null, ours };
+    const creds = await this.pages.marketingCredentials(pageId);
+    const result = await this.graph.getCampaignInsights(creds.systemUserToken, campaign.metaCampaignId, { datePreset: 'maximum' });
+    return { meta: result.ok ? result.value : { error: result.error.kind }, ours };
+  }
+
+  /** One keyset page of a campaign's delivery rows, e.g. the uncertain ones for the shop to look at. */
+  async deliveries(
+    shopId: string,
+    pageId: string,
+    id: string,
+    status: DeliveryStatus | undefined,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ items: DeliveryListItem[]; nextCursor: string | null }> {
+    await this.get(shopId, pageId, id);
+    const params: unknown[] = [id];
+    let where = 'campaign_id = ?';
+    if (status) {
+      where += ' AND status = ?';
+      params.push(status);
+    }
+    if (after) {
+      where += ' AND id > ?';
+      params.push(after);
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT id, subscription_id, status, reason, error_code, error_message, attempts, send_after, tracking_id, sent_at, delivered_at, read_at
+         FROM campaign_deliveries WHERE ${where} ORDER BY id LIMIT ${limit + 1}`,
+      params,
+    )) as Array<Record<string, unknown>>;
+    const iso = (v: unknown): string | null => SqlDialect.parseOptionalTime(v)?.toISOString() ?? null;
+    const items = rows.slice(0, limit).map((r) => ({
+      id: String(r.id),
+      subscriptionId: String(r.subscription_id),
+      status: r.status as DeliveryStatus,
+      reason: (r.reason as string | null) ?? null,
+      errorCode: r.error_code === null || r.error_code === undefined ? null : Number(r.error_code),
+      errorMessage: (r.error_message as string | null) ?? null,
+      attempts: Number(r.attempts),
+      sendAfter: SqlDialect.parseTime(r.send_after).toISOString(),
+      trackingId: (r.tracking_id as string | null) ?? null,
+      sentAt: iso(r.sent_at),
+      deliveredAt: iso(r.delivered_at),
+      readAt: iso(r.read_at),
+    }));
+    return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
+  }
+}
+
+function metaRefused(what: string, error: GraphError): DomainError {
+  return new DomainError(
+    error.kind === 'transient' || error.kind === 'rate_limited' ? 503 : 502,
+    'meta_refused',
+    `${what}: ${error.message}`,
+    { kind: error.kind, code: error.code },
+  );
+}

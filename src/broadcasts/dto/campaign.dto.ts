@@ -1,0 +1,192 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import type { CampaignContent } from '../campaign-content';
+import type { AlreadyMessagedPolicy, BudgetType, Campaign, CampaignStatus } from '../entities/campaign.entity';
+
+export class BudgetDto {
+  @ApiProperty({ enum: ['daily', 'lifetime'] })
+  @IsIn(['daily', 'lifetime'])
+  type!: BudgetType;
+
+  @ApiProperty({ description: "In the ad account's smallest currency unit (centavos for PHP)", example: 50000 })
+  @IsInt()
+  @Min(1)
+  @Max(2_000_000_000)
+  amount!: number;
+}
+
+export class CreateCampaignDto {
+  @ApiProperty({ example: 'Payday sale' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ description: 'The topic whose subscribers receive it' })
+  @IsString()
+  @Length(1, 36)
+  topicId!: string;
+
+  @ApiProperty({
+    description:
+      "{type:'text', text (≤640)} | {type:'image', imageUrl} | {type:'generic', elements: 1-10 cards {title, subtitle?, imageUrl?, defaultActionUrl?, buttons?: ≤3 {type:'web_url', title, url} | {type:'postback', title, payload}}}. {{first_name}}, {{last_name}}, {{full_name}} are allowed in text, titles and subtitles, not in buttons.",
+    example: { type: 'text', text: 'Hi {{first_name}}, payday sale: 20% off today only!' },
+  })
+  @IsObject()
+  content!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: BudgetDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => BudgetDto)
+  budget?: BudgetDto;
+
+  @ApiPropertyOptional({
+    enum: ['defer', 'skip'],
+    description: 'A subscriber another campaign already messaged this period: wait for the next period (default) or skip them',
+  })
+  @IsOptional()
+  @IsIn(['defer', 'skip'])
+  onAlreadyMessaged?: AlreadyMessagedPolicy;
+}
+
+export class UpdateCampaignDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Drafts only' })
+  @IsOptional()
+  @IsObject()
+  content?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: BudgetDto, description: 'Also on a scheduled or paused campaign (raise it, then resume); Meta is told' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => BudgetDto)
+  budget?: BudgetDto;
+
+  @ApiPropertyOptional({ enum: ['defer', 'skip'] })
+  @IsOptional()
+  @IsIn(['defer', 'skip'])
+  onAlreadyMessaged?: AlreadyMessagedPolicy;
+}
+
+export class ScheduleCampaignDto {
+  @ApiPropertyOptional({
+    description: 'Start at this instant (ISO 8601). Neither at nor localTime: as soon as Meta allows (one hour of warm-up).',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  at?: string;
+
+  @ApiPropertyOptional({ description: "HH:MM in each recipient's own time zone, on `date`", example: '09:00' })
+  @IsOptional()
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'localTime must be HH:MM (24 h)' })
+  localTime?: string;
+
+  @ApiPropertyOptional({ description: 'YYYY-MM-DD, with localTime', example: '2026-06-02' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  date?: string;
+
+  @ApiPropertyOptional({ description: 'IANA zone for subscribers whose opt-in reported none (default UTC)', example: 'Asia/Manila' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  fallbackTimezone?: string;
+}
+
+export interface CampaignEstimate {
+  audience: number;
+  currency: string;
+  ours: { pricePerMessage: number; cost: number };
+  meta: { deliveryLowerBound?: number; deliveryUpperBound?: number; costLowerBound?: number; costUpperBound?: number; error?: string };
+  at: string;
+}
+
+export class CampaignResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty() pageId!: string;
+  @ApiProperty() topicId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: Object }) content!: CampaignContent;
+  @ApiProperty({ enum: ['draft', 'scheduled', 'running', 'paused', 'completed', 'canceled'] }) status!: CampaignStatus;
+  @ApiProperty({ enum: ['defer', 'skip'] }) onAlreadyMessaged!: AlreadyMessagedPolicy;
+  @ApiProperty({ type: BudgetDto, nullable: true }) budget!: BudgetDto | null;
+  @ApiProperty({ type: Object, nullable: true }) schedule!: {
+    type: string;
+    at: string | null;
+    localDate: string | null;
+    localTime: string | null;
+    fallbackTimezone: string | null;
+  } | null;
+  @ApiProperty({ nullable: true, type: String }) metaCampaignId!: string | null;
+  @ApiProperty({ type: Object, nullable: true }) estimate!: CampaignEstimate | null;
+  @ApiProperty({ type: Object }) cost!: { currency: string; pricePerMessage: number; spent: number; sent: number; budget: number | null };
+  @ApiProperty({ type: Object, nullable: true }) pause!: { reason: string | null; message: string | null; resumeAt: string | null } | null;
+  @ApiProperty({ nullable: true, type: Number }) audienceSize!: number | null;
+  @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+  @ApiPropertyOptional({ description: 'Said when the start was moved to respect Meta’s one-hour warm-up' }) notice?: string;
+
+  static of(c: Campaign, notice?: string): CampaignResponse {
+    const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+    return {
+      id: c.id,
+      pageId: c.pageId,
+      topicId: c.topicId,
+      name: c.name,
+      content: JSON.parse(c.content) as CampaignContent,
+      status: c.status,
+      onAlreadyMessaged: c.onAlreadyMessaged,
+      budget: c.budgetType && c.budgetAmount !== null ? { type: c.budgetType, amount: c.budgetAmount } : null,
+      schedule: c.scheduleType
+        ? {
+            type: c.scheduleType,
+            at: iso(c.scheduledAt),
+            localDate: c.localDate,
+            localTime: c.localTime,
+            fallbackTimezone: c.fallbackTimezone,
+          }
+        : null,
+      metaCampaignId: c.metaCampaignId,
+      estimate: c.estimate ? (JSON.parse(c.estimate) as CampaignEstimate) : null,
+      cost: { currency: c.currency, pricePerMessage: c.pricePerMessage, spent: c.spend, sent: c.sentCount, budget: c.budgetAmount },
+      pause: c.status === 'paused' ? { reason: c.pauseReason, message: c.pauseMessage, resumeAt: iso(c.resumeAt) } : null,
+      audienceSize: c.audienceSize,
+      startedAt: iso(c.startedAt),
+      finishedAt: iso(c.finishedAt),
+      createdAt: c.createdAt.toISOString(),
+      updatedAt: c.updatedAt.toISOString(),
+      ...(notice !== undefined && { notice }),
+    };
+  }
+}
+
+export interface CampaignProgress {
+  campaignId: string;
+  status: CampaignStatus;
+  pause: { reason: string | null; message: string | null; resumeAt: string | null } | null;
+  fanoutDone: boolean;
+  audience: number;
+  pending: number;
+  sending: number;
+  sent: number;
+  delivered: number;
+  read: number;
+  clicked: number;
+  failed: number;
+  failedByReason: Record<string, number>;
+  skipped: number;
+  skippedByReason: Record<string, number>;
+  uncertain: number;
+  canceled: number;
+  cost: { currency: string; spent: number; budget: number | null };
+  ratePerSecond: number;
+  secondsLeft: number | null;
+}

@@ -1,0 +1,130 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { UtcDateColumn } from '../../database/columns';
+
+/**
+ * draft → scheduled → running → completed; paused and back to running at any time (also by itself,
+ * for a budget or payment problem, with `pause_reason`); canceled from any state but completed.
+ */
+export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'canceled';
+/** What to do with a recipient already messaged in this period by another campaign. */
+export type AlreadyMessagedPolicy = 'defer' | 'skip';
+export type BudgetType = 'daily' | 'lifetime';
+/** `at`: one instant; `local_time`: HH:MM on a date in each recipient's own time zone. */
+export type ScheduleType = 'at' | 'local_time';
+
+/** A broadcast to one topic of a Page, mirrored by a message campaign on the Page's ad account. */
+@Entity('campaigns')
+@Index('ix_campaigns_page', ['pageId', 'createdAt'])
+@Index('ix_campaigns_due', ['status', 'scheduledAt'])
+@Index('ix_campaigns_meta', ['metaCampaignId'])
+export class Campaign {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'shop_id', type: 'varchar', length: 36 })
+  shopId!: string;
+
+  @Column({ name: 'page_id', type: 'varchar', length: 64 })
+  pageId!: string;
+
+  @Column({ name: 'topic_id', type: 'varchar', length: 36 })
+  topicId!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  /** JSON of CampaignContent, validated when saved. */
+  @Column({ type: 'text' })
+  content!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: CampaignStatus;
+
+  @Column({ name: 'on_already_messaged', type: 'varchar', length: 8 })
+  onAlreadyMessaged!: AlreadyMessagedPolicy;
+
+  @Column({ name: 'budget_type', type: 'varchar', length: 8, nullable: true })
+  budgetType!: BudgetType | null;
+
+  /** Smallest currency unit of the ad account, as Meta's budgets are. */
+  @Column({ name: 'budget_amount', type: 'int', nullable: true })
+  budgetAmount!: number | null;
+
+  @Column({ name: 'schedule_type', type: 'varchar', length: 16, nullable: true })
+  scheduleType!: ScheduleType | null;
+
+  /** When the campaign starts (for `local_time`, the moment the earliest time zone reaches it). */
+  @UtcDateColumn({ name: 'scheduled_at', nullable: true })
+  scheduledAt!: Date | null;
+
+  @Column({ name: 'local_date', type: 'varchar', length: 10, nullable: true })
+  localDate!: string | null;
+
+  @Column({ name: 'local_time', type: 'varchar', length: 5, nullable: true })
+  localTime!: string | null;
+
+  @Column({ name: 'fallback_timezone', type: 'varchar', length: 64, nullable: true })
+  fallbackTimezone!: string | null;
+
+  @Column({ name: 'meta_campaign_id', type: 'varchar', length: 64, nullable: true })
+  metaCampaignId!: string | null;
+
+  @UtcDateColumn({ name: 'meta_created_at', nullable: true })
+  metaCreatedAt!: Date | null;
+
+  /** JSON of the estimate shown before the start (Meta's and ours). */
+  @Column({ type: 'text', nullable: true })
+  estimate!: string | null;
+
+  @Column({ name: 'price_per_message', type: 'int', default: 0 })
+  pricePerMessage!: number;
+
+  @Column({ type: 'varchar', length: 3 })
+  currency!: string;
+
+  @Column({ name: 'audience_size', type: 'int', nullable: true })
+  audienceSize!: number | null;
+
+  /** Last subscription id fanned out (keyset); `fanout_done` once the topic is walked. */
+  @Column({ name: 'fanout_cursor', type: 'varchar', length: 36, nullable: true })
+  fanoutCursor!: string | null;
+
+  @Column({ name: 'fanout_done', type: 'boolean', default: false })
+  fanoutDone!: boolean;
+
+  @UtcDateColumn({ name: 'fanout_lease_until', nullable: true })
+  fanoutLeaseUntil!: Date | null;
+
+  @Column({ name: 'sent_count', type: 'int', default: 0 })
+  sentCount!: number;
+
+  /** Running cost: messages sent × the Page's price per message. */
+  @Column({ type: 'int', default: 0 })
+  spend!: number;
+
+  @Column({ name: 'pause_reason', type: 'varchar', length: 64, nullable: true })
+  pauseReason!: string | null;
+
+  @Column({ name: 'pause_message', type: 'varchar', length: 1000, nullable: true })
+  pauseMessage!: string | null;
+
+  /** A pause that ends by itself (daily budget: the next day). */
+  @UtcDateColumn({ name: 'resume_at', nullable: true })
+  resumeAt!: Date | null;
+
+  /** Meta asked us to wait (pacing, warm-up): no claims before this instant. */
+  @UtcDateColumn({ name: 'hold_until', nullable: true })
+  holdUntil!: Date | null;
+
+  @UtcDateColumn({ name: 'started_at', nullable: true })
+  startedAt!: Date | null;
+
+  @UtcDateColumn({ name: 'finished_at', nullable: true })
+  finishedAt!: Date | null;
+
+  @UtcDateColumn({ name: 'created_at' })
+  createdAt!: Date;
+
+  @UtcDateColumn({ name: 'updated_at' })
+  updatedAt!: Date;
+}

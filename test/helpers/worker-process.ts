@@ -1,0 +1,85 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = resolve(__dirname, '../..');
+let built: Promise<string> | undefined;
+
+/**
+ * Compiles the shipped code (tsconfig.build.json) into a temporary directory once per test file and
+ * returns the worker entry point; a private output keeps parallel runs off each other's dist/.
+ */
+export function buildWorkerEntry(): Promise<string> {
+  built ??= (async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'mm-worker-build-'));
+    const entry = join(outDir, 'src/worker.js');
+    try {
+      await promisify(execFile)(
+        process.execPath,
+        [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', outDir],
+        { cwd: ROOT },
+      );
+    } catch (error) {
+      // tsc still emits when a file elsewhere in the tree has a type error (the type check is its own
+      // step); only a missing entry point is this test's problem.
+      if (!existsSync(entry)) throw error;
+    }
+    return entry;
+  })();
+  return built;
+}
+
+export interface WorkerProcess {
+  pid: number;
+  child: ChildProcess;
+  /** Everything it wrote, for a failing test to show. */
+  output: string[];
+  exited: Promise<number | null>;
+  kill(signal: NodeJS.Signals): void;
+  /** Peak resident set size (VmHWM) in MB, while it runs. */
+  peakRssMb(): number;
+}
+
+/** Starts `node <entry>` as a real OS process with the given configuration (ROLES=worker). */
+export async function spawnWorker(entry: string, env: Record<string, string>): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [entry], {
+    cwd: ROOT,
+    // The compiled output lives outside the project: resolve packages from its node_modules.
+    env: { PATH: process.env.PATH ?? '', NODE_PATH: join(ROOT, 'node_modules'), ROLES: 'worker', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  let ready: () => void = () => undefined;
+  const started = new Promise<void>((r) => (ready = r));
+  const collect = (chunk: Buffer): void => {
+    const text = chunk.toString();
+    output.push(text);
+    if (output.length > 2000) output.splice(0, output.length - 2000);
+    if (text.includes('worker running')) ready();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  await Promise.race([
+    started,
+    exited.then((code) => {
+      throw new Error(`worker exited (${code}) before it was ready:\n${output.join('')}`);
+    }),
+  ]);
+  return {
+    pid: child.pid!,
+    child,
+    output,
+    exited,
+    kill: (signal) => void child.kill(signal),
+    peakRssMb: () => peakRssMb(child.pid!),
+  };
+}
+
+export function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
