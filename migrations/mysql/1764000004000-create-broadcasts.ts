@@ -88,13 +88,15 @@ export class CreateBroadcasts1764000004000 implements MigrationInterface {
     // The primary key (subscription_id, period_start) is the "at most one marketing message per
     // subscriber per period, across all campaigns" rule: the row is inserted before the send, and a
     // duplicate key means the subscriber was already messaged in this period.
+    // subscriber_key is the person (page + PSID), or the subscription when Meta gave no PSID: someone
+    // subscribed to two topics still gets one marketing message per period.
     await q.query(`CREATE TABLE daily_sends (
-      subscription_id VARCHAR(36) NOT NULL,
+      subscriber_key VARCHAR(140) NOT NULL,
       period_start DATETIME(3) NOT NULL,
       campaign_id VARCHAR(36) NOT NULL,
       delivery_id BIGINT NOT NULL,
       created_at DATETIME(3) NOT NULL,
-      PRIMARY KEY (subscription_id, period_start)
+      PRIMARY KEY (subscriber_key, period_start)
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`);
   }
 

@@ -83,13 +83,15 @@ export class CreateBroadcasts1764000004000 implements MigrationInterface {
     await q.query('CREATE INDEX ix_deliveries_tracking ON campaign_deliveries (tracking_id)');
     // The primary key is the "one marketing message per subscriber per period, across all campaigns"
     // rule: inserted before the send; a duplicate key means already messaged in this period.
+    // subscriber_key is the person (page + PSID), or the subscription when Meta gave no PSID: someone
+    // subscribed to two topics still gets one marketing message per period.
     await q.query(`CREATE TABLE daily_sends (
-      subscription_id VARCHAR(36) NOT NULL,
+      subscriber_key VARCHAR(140) NOT NULL,
       period_start DATETIME NOT NULL,
       campaign_id VARCHAR(36) NOT NULL,
       delivery_id INTEGER NOT NULL,
       created_at DATETIME NOT NULL,
-      PRIMARY KEY (subscription_id, period_start)
+      PRIMARY KEY (subscriber_key, period_start)
     )`);
   }
 

@@ -20,6 +20,7 @@ import { toOutgoingMessage, type CampaignContent } from './campaign-content';
 import { CampaignSignals } from './campaign-signals';
 import { DeliveryClaimer } from './delivery-claimer';
 import type { AlreadyMessagedPolicy } from './entities/campaign.entity';
+import { subscriberKey } from './entities/daily-send.entity';
 import { PagePacer, WallTime } from './page-pacer';
 import { decideSendOutcome, MAX_SEND_ATTEMPTS, retryBackoffMs, type SendOutcome } from './send-outcome';
 
@@ -416,7 +417,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
   ): Promise<{ ready: ReadyItem[]; done: RowResult[] }> {
     const now = this.clock.now();
     const rows = (await this.dataSource.query(
-      `SELECT d.id, d.subscription_id, d.attempts, s.status, s.token_enc, s.token_expires_at
+      `SELECT d.id, d.subscription_id, d.attempts, s.status, s.token_enc, s.token_expires_at, s.page_id, s.psid
          FROM campaign_deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id WHERE d.id IN (${ids.map(() => '?').join(',')})`,
       ids,
     )) as Array<{
@@ -426,6 +427,8 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
       status: string | null;
       token_enc: string | null;
       token_expires_at: unknown;
+      page_id: string | null;
+      psid: string | null;
     }>;
     const done: RowResult[] = [];
     const active: typeof rows = [];
@@ -452,24 +455,25 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     }
     if (active.length === 0) return { ready: [], done };
 
-    // One lock order for every process (by subscription id), so concurrent inserts do not deadlock.
-    active.sort((a, b) => (a.subscription_id < b.subscription_id ? -1 : a.subscription_id > b.subscription_id ? 1 : 0));
+    // One lock order for every process (by subscriber), so concurrent inserts do not deadlock.
+    const keyOf = (r: (typeof active)[number]): string => subscriberKey(r.page_id!, r.psid, r.subscription_id);
+    active.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
     const period = periodStart(now, settings.periodHours);
     const p = this.dialect.time(period);
     const t = this.dialect.time(now);
     await this.dataSource.query(
-      `${this.dialect.insertIgnore()} INTO daily_sends (subscription_id, period_start, campaign_id, delivery_id, created_at) VALUES ${active.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-      active.flatMap((r) => [r.subscription_id, p, c.id, String(r.id), t]),
+      `${this.dialect.insertIgnore()} INTO daily_sends (subscriber_key, period_start, campaign_id, delivery_id, created_at) VALUES ${active.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+      active.flatMap((r) => [keyOf(r), p, c.id, String(r.id), t]),
     );
     const holders = (await this.dataSource.query(
-      `SELECT subscription_id, delivery_id FROM daily_sends WHERE period_start = ? AND subscription_id IN (${active.map(() => '?').join(',')})`,
-      [p, ...active.map((r) => r.subscription_id)],
-    )) as Array<{ subscription_id: string; delivery_id: string | number }>;
-    const holder = new Map(holders.map((h) => [h.subscription_id, String(h.delivery_id)]));
+      `SELECT subscriber_key, delivery_id FROM daily_sends WHERE period_start = ? AND subscriber_key IN (${active.map(() => '?').join(',')})`,
+      [p, ...active.map(keyOf)],
+    )) as Array<{ subscriber_key: string; delivery_id: string | number }>;
+    const holder = new Map(holders.map((h) => [h.subscriber_key, String(h.delivery_id)]));
     const ready: ReadyItem[] = [];
     for (const r of active) {
       const id = String(r.id);
-      if (holder.get(r.subscription_id) === id) {
+      if (holder.get(keyOf(r)) === id) {
         ready.push({
           id,
           owner,
@@ -647,8 +651,8 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     const released = rows.filter((r) => r.releaseSlot && r.period);
     if (released.length > 0) {
       await this.dataSource.query(
-        `DELETE FROM daily_sends WHERE ${released.map(() => '(subscription_id = ? AND period_start = ? AND delivery_id = ?)').join(' OR ')}`,
-        released.flatMap((r) => [r.subscriptionId, this.dialect.time(r.period!), r.id]),
+        `DELETE FROM daily_sends WHERE ${released.map(() => '(period_start = ? AND delivery_id = ?)').join(' OR ')}`,
+        released.flatMap((r) => [this.dialect.time(r.period!), r.id]),
       );
     }
     if (sent > 0) {

@@ -4,7 +4,7 @@ import { TokenCipher } from '../../src/common/token-cipher';
 import { BroadcastScheduler } from '../../src/broadcasts/broadcast-scheduler';
 import { BroadcastWorker } from '../../src/broadcasts/broadcast-worker';
 import { DeliveryClaimer, LEASE_MS } from '../../src/broadcasts/delivery-claimer';
-import { aShop, type TestShop } from '../helpers/builders';
+import { aCustomerWhoWrote, aShop, type TestShop } from '../helpers/builders';
 import {
   aBroadcastPage,
   aTopic,
@@ -146,6 +146,26 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     });
     const insights = await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}/insights`);
     expect(insights.body).toMatchObject({ meta: { delivered: 6 }, ours: { sent: 6 } });
+  });
+
+  it('counts one message per person per day, even when they subscribed to two topics', async () => {
+    const s = await aSetup();
+    const other = await aTopic(t, s.shop, s.page.id);
+    await advanceTo(Math.floor(t.clock.now().getTime() / DAY + 1) * DAY + HOUR); // 01:00 UTC of a new day
+    const psid = await aCustomerWhoWrote(t, s.page.id);
+    for (const topic of [s.topic, other]) {
+      expect((await api(s.shop).post(`/api/pages/${s.page.id}/optin-requests`, { psid, topicId: topic.id })).status).toBe(201);
+      await t.meta.personOptin({ pageId: s.page.id, psid });
+      await t.settle();
+    }
+    const first = await aScheduledCampaign(s, HOUR);
+    const second = await aScheduledCampaign({ ...s, topic: other }, 2 * HOUR);
+    await startAndRun(HOUR);
+    await startAndRun(HOUR);
+
+    expect(await sandboxSendsOf(t, first.metaCampaignId)).toHaveLength(1);
+    expect(await sandboxSendsOf(t, second.metaCampaignId)).toHaveLength(0);
+    expect((await deliveryRows(t, second.id)).map((r) => [r.status, r.reason])).toEqual([['pending', 'already_messaged']]);
   });
 
   it('stops at its budget, says why, and refuses to resume until the budget is raised', async () => {

@@ -2,14 +2,15 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { UtcDateColumn } from '../../database/columns';
 
 /**
- * One marketing message to one subscription in one period (the Page's `period_hours`, aligned to
- * the epoch). The primary key enforces "at most one per subscriber per period across all campaigns":
- * the row is inserted before the send; a duplicate key means "already messaged".
+ * One marketing message to one subscriber in one period (the Page's `period_hours`, aligned to the
+ * epoch). The primary key enforces "at most one per subscriber per period across all campaigns and
+ * topics": the row is inserted before the send; a duplicate key means "already messaged".
  */
 @Entity('daily_sends')
 export class DailySend {
-  @PrimaryColumn({ name: 'subscription_id', type: 'varchar', length: 36 })
-  subscriptionId!: string;
+  /** `page_id/psid`, or `subscription/<id>` for a token Meta listed without a PSID (see subscriberKey). */
+  @PrimaryColumn({ name: 'subscriber_key', type: 'varchar', length: 140 })
+  subscriberKey!: string;
 
   @PrimaryColumn({ name: 'period_start', type: 'datetime', precision: 3 })
   periodStart!: Date;
@@ -22,4 +23,9 @@ export class DailySend {
 
   @UtcDateColumn({ name: 'created_at' })
   createdAt!: Date;
+}
+
+/** Who "one marketing message per period" counts: the person on the Page, else the lone subscription. */
+export function subscriberKey(pageId: string, psid: string | null, subscriptionId: string): string {
+  return psid ? `${pageId}/${psid}` : `subscription/${subscriptionId}`;
 }
