@@ -30,13 +30,15 @@ const PAGE_TOKEN = 'EAAG-bench-broadcast-page-token';
 const AD_ACCOUNT = '998877665544';
 const SYSTEM_TOKEN = 'EAAB-bench-broadcast-system-user';
 const HOUR = 3_600_000;
+/** As in package.json's start:worker: V8 grows a worker's heap lazily toward 300 MB unless capped. */
+const WORKER_NODE_OPTIONS = '--max-old-space-size=192';
 const ROOT = resolve(__dirname, '../..');
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 interface Options {
-  /** NODE_OPTIONS for the worker processes, e.g. "--max-old-space-size=128" (default none). */
+  /** NODE_OPTIONS for the worker processes; default the heap cap `npm run start:worker` ships with. */
   workerNodeOptions: string;
   recipients: number;
   workers: number;
@@ -58,7 +60,7 @@ function readOptions(): Options & {
       'graph-url': { type: 'string' },
       'control-url': { type: 'string' },
       campaign: { type: 'string' },
-      'worker-node-options': { type: 'string', default: '' },
+      'worker-node-options': { type: 'string', default: WORKER_NODE_OPTIONS },
     },
   });
   const int = (name: string, raw: string | undefined): number => {
