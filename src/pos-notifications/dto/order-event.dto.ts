@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsISO4217CurrencyCode, IsISO8601, IsNumber, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
-import { OrderItemDto } from '../../sequences/dto/run.dto';
+import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { OrderDetailsDto } from '../../sequences/dto/run.dto';
 import { ORDER_STATUSES, type OrderStatus } from '../order-status';
 
 /** An order's status changed in the POS. The order fields feed the sequence's placeholders. */
-export class OrderEventDto {
+export class OrderEventDto extends OrderDetailsDto {
   @ApiProperty({ example: 'PO-1042' })
   @IsString()
   @Length(1, 64)
@@ -34,30 +33,6 @@ export class OrderEventDto {
   @IsISO8601({ strict: true })
   occurredAt!: string;
 
-  @ApiPropertyOptional({ example: 'Maria Santos' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  customerName?: string;
-
-  @ApiPropertyOptional({ example: 1250 })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  total?: number;
-
-  @ApiPropertyOptional({ example: 'PHP' })
-  @IsOptional()
-  @IsISO4217CurrencyCode()
-  currency?: string;
-
-  @ApiPropertyOptional({ type: [OrderItemDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => OrderItemDto)
-  items?: OrderItemDto[];
 }
 
 export class DispatchedRule {

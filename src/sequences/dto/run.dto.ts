@@ -24,18 +24,8 @@ export class OrderItemDto {
   price?: number;
 }
 
-/** The order fields a sequence's placeholders show. */
-export class OrderFieldsDto {
-  @ApiProperty({ example: 'PO-1042' })
-  @IsString()
-  @Length(1, 64)
-  orderId!: string;
-
-  @ApiProperty({ example: 'CONFIRMED' })
-  @IsString()
-  @Length(1, 32)
-  status!: string;
-
+/** What an order says of its customer and contents: shared by order events and hand-started runs. */
+export class OrderDetailsDto {
   @ApiPropertyOptional({ example: 'Maria Santos' })
   @IsOptional()
   @IsString()
@@ -60,6 +50,20 @@ export class OrderFieldsDto {
   @ValidateNested({ each: true })
   @Type(() => OrderItemDto)
   items?: OrderItemDto[];
+}
+
+/** The order fields a sequence's placeholders show. */
+export class OrderFieldsDto extends OrderDetailsDto {
+  @ApiProperty({ example: 'PO-1042' })
+  @IsString()
+  @Length(1, 64)
+  orderId!: string;
+
+  @ApiProperty({ example: 'CONFIRMED' })
+  @IsString()
+  @Length(1, 32)
+  status!: string;
+
 }
 
 /** Start the sequence for one person by hand (a POS rule does the same on an order event). */
