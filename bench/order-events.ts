@@ -15,19 +15,21 @@
  * Prints figures, then one JSON line. `--mysql` runs the app on a fresh database it creates on that
  * server (and drops); the default is an embedded SQLite file in a temporary DATA_DIR.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createConnection } from 'mysql2/promise';
 import { GraphApiClient } from '../libs/graph-api/src';
 import { startMessengerSandbox, type RunningSandbox } from '../libs/messenger-sandbox/src';
-import { loadConfig, SANDBOX_API_VERSION, type DatabaseSettings } from '../config/app-config';
+import { SANDBOX_API_VERSION } from '../config/app-config';
 import { openDataSource } from '../src/database/data-source';
 import { SqlDialect } from '../src/database/sql-dialect';
+import { aFreshMysqlDatabase, databaseSettings } from './lib/databases';
+import { percentile, round } from './lib/load';
+import { spawnListening, stop, type Child } from './lib/processes';
 
 const APP_SECRET = 'bench-order-events-app-secret';
 const ENCRYPTION_KEY = 'cd'.repeat(32);
@@ -116,42 +118,8 @@ async function inParallel(count: number, concurrency: number, work: (i: number) 
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-const percentile = (sorted: readonly number[], p: number): number => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
-const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
 // ---- processes -----------------------------------------------------------------------------------
-
-interface Child {
-  process: ChildProcess;
-  port: number;
-}
-
-/** Spawns the app and resolves with the port from its `{"msg":"listening","port":…}` line. */
-function spawnApp(env: NodeJS.ProcessEnv): Promise<Child> {
-  return new Promise((resolveChild, reject) => {
-    const child = spawn(process.execPath, [resolve(__dirname, '../src/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let listening = false;
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    // Read stdout to the end: a child writing to a full pipe would block.
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      if (listening) return;
-      out += chunk;
-      const lines = out.split('\n');
-      out = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.includes('"listening"')) continue;
-        const parsed = JSON.parse(line) as { msg?: string; port?: number };
-        if (parsed.msg !== 'listening' || parsed.port === undefined) continue;
-        listening = true;
-        resolveChild({ process: child, port: parsed.port });
-        return;
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the app exited (${code}) before listening: ${err}`)));
-  });
-}
 
 function runCli(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
   return new Promise((resolveRun, reject) => {
@@ -162,34 +130,6 @@ function runCli(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
     child.once('exit', (code) => (code === 0 ? resolveRun(out) : reject(new Error(`cli ${args.join(' ')} exited (${code}): ${err}`))));
   });
-}
-
-async function stop(child: Child): Promise<void> {
-  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
-  const exited = new Promise((r) => child.process.once('exit', r));
-  child.process.kill('SIGTERM');
-  const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function aFreshMysqlDatabase(serverUrl: string, runId: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const url = new URL(serverUrl);
-  const name = `mm_bench_orders_${runId}`;
-  const admin = await createConnection({ uri: serverUrl });
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await admin.end();
-    },
-  };
-}
-
-function databaseSettings(databaseUrl: string): DatabaseSettings {
-  return loadConfig({ DATABASE_URL: databaseUrl, ENCRYPTION_KEY, GRAPH_API_URL: 'http://127.0.0.1:9/v23.0', META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: 'x' }).database;
 }
 
 // ---- the run ---------------------------------------------------------------------------------------
@@ -240,7 +180,7 @@ async function main(): Promise<void> {
   try {
     const apiKey = /api key[^:]*: (\S+)/.exec(await runCli(env, ['create-shop', 'Bench Threads']))?.[1];
     if (!apiKey) throw new Error('create-shop printed no API key');
-    app = await spawnApp(env);
+    app = await spawnListening([resolve(__dirname, '../src/main.js')], env);
     const port = app.port;
     await sandbox.control.setWebhookTarget(`http://127.0.0.1:${port}/webhooks/messenger`);
     await sandbox.control.registerPage({ id: PAGE_ID, platform: 'facebook', accessToken: PAGE_TOKEN });
