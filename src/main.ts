@@ -16,6 +16,8 @@ async function startSandboxIfNeeded(config: AppConfig, logger: Logger): Promise<
     appSecret: config.graph.appSecret,
     apiVersion: SANDBOX_API_VERSION,
     webhookUrl: `${config.publicUrl}/webhooks/messenger`,
+    // The app runs on real time here, so the sandbox's windows and limits must too.
+    followWallClock: true,
     logger: (line) => logger.debug(line),
   });
   logger.log(

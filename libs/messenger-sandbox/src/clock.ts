@@ -1,33 +1,41 @@
 /**
- * The sandbox's own time. It never follows the wall clock: tests move it explicitly so that
- * 24-hour windows, 7-day limits, 12-hour token cooldowns and the campaign warm-up can be crossed
- * in milliseconds of real time.
+ * The sandbox's own time. In tests it never follows the wall clock: they move it explicitly so that
+ * 24-hour windows, 7-day limits, 12-hour token cooldowns and the campaign warm-up can be crossed in
+ * milliseconds of real time. Given a wall clock (the local `npm start` run), it follows real time and
+ * `advance`/`set` shift it by an offset, so a developer can still jump ahead.
  */
 export class SandboxClock {
   private current: number;
+  private offset = 0;
 
-  constructor(private readonly startTime: number) {
+  constructor(
+    private readonly startTime: number,
+    private readonly wall?: () => number,
+  ) {
     this.current = startTime;
   }
 
   now(): number {
-    return this.current;
+    return this.wall ? this.wall() + this.offset : this.current;
   }
 
   advance(ms: number): number {
-    this.current += ms;
-    return this.current;
+    if (this.wall) this.offset += ms;
+    else this.current += ms;
+    return this.now();
   }
 
   set(now: number): number {
-    this.current = now;
-    return this.current;
+    if (this.wall) this.offset = now - this.wall();
+    else this.current = now;
+    return this.now();
   }
 
-  /** Back to the time the sandbox was started with (used by reset). */
+  /** Back to the time the sandbox was started with (used by reset); a wall clock loses its offset. */
   rewind(): number {
+    this.offset = 0;
     this.current = this.startTime;
-    return this.current;
+    return this.now();
   }
 }
 

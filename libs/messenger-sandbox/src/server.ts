@@ -22,6 +22,8 @@ export interface SandboxOptions {
   apiVersion?: string;
   /** ms epoch the sandbox clock starts at; default Date.now(). */
   startTime?: number;
+  /** Follow real time (shifted by advance/set) instead of standing still: for a local run, not for tests. */
+  followWallClock?: boolean;
   logger?: (line: string) => void;
 }
 
@@ -41,7 +43,7 @@ export async function startMessengerSandbox(opts: SandboxOptions): Promise<Runni
   const webhooks = new WebhookPoster({ appSecret: opts.appSecret, target: () => state.webhookUrl, logger: opts.logger });
   const ctx: SandboxContext = {
     state,
-    clock: new SandboxClock(opts.startTime ?? Date.now()),
+    clock: new SandboxClock(opts.startTime ?? Date.now(), opts.followWallClock ? Date.now : undefined),
     ids: new IdSource(),
     webhooks,
     appSecret: opts.appSecret,
