@@ -8,6 +8,7 @@ import { CommonModule } from './common/common.module';
 import { RequestIdMiddleware } from './common/request-id.middleware';
 import { dataSourceOptions, openDataSource } from './database/data-source';
 import { runMigrations } from './database/migrate';
+import { checkpointInBackground } from './database/sqlite-checkpointer';
 import { GraphEndpoint } from './common/graph-endpoint';
 import { HealthModule } from './health/health.module';
 import { MessengerModule } from './messenger/messenger.module';
@@ -39,6 +40,7 @@ export class AppModule implements NestModule {
           dataSourceFactory: async (options) => {
             const dataSource = await openDataSource(options!);
             const applied = await runMigrations(dataSource);
+            checkpointInBackground(dataSource);
             new Logger('Migrations').log({ msg: applied.length ? 'migrations applied' : 'nothing to migrate', applied });
             return dataSource;
           },

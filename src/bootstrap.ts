@@ -9,6 +9,7 @@ import type { GraphEndpoint } from './common/graph-endpoint';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { JsonLogger } from './common/json-logger';
 import { createValidationPipe } from './common/validation.pipe';
+import { WebhookReceiver } from './messenger/inbox/webhook-receiver';
 
 export interface CreateAppOptions {
   config: AppConfig;
@@ -21,14 +22,13 @@ export interface CreateAppOptions {
 /** The HTTP application as it ships: used by main.ts and, unchanged, by the end-to-end tests. */
 export async function createApp({ config, clock, graphEndpoint, logger }: CreateAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, clock, graphEndpoint }), {
-    // The webhook signature is over the exact bytes Meta sent.
-    rawBody: true,
     logger: logger ?? new JsonLogger(config.logLevel),
   });
   app.useBodyParser('json', { limit: '2mb' });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
+  app.get(WebhookReceiver).mountInFrontOf(app.getHttpServer());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -3,6 +3,7 @@ import { CreateWebhookInboxAndPeople1764000001000 } from './1764000001000-create
 import { CreateTopicsAndOptins1764000002000 } from './1764000002000-create-topics-and-optins';
 import { CreateSequencesAndPosNotifications1764000003000 } from './1764000003000-create-sequences-and-pos-notifications';
 import { CreateBroadcasts1764000004000 } from './1764000004000-create-broadcasts';
+import { IndexDoneWebhookDeliveries1764000005000 } from './1764000005000-index-done-webhook-deliveries';
 
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
 export const sqliteMigrations = [
@@ -11,4 +12,5 @@ export const sqliteMigrations = [
   CreateTopicsAndOptins1764000002000,
   CreateSequencesAndPosNotifications1764000003000,
   CreateBroadcasts1764000004000,
+  IndexDoneWebhookDeliveries1764000005000,
 ];

@@ -30,6 +30,15 @@ export class SqlDialect {
     return value === null || value === undefined ? null : SqlDialect.parseTime(value);
   }
 
+  /**
+   * The table, to be read by the listed primary keys of the statement (`WHERE id IN (...) AND status = ?`).
+   * SQLite has no statistics unless ANALYZE runs: it takes an equality on an indexed status column for
+   * selective and walks every row of that status (a whole backlog) instead of looking up the listed ids.
+   */
+  byPrimaryKey(table: string): string {
+    return this.isMysql ? table : `${table} NOT INDEXED`;
+  }
+
   /** `INSERT IGNORE` / `INSERT OR IGNORE`: a duplicate key is "already done", not an error. */
   insertIgnore(): string {
     return this.isMysql ? 'INSERT IGNORE' : 'INSERT OR IGNORE';

@@ -4,6 +4,7 @@ import { GraphApiClient } from '../../libs/graph-api/src';
 import { graphClientProvider } from './graph-client.provider';
 import { InboxProcessor } from './inbox/inbox-processor.service';
 import { WebhookIntake } from './inbox/webhook-intake.service';
+import { WebhookReceiver } from './inbox/webhook-receiver';
 import { MessagingWindow } from './people/messaging-window';
 import { PeopleService } from './people/people.service';
 import { WebhookController } from './webhook.controller';
@@ -14,8 +15,8 @@ import { WebhookController } from './webhook.controller';
  */
 @Module({
   controllers: [WebhookController],
-  providers: [graphClientProvider, WebhookIntake, InboxProcessor, PeopleService, MessagingWindow],
-  exports: [GraphApiClient, MessagingWindow, PeopleService, InboxProcessor],
+  providers: [graphClientProvider, WebhookIntake, WebhookReceiver, InboxProcessor, PeopleService, MessagingWindow],
+  exports: [GraphApiClient, MessagingWindow, PeopleService, InboxProcessor, WebhookReceiver],
 })
 export class MessengerModule implements OnApplicationShutdown {
   constructor(private readonly moduleRef: ModuleRef) {}

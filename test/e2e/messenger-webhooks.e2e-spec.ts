@@ -1,4 +1,6 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { GraphApiClient } from '../../libs/graph-api/src';
@@ -63,6 +65,31 @@ describe.each(testDatabases())('Messenger webhooks on %s', (db) => {
       .send(body)
       .expect(403);
     await t.http().post('/webhooks/messenger').set('Content-Type', 'application/json').send(body).expect(403);
+    expect(await inboxRows()).toBe(before);
+  });
+
+  it('answers a refused delivery with the API error body and a request id, and refuses an oversized one with 413', async () => {
+    const before = await inboxRows();
+    const forged = await t
+      .http()
+      .post('/webhooks/messenger')
+      .set('Content-Type', 'application/json')
+      .set('X-Request-Id', 'meta-retry-7')
+      .set('X-Hub-Signature-256', sign('{}'))
+      .send(messageBody('111', 'forged-psid', 'm_forged_2', Date.now()))
+      .expect(403);
+    expect(forged.headers['x-request-id']).toBe('meta-retry-7');
+    expect(forged.body).toEqual({ statusCode: 403, error: 'forbidden', message: 'invalid X-Hub-Signature-256', requestId: 'meta-retry-7' });
+
+    const huge = JSON.stringify({ object: 'page', entry: [], padding: 'x'.repeat(2 * 1024 * 1024) });
+    const tooLarge = await t
+      .http()
+      .post('/webhooks/messenger')
+      .set('Content-Type', 'application/json')
+      .set('X-Hub-Signature-256', sign(huge))
+      .send(huge)
+      .expect(413);
+    expect(tooLarge.body).toMatchObject({ statusCode: 413, error: 'payload_too_large', requestId: expect.any(String) });
     expect(await inboxRows()).toBe(before);
   });
 
@@ -166,5 +193,37 @@ describe.each(testDatabases())('Messenger webhooks on %s', (db) => {
     await t.restart();
     await t.settle();
     expect(await t.app.get(MessagingWindow).state(page.id, psid, t.clock.now())).toMatchObject({ open: true });
+  });
+});
+
+describe.each(testDatabases())('Webhooks split between an api process and a worker process on %s', (db) => {
+  const sqlitePath = join(tmpdir(), `mm-test-split-${randomBytes(6).toString('hex')}.sqlite`);
+  let api: TestApp;
+  let worker: TestApp | undefined;
+  beforeAll(async () => {
+    api = await startTestApp(db, { sqlitePath, env: { ROLES: 'api' } });
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api.close();
+  });
+
+  it("stores deliveries in the api process and leaves them to a worker process, which takes them within its sweep's second", async () => {
+    const page = await aConnectedPage(api, await aShop(api));
+    const psid = aPsid();
+    await api.meta.personMessage({ pageId: page.id, psid, text: 'Do you ship to Cebu?' });
+    await api.meta.flushWebhooks();
+    const [stored] = await api.app.get(DataSource).query('SELECT status FROM webhook_inbox ORDER BY id DESC LIMIT 1');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const windows = api.app.get(MessagingWindow);
+    expect(stored).toEqual({ status: 'pending' });
+    expect(await windows.state(page.id, psid, api.clock.now())).toMatchObject({ open: false, reason: 'never_wrote' });
+
+    worker = await startTestApp(db, { sqlitePath, sandbox: api.sandbox, env: { ROLES: 'worker' } });
+    const deadline = Date.now() + 5_000;
+    while (!(await windows.state(page.id, psid, api.clock.now())).open && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await windows.state(page.id, psid, api.clock.now())).toMatchObject({ open: true });
   });
 });

@@ -7,7 +7,7 @@ import { TokenCipher } from '../../common/token-cipher';
 import { SqlDialect } from '../../database/sql-dialect';
 import { InboxProcessor } from './inbox-processor.service';
 
-/** How long a row waits for the process that stored it before any process's sweep may take it. */
+/** How long a row waits for the process that stored it (and will process it) before any other process's sweep may take it. */
 export const FRESH_ROW_GRACE_MS = 30_000;
 /** Deliveries written by one INSERT at most; a burst is stored in a few commits instead of one each. */
 const MAX_BATCH = 200;
@@ -19,16 +19,22 @@ interface Waiting {
 }
 
 /**
- * Stores verified deliveries (the one write before the 200) and hands them to this process's processor.
- * Deliveries that arrive while a write is in progress are stored together by the next one (group commit):
- * each caller still gets its answer only after its row is committed. A redelivery of bytes already stored
- * is dropped by the unique body hash and answered like the first.
+ * Stores verified deliveries (the one write before the 200). Deliveries that arrive while a write is in
+ * progress are stored together by the next one (group commit): each caller still gets its answer only
+ * after its row is committed. On MySQL two writes may be in flight, so the next group forms while one
+ * commits; SQLite writes synchronously, one at a time. A redelivery of bytes already stored is dropped
+ * by the unique body hash and answered like the first.
+ *
+ * Where this process also processes the inbox (role `worker`), it hands the new rows to its processor and
+ * keeps other processes off them for a grace time. An `api`-only process stores rows due at once, for
+ * whichever worker's sweep comes first.
  */
 @Injectable()
 export class WebhookIntake {
   private readonly dialect: SqlDialect;
+  private readonly maxWrites: number;
   private waiting: Waiting[] = [];
-  private writing = false;
+  private writes = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -37,9 +43,11 @@ export class WebhookIntake {
     private readonly cipher: TokenCipher,
   ) {
     this.dialect = new SqlDialect(dataSource);
+    this.maxWrites = this.dialect.isMysql ? 2 : 1;
   }
 
   accept(rawBody: Buffer): Promise<void> {
+    this.processor.deliveryArriving();
     return new Promise((resolve, reject) => {
       this.waiting.push({
         hash: createHash('sha256').update(rawBody).digest('hex'),
@@ -47,13 +55,14 @@ export class WebhookIntake {
         body: this.cipher.encrypt(rawBody.toString('utf8')),
         done: { resolve, reject },
       });
-      if (!this.writing) setImmediate(() => void this.writeWaiting());
+      // Deferred, so that the deliveries already read from the sockets join this write.
+      if (this.waiting.length === 1 && this.writes < this.maxWrites) setImmediate(() => void this.writeWaiting());
     });
   }
 
   private async writeWaiting(): Promise<void> {
-    if (this.writing || this.waiting.length === 0) return;
-    this.writing = true;
+    if (this.writes >= this.maxWrites || this.waiting.length === 0) return;
+    this.writes++;
     try {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, MAX_BATCH);
@@ -65,22 +74,25 @@ export class WebhookIntake {
         }
       }
     } finally {
-      this.writing = false;
+      this.writes--;
     }
   }
 
   private async store(batch: Waiting[]): Promise<void> {
     const now = this.clock.now();
+    const processedHere = this.processor.processesHere;
     const receivedAt = this.dialect.time(now);
-    const dueAt = this.dialect.time(new Date(now.getTime() + FRESH_ROW_GRACE_MS));
+    const dueAt = processedHere ? this.dialect.time(new Date(now.getTime() + FRESH_ROW_GRACE_MS)) : receivedAt;
     await this.dataSource.query(
       `${this.dialect.insertIgnore()} INTO webhook_inbox (body_hash, body, status, attempts, received_at, next_attempt_at)
        VALUES ${batch.map(() => "(?, ?, 'pending', 0, ?, ?)").join(', ')}`,
       batch.flatMap((w) => [w.hash, w.body, receivedAt, dueAt]),
     );
-    // The ids of the rows just stored (MySQL has no RETURNING); a pending duplicate is harmless, claims are atomic.
+    if (!processedHere) return;
+    // The ids of the rows just stored (MySQL has no RETURNING). By hash alone: with a status condition
+    // SQLite's planner scans every pending row instead. A redelivery's old id is harmless: claims are atomic.
     const rows = (await this.dataSource.query(
-      `SELECT id FROM webhook_inbox WHERE status = 'pending' AND body_hash IN (${batch.map(() => '?').join(', ')})`,
+      `SELECT id FROM webhook_inbox WHERE body_hash IN (${batch.map(() => '?').join(', ')})`,
       batch.map((w) => w.hash),
     )) as Array<{ id: string | number }>;
     this.processor.enqueue(rows.map((r) => String(r.id)));
