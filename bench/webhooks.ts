@@ -5,8 +5,11 @@
  * loopback keep-alive connections. Then every delivery the app accepted must be a `webhook_inbox` row,
  * and every row must reach `done`.
  *
- *   npm run bench:webhooks [-- --requests 20000 --events 10 --concurrency 64 --mysql mysql://root@127.0.0.1:3306/x --cpu-prof]
+ *   npm run bench:webhooks [-- --requests 20000 --rounds 4 --events 10 --concurrency 64 --mysql mysql://root@127.0.0.1:3306/x --cpu-prof]
  *
+ * The two take turns, `--rounds` times each on a share of the requests, so that a machine that slows
+ * down or speeds up during the run (a shared 2-core box does) weighs on both alike. The app runs as
+ * `npm start` does (roles api and worker in one process), so it processes what it accepts meanwhile.
  * Prints figures, then one JSON line. `--mysql` runs the app on a fresh database it creates on that
  * server (and drops); the default is an embedded SQLite file in a temporary DATA_DIR.
  */
@@ -28,6 +31,7 @@ const BARE_SERVER_FLAG = '--bare-server';
 
 interface Options {
   requests: number;
+  rounds: number;
   warmup: number;
   events: number;
   concurrency: number;
@@ -41,6 +45,7 @@ function readOptions(): Options {
   const { values } = parseArgs({
     options: {
       requests: { type: 'string', default: '20000' },
+      rounds: { type: 'string', default: '4' },
       warmup: { type: 'string', default: '1000' },
       events: { type: 'string', default: '10' },
       concurrency: { type: 'string', default: '64' },
@@ -56,6 +61,7 @@ function readOptions(): Options {
   };
   return {
     requests: int('requests', values.requests),
+    rounds: Math.max(1, int('rounds', values.rounds)),
     warmup: int('warmup', values.warmup),
     events: Math.max(1, int('events', values.events)),
     concurrency: Math.max(1, int('concurrency', values.concurrency)),
@@ -136,6 +142,18 @@ async function waitForDrain(settings: DatabaseSettings, timeoutMs: number): Prom
 
 // ---- the run -------------------------------------------------------------------------------------
 
+/** Several rounds as one: their requests, their time under load, their latencies. */
+function combined(rounds: LoadResult[]): LoadResult {
+  const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
+  return {
+    accepted: rounds.reduce((sum, r) => sum + r.accepted, 0),
+    refused: rounds.reduce((sum, r) => sum + r.refused, 0),
+    seconds,
+    latencies: rounds.flatMap((r) => r.latencies).sort((a, b) => a - b),
+    generatorCpu: rounds.reduce((sum, r) => sum + r.generatorCpu * r.seconds, 0) / seconds,
+  };
+}
+
 function describeLoad(name: string, load: LoadResult, events: number): string {
   const eventsPerSecond = (load.accepted * events) / load.seconds;
   return (
@@ -192,27 +210,41 @@ async function main(): Promise<void> {
       if (status !== 403) throw new Error(`${name} answered ${status} to a forged signature`);
     }
 
-    const warmup = deliveries.slice(0, options.warmup);
-    const measured = deliveries.slice(options.warmup);
     process.stdout.write(
       `webhook intake: ${options.requests} signed deliveries × ${options.events} events (+${options.warmup} warm-up), ${options.concurrency} keep-alive connections, ` +
-        `app on ${settings.dialect}\n`,
+        `${options.rounds} rounds each, app on ${settings.dialect}\n`,
     );
+    const warmup = deliveries.slice(0, options.warmup);
     await runLoad(bare.port, warmup, options.concurrency);
-    const bareLoad = await runLoad(bare.port, measured, options.concurrency);
-    process.stdout.write(describeLoad('bare', bareLoad, options.events) + '\n');
-
     const appWarmup = await runLoad(app.port, warmup, options.concurrency);
-    const appLoad = await runLoad(app.port, measured, options.concurrency);
+    const bareRounds: LoadResult[] = [];
+    const appRounds: LoadResult[] = [];
+    // After each app round the app processes what it accepted; the next bare round waits for that,
+    // or the bare server would share the machine with the app's processing.
+    let drainSeconds = (await waitForDrain(settings, options.drainTimeoutMs)).seconds;
+    const perRound = Math.ceil(options.requests / options.rounds);
+    for (let start = options.warmup; start < total; start += perRound) {
+      const round = deliveries.slice(start, Math.min(total, start + perRound));
+      bareRounds.push(await runLoad(bare.port, round, options.concurrency));
+      appRounds.push(await runLoad(app.port, round, options.concurrency));
+      if (start + perRound < total) drainSeconds += (await waitForDrain(settings, options.drainTimeoutMs)).seconds;
+    }
+    const bareLoad = combined(bareRounds);
+    const appLoad = combined(appRounds);
+    process.stdout.write(describeLoad('bare', bareLoad, options.events) + '\n');
     process.stdout.write(describeLoad('app', appLoad, options.events) + '\n');
 
     const accepted = appWarmup.accepted + appLoad.accepted;
     const { state, seconds } = await waitForDrain(settings, options.drainTimeoutMs);
     // Every 200 is a promise that the delivery is stored; a body is unique, so one row each.
     const lost = Math.max(0, accepted - state.rows) + (state.rows - state.done);
+    drainSeconds += seconds;
+    // Everything accepted, processed: over the time under load plus the waits for the inbox to drain.
+    const processedEvents = (accepted * options.events) / (appWarmup.seconds + appLoad.seconds + drainSeconds);
     process.stdout.write(
       `inbox: ${state.rows} rows for ${accepted} accepted deliveries; ${JSON.stringify(state.byStatus)} ` +
-        `${state.done === state.rows ? `all done ${seconds.toFixed(1)} s after the load` : `NOT drained after ${seconds.toFixed(1)} s`}; lost ${lost}\n`,
+        `${state.done === state.rows ? `all done, after ${drainSeconds.toFixed(1)} s of draining in all` : `NOT drained after ${seconds.toFixed(1)} s`}; ` +
+        `processed ${Math.round(processedEvents).toLocaleString('en-US')} events/s end to end; lost ${lost}\n`,
     );
 
     const appEvents = (appLoad.accepted * options.events) / appLoad.seconds;
@@ -229,12 +261,15 @@ async function main(): Promise<void> {
         ratio: round(ratio, 3),
         p99_ms: round(percentile(appLoad.latencies, 99), 2),
         lost,
+        processed_events_per_s: Math.round(processedEvents),
+        drain_s: round(drainSeconds, 1),
         p50_ms: round(percentile(appLoad.latencies, 50), 2),
         bare_p99_ms: round(percentile(bareLoad.latencies, 99), 2),
         database: settings.dialect,
         events_per_request: options.events,
         concurrency: options.concurrency,
         requests: options.requests,
+        rounds: options.rounds,
       }) + '\n',
     );
     if (lost > 0 || appLoad.refused > 0) process.exitCode = 1;

@@ -36,6 +36,9 @@ export function dataSourceOptions(db: DatabaseSettings): DataSourceOptions {
     timezone: 'Z',
     charset: 'utf8mb4_bin',
     poolSize: 20,
+    // mysql2 otherwise captures a stack trace on every query, for errors that TypeORM rewraps anyway:
+    // a tenth of the inbox processor's CPU.
+    extra: { trace: false },
     migrations: mysqlMigrations,
   };
 }

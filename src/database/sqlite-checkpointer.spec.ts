@@ -12,7 +12,7 @@ describe('checkpointInBackground', () => {
     ds = await new DataSource({
       type: 'better-sqlite3',
       database: join(dir, 'db.sqlite'),
-      prepareDatabase: (db: { pragma(sql: string): unknown }) => db.pragma('journal_mode = WAL'),
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => void db.pragma('journal_mode = WAL'),
     }).initialize();
     await ds.query('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
   });

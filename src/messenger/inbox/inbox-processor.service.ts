@@ -17,8 +17,8 @@ import { PeopleService } from '../people/people.service';
 const BATCH = 50;
 /** While deliveries are arriving: small batches, each followed by a rest, so the 200s keep most of the CPU. */
 const BATCH_UNDER_LOAD = 5;
-/** A slot rests this many times as long as its last batch took: processing gets a sixth of the time under load. */
-const REST_FACTOR_UNDER_LOAD = 5;
+/** A slot rests this many times as long as its last batch took: processing gets a tenth of the time under load. */
+const REST_FACTOR_UNDER_LOAD = 9;
 /** Deliveries arriving within this window mean intake is under load. */
 const LOAD_WINDOW_MS = 50;
 const LEASE_MS = 60_000;
@@ -140,9 +140,12 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** One processing slot: batches until the queues are empty, letting the intake go first between them. */
+  /**
+   * One processing slot: batches until the queues are empty, letting the intake go first between them.
+   * Under load one slot goes on and the others stop; they are started again as the load ends.
+   */
   private async runSlot(): Promise<void> {
-    while (this.queued()) {
+    while (this.queued() && !(this.underLoad() && this.running > 1)) {
       const fromSweep = this.fresh.length === 0;
       const ids = (fromSweep ? this.swept : this.fresh).splice(0, this.underLoad() ? BATCH_UNDER_LOAD : BATCH);
       const started = performance.now();
@@ -153,6 +156,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
       // Through the event loop first: deliveries that came in during the batch are read, and count as load.
       await new Promise((resolve) => setImmediate(resolve));
       if (this.underLoad()) await rest(took * REST_FACTOR_UNDER_LOAD);
+      else this.pump();
     }
   }
 
@@ -173,7 +177,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
         // A savepoint per row: a listener failure undoes that row's writes only.
         await this.dataSource.query('SAVEPOINT inbox_row');
         try {
-          for (const event of parseWebhook(JSON.parse(this.cipher.decrypt(row.body)))) await this.handle(event);
+          await this.handle(parseWebhook(JSON.parse(this.cipher.decrypt(row.body))));
           await this.dataSource.query('RELEASE SAVEPOINT inbox_row');
           done.push(row.id);
         } catch (error) {
@@ -218,13 +222,15 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     return rows.map((r) => ({ id: String(r.id), body: r.body }));
   }
 
-  private async handle(event: AnyMessengerEvent): Promise<void> {
+  /** One delivery's events: first who wrote (one statement for all of them), then each event on the emitter, in order. */
+  private async handle(events: AnyMessengerEvent[]): Promise<void> {
     // The window is ours to keep: a message or a postback opens it; an opt-in, a read or a referral does not.
-    if (event.name === MessengerEvents.MessageReceived || event.name === MessengerEvents.Postback) {
-      const { pageId, psid, platform, at } = event.payload;
-      await this.people.recordInbound(pageId, psid, platform, at);
-    }
-    await this.events.emitAsync(event.name, event.payload);
+    await this.people.recordInbound(
+      events.flatMap((event) =>
+        event.name === MessengerEvents.MessageReceived || event.name === MessengerEvents.Postback ? [event.payload] : [],
+      ),
+    );
+    for (const event of events) await this.events.emitAsync(event.name, event.payload);
   }
 
   private async release(id: string, error: unknown): Promise<void> {

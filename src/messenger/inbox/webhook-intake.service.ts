@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -31,6 +31,7 @@ interface Waiting {
  */
 @Injectable()
 export class WebhookIntake {
+  private readonly logger = new Logger(WebhookIntake.name);
   private readonly dialect: SqlDialect;
   private readonly maxWrites: number;
   private waiting: Waiting[] = [];
@@ -83,18 +84,30 @@ export class WebhookIntake {
     const processedHere = this.processor.processesHere;
     const receivedAt = this.dialect.time(now);
     const dueAt = processedHere ? this.dialect.time(new Date(now.getTime() + FRESH_ROW_GRACE_MS)) : receivedAt;
-    await this.dataSource.query(
+    await SqlDialect.executePrepared(
+      this.dataSource,
       `${this.dialect.insertIgnore()} INTO webhook_inbox (body_hash, body, status, attempts, received_at, next_attempt_at)
        VALUES ${batch.map(() => "(?, ?, 'pending', 0, ?, ?)").join(', ')}`,
       batch.flatMap((w) => [w.hash, w.body, receivedAt, dueAt]),
     );
-    if (!processedHere) return;
-    // The ids of the rows just stored (MySQL has no RETURNING). By hash alone: with a status condition
-    // SQLite's planner scans every pending row instead. A redelivery's old id is harmless: claims are atomic.
-    const rows = (await this.dataSource.query(
-      `SELECT id FROM webhook_inbox WHERE body_hash IN (${batch.map(() => '?').join(', ')})`,
-      batch.map((w) => w.hash),
-    )) as Array<{ id: string | number }>;
-    this.processor.enqueue(rows.map((r) => String(r.id)));
+    // Off the write path: the 200s go out now, and the next group need not wait for this lookup.
+    if (processedHere) void this.handOver(batch.map((w) => w.hash));
+  }
+
+  /**
+   * Gives this process's processor the ids of rows it just stored (MySQL has no RETURNING). Should this
+   * fail, the rows are swept after their grace time. By hash alone: with a status condition SQLite's
+   * planner scans every pending row instead. A redelivery's old id is harmless: claims are atomic.
+   */
+  private async handOver(hashes: string[]): Promise<void> {
+    try {
+      const rows = (await this.dataSource.query(
+        `SELECT id FROM webhook_inbox WHERE body_hash IN (${hashes.map(() => '?').join(', ')})`,
+        hashes,
+      )) as Array<{ id: string | number }>;
+      this.processor.enqueue(rows.map((r) => String(r.id)));
+    } catch (error) {
+      this.logger.warn({ msg: 'stored deliveries left to the sweep', error: error instanceof Error ? error.message : String(error) });
+    }
   }
 }

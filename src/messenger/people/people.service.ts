@@ -14,19 +14,25 @@ export class PeopleService {
   }
 
   /**
-   * Records that a person wrote to the Page at `at`. Idempotent and order-proof: a redelivered or late
-   * webhook never moves the window backwards (GREATEST/MAX), so processing a row twice is harmless.
+   * Records that people wrote to their Pages, each at their `at`, in one statement. Idempotent and
+   * order-proof: a redelivered or late webhook never moves a window backwards (GREATEST/MAX), so
+   * processing a delivery twice is harmless. Rows go in key order, so concurrent batches lock alike.
    */
-  async recordInbound(pageId: string, psid: string, platform: Platform, at: Date): Promise<void> {
-    const t = this.dialect.time(at);
+  async recordInbound(inbound: Array<{ pageId: string; psid: string; platform: Platform; at: Date }>): Promise<void> {
+    if (inbound.length === 0) return;
+    const sorted = [...inbound].sort((a, b) => (a.pageId === b.pageId ? compare(a.psid, b.psid) : compare(a.pageId, b.pageId)));
+    const values = sorted.map(() => '(?, ?, ?, ?, ?)').join(', ');
     const sql = this.dialect.isMysql
-      ? `INSERT INTO people (page_id, psid, platform, first_seen_at, last_inbound_at) VALUES (?, ?, ?, ?, ?)
+      ? `INSERT INTO people (page_id, psid, platform, first_seen_at, last_inbound_at) VALUES ${values}
          ON DUPLICATE KEY UPDATE first_seen_at = LEAST(first_seen_at, VALUES(first_seen_at)),
            last_inbound_at = GREATEST(COALESCE(last_inbound_at, VALUES(last_inbound_at)), VALUES(last_inbound_at))`
-      : `INSERT INTO people (page_id, psid, platform, first_seen_at, last_inbound_at) VALUES (?, ?, ?, ?, ?)
+      : `INSERT INTO people (page_id, psid, platform, first_seen_at, last_inbound_at) VALUES ${values}
          ON CONFLICT (page_id, psid) DO UPDATE SET first_seen_at = MIN(first_seen_at, excluded.first_seen_at),
            last_inbound_at = MAX(COALESCE(last_inbound_at, excluded.last_inbound_at), excluded.last_inbound_at)`;
-    await this.dataSource.query(sql, [pageId, psid, platform, t, t]);
+    await this.dataSource.query(
+      sql,
+      sorted.flatMap(({ pageId, psid, platform, at }) => [pageId, psid, platform, this.dialect.time(at), this.dialect.time(at)]),
+    );
   }
 
   /** Records a person we learned of without them writing (an opt-in, an import): the window stays as it was. */
@@ -43,3 +49,5 @@ export class PeopleService {
     return this.dataSource.getRepository(Person).findOne({ where: { pageId, psid } });
   }
 }
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
