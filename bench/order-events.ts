@@ -83,7 +83,10 @@ function call(agent: Agent, port: number, method: string, path: string, apiKey: 
         port,
         method,
         path,
-        headers: { Authorization: `Bearer ${apiKey}`, ...(payload && { 'Content-Type': 'application/json', 'Content-Length': payload.length }) },
+        headers: {
+          Authorization: `Bearer ${apiKey}`,
+          ...(payload && { 'Content-Type': 'application/json', 'Content-Length': payload.length }),
+        },
       },
       (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
@@ -117,7 +120,6 @@ async function inParallel(count: number, concurrency: number, work: (i: number) 
   );
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
-
 
 // ---- processes -----------------------------------------------------------------------------------
 
@@ -185,28 +187,57 @@ async function main(): Promise<void> {
     await sandbox.control.setWebhookTarget(`http://127.0.0.1:${port}/webhooks/messenger`);
     await sandbox.control.registerPage({ id: PAGE_ID, platform: 'facebook', accessToken: PAGE_TOKEN });
 
-    await expectStatus(call(agent, port, 'POST', '/api/pages', apiKey, { id: PAGE_ID, name: 'Bench Threads PH', platform: 'facebook', accessToken: PAGE_TOKEN }), 201, 'page');
-    const topic = await expectStatus(call(agent, port, 'POST', `/api/pages/${PAGE_ID}/topics`, apiKey, { title: TOPIC_TITLE }), 201, 'topic');
+    await expectStatus(
+      call(agent, port, 'POST', '/api/pages', apiKey, {
+        id: PAGE_ID,
+        name: 'Bench Threads PH',
+        platform: 'facebook',
+        accessToken: PAGE_TOKEN,
+      }),
+      201,
+      'page',
+    );
+    const topic = await expectStatus(
+      call(agent, port, 'POST', `/api/pages/${PAGE_ID}/topics`, apiKey, { title: TOPIC_TITLE }),
+      201,
+      'topic',
+    );
     const sequence = await expectStatus(
-      call(agent, port, 'POST', `/api/pages/${PAGE_ID}/sequences`, apiKey, { name: 'Order confirmed', steps: [{ type: 'optin', topicId: topic.id }] }),
+      call(agent, port, 'POST', `/api/pages/${PAGE_ID}/sequences`, apiKey, {
+        name: 'Order confirmed',
+        steps: [{ type: 'optin', topicId: topic.id }],
+      }),
       201,
       'sequence',
     );
     const rule = await expectStatus(
-      call(agent, port, 'POST', '/api/pos-notification-rules', apiKey, { pageId: PAGE_ID, topicId: topic.id, sequenceId: sequence.id, orderStatus: 'CONFIRMED' }),
+      call(agent, port, 'POST', '/api/pos-notification-rules', apiKey, {
+        pageId: PAGE_ID,
+        topicId: topic.id,
+        sequenceId: sequence.id,
+        orderStatus: 'CONFIRMED',
+      }),
       201,
       'rule',
     );
     await expectStatus(call(agent, port, 'POST', `/api/pos-notification-rules/${String(rule.id)}/activate`, apiKey), 200, 'activate');
 
-    const psids = Array.from({ length: options.events }, (_, i) => `9${runId.replace(/\D/g, '').padEnd(6, '7').slice(0, 6)}${String(i).padStart(7, '0')}`);
-    process.stdout.write(`order events: ${options.events} customers, ${options.concurrency} concurrent callers, app on ${settings.dialect}\n`);
+    const psids = Array.from(
+      { length: options.events },
+      (_, i) => `9${runId.replace(/\D/g, '').padEnd(6, '7').slice(0, 6)}${String(i).padStart(7, '0')}`,
+    );
+    process.stdout.write(
+      `order events: ${options.events} customers, ${options.concurrency} concurrent callers, app on ${settings.dialect}\n`,
+    );
     const seedSeconds = await inParallel(psids.length, options.concurrency, async (i) => {
       await sandbox.control.personMessage({ pageId: PAGE_ID, psid: psids[i]!, text: 'Is the blue dress available?' });
     });
     const dataSource = await openDataSource(settings);
     await waitFor(
-      async () => Number(((await dataSource.query('SELECT COUNT(*) AS n FROM people WHERE page_id = ?', [PAGE_ID])) as Array<{ n: unknown }>)[0]!.n) >= psids.length,
+      async () =>
+        Number(
+          ((await dataSource.query('SELECT COUNT(*) AS n FROM people WHERE page_id = ?', [PAGE_ID])) as Array<{ n: unknown }>)[0]!.n,
+        ) >= psids.length,
       options.drainTimeoutMs,
       'the customers’ messages to be processed',
     );
@@ -239,11 +270,19 @@ async function main(): Promise<void> {
       if (answer.status !== 202 || (answer.body as { dispatched: unknown[] }).dispatched.length !== 1) refused++;
     });
     const eventsPerSecond = psids.length / ingestSeconds;
-    process.stdout.write(`app: ${psids.length - refused} events accepted in ${ingestSeconds.toFixed(1)} s = ${Math.round(eventsPerSecond)} events/s (${refused} refused)\n`);
+    process.stdout.write(
+      `app: ${psids.length - refused} events accepted in ${ingestSeconds.toFixed(1)} s = ${Math.round(eventsPerSecond)} events/s (${refused} refused)\n`,
+    );
 
     const drained = await waitFor(
       async () =>
-        Number(((await dataSource.query(`SELECT COUNT(*) AS n FROM run_steps WHERE status IN ('waiting', 'pending', 'sending')`)) as Array<{ n: unknown }>)[0]!.n) === 0,
+        Number(
+          (
+            (await dataSource.query(`SELECT COUNT(*) AS n FROM run_steps WHERE status IN ('waiting', 'pending', 'sending')`)) as Array<{
+              n: unknown;
+            }>
+          )[0]!.n,
+        ) === 0,
       options.drainTimeoutMs,
       'every run step to finish',
     );

@@ -7,7 +7,10 @@ export default async function globalTeardown(): Promise<void> {
   const name = new URL(url).pathname.replace(/^\//, '');
   const connection = await createConnection({ uri: url });
   try {
-    const [rows] = await connection.query('SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name = ? OR schema_name LIKE ?', [name, `${name}\\_%`]);
+    const [rows] = await connection.query(
+      'SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name = ? OR schema_name LIKE ?',
+      [name, `${name}\\_%`],
+    );
     for (const { name: db } of rows as Array<{ name: string }>) await connection.query(`DROP DATABASE IF EXISTS \`${db}\``);
   } finally {
     await connection.end();

@@ -29,7 +29,9 @@ export class OptinPolicy {
     // Everything is read through `em`: inside OptinService's transaction a second pool connection per
     // caller would exhaust the pool under load (each caller holding one and waiting for another).
     const [person, history, subscribed, restricted] = await Promise.all([
-      em.query('SELECT last_inbound_at FROM people WHERE page_id = ? AND psid = ?', [page.id, psid]) as Promise<Array<{ last_inbound_at: unknown }>>,
+      em.query('SELECT last_inbound_at FROM people WHERE page_id = ? AND psid = ?', [page.id, psid]) as Promise<
+        Array<{ last_inbound_at: unknown }>
+      >,
       em.query(
         `SELECT title, image_url, status, error_kind, created_at FROM optin_requests
          WHERE page_id = ? AND psid = ? AND created_at > ?`,

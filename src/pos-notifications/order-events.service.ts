@@ -30,14 +30,22 @@ export class OrderEventsService {
 
   async accept(shopId: string, event: OrderEventDto): Promise<OrderEventResult> {
     await this.pages.getForShop(shopId, event.pageId).catch((error: unknown) => {
-      if (error instanceof DomainError && error.status === 404) throw new DomainError(404, 'not_found', 'Page not found', { field: 'pageId' });
+      if (error instanceof DomainError && error.status === 404)
+        throw new DomainError(404, 'not_found', 'Page not found', { field: 'pageId' });
       throw error;
     });
     const rules = await this.dataSource.getRepository(NotificationRule).find({
       where: { shopId, pageId: event.pageId, orderStatus: event.status, active: true },
       order: { createdAt: 'ASC' },
     });
-    const result: OrderEventResult = { orderId: event.orderId, status: event.status, matchedRules: rules.length, dispatched: [], skipped: [], duplicates: [] };
+    const result: OrderEventResult = {
+      orderId: event.orderId,
+      status: event.status,
+      matchedRules: rules.length,
+      dispatched: [],
+      skipped: [],
+      duplicates: [],
+    };
     if (rules.length === 0) return result;
 
     const now = this.clock.now();

@@ -16,10 +16,15 @@ export class PosOrderEventsListener {
   @OnEvent(PosOrderEvents.StatusChanged, { suppressErrors: false })
   async onStatusChanged(event: PosOrderStatusChanged): Promise<OrderEventResult> {
     const { shopId, occurredAt, ...fields } = event;
-    const dto = plainToInstance(OrderEventDto, { ...fields, occurredAt: occurredAt instanceof Date ? occurredAt.toISOString() : occurredAt });
+    const dto = plainToInstance(OrderEventDto, {
+      ...fields,
+      occurredAt: occurredAt instanceof Date ? occurredAt.toISOString() : occurredAt,
+    });
     const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length > 0) {
-      throw new ValidationFailed(errors.flatMap((e) => Object.entries(e.constraints ?? {}).map(([rule, message]) => ({ field: e.property, rule, message }))));
+      throw new ValidationFailed(
+        errors.flatMap((e) => Object.entries(e.constraints ?? {}).map(([rule, message]) => ({ field: e.property, rule, message }))),
+      );
     }
     return this.orderEvents.accept(shopId, dto);
   }

@@ -60,7 +60,11 @@ export class RulesController {
 
   /** The latest 100 order events of the rule (`?outcome=skipped`: the customers who got no button, and why). */
   @Get(':ruleId/events')
-  async events(@CurrentShop() shopId: string, @Param('ruleId') ruleId: string, @Query() query: RuleEventsQuery): Promise<RuleEventResponse[]> {
+  async events(
+    @CurrentShop() shopId: string,
+    @Param('ruleId') ruleId: string,
+    @Query() query: RuleEventsQuery,
+  ): Promise<RuleEventResponse[]> {
     const rule = await this.rules.get(shopId, ruleId);
     return (await this.stats.events(rule.id, query.outcome)).map((e) => RuleEventResponse.of(e));
   }

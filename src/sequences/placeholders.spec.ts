@@ -29,7 +29,11 @@ describe('placeholders', () => {
     const empty = placeholderValues({ orderId: '7', status: 'NEW' });
     expect(renderText('[{{customer.name}}][{{order.total}}]', empty)).toBe('[][]');
     const rendered = renderContent(
-      { type: 'button_template', text: 'Order {{order.id}}', buttons: [{ type: 'postback', title: 'Track {{order.items}}', payload: 'TRACK_{{order.id}}' }] },
+      {
+        type: 'button_template',
+        text: 'Order {{order.id}}',
+        buttons: [{ type: 'postback', title: 'Track {{order.items}}', payload: 'TRACK_{{order.id}}' }],
+      },
       values,
     );
     expect(rendered).toEqual({

@@ -27,7 +27,11 @@ export class SequencesController {
   }
 
   @Get(':sequenceId')
-  async get(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('sequenceId') sequenceId: string): Promise<SequenceResponse> {
+  async get(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Param('sequenceId') sequenceId: string,
+  ): Promise<SequenceResponse> {
     const { sequence, steps } = await this.sequences.get(shopId, pageId, sequenceId);
     return SequenceResponse.of(sequence, steps);
   }

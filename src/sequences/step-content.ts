@@ -25,7 +25,9 @@ const cut = (text: string, max: number): string => (text.length <= max ? text : 
 export function renderContent(content: StepContent, values: Record<Placeholder, string>): StepContent {
   const r = (text: string, max: number): string => cut(renderText(text, values), max);
   const button = (b: TemplateButton): TemplateButton =>
-    b.type === 'postback' ? { ...b, title: r(b.title, MAX_BUTTON_TITLE), payload: renderText(b.payload, values) } : { ...b, title: r(b.title, MAX_BUTTON_TITLE) };
+    b.type === 'postback'
+      ? { ...b, title: r(b.title, MAX_BUTTON_TITLE), payload: renderText(b.payload, values) }
+      : { ...b, title: r(b.title, MAX_BUTTON_TITLE) };
   switch (content.type) {
     case 'text':
       return { type: 'text', text: r(content.text, MAX_TEXT) };
@@ -33,7 +35,11 @@ export function renderContent(content: StepContent, values: Record<Placeholder, 
       return {
         type: 'quick_replies',
         text: r(content.text, MAX_TEXT),
-        quickReplies: content.quickReplies.map((q) => ({ ...q, title: r(q.title, MAX_BUTTON_TITLE), payload: renderText(q.payload, values) })),
+        quickReplies: content.quickReplies.map((q) => ({
+          ...q,
+          title: r(q.title, MAX_BUTTON_TITLE),
+          payload: renderText(q.payload, values),
+        })),
       };
     case 'button_template':
       return { type: 'button_template', text: r(content.text, MAX_TEXT), buttons: content.buttons.map(button) };

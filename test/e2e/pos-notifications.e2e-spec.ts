@@ -17,7 +17,8 @@ describe.each(testDatabases())('POS notification rules on %s', (db) => {
   });
 
   const runDue = (): Promise<number> => t.app.get(SequenceWorker).runDue();
-  const optinRequests = async (pageId: string, psid: string) => (await t.meta.received(pageId, psid)).filter((r) => r.type === 'notification_messages');
+  const optinRequests = async (pageId: string, psid: string) =>
+    (await t.meta.received(pageId, psid)).filter((r) => r.type === 'notification_messages');
 
   /** A shop with a Page, a topic, and a sequence "thank-you text, then the topic's MM button". */
   async function aShopWithRuleMaterial() {
@@ -39,7 +40,10 @@ describe.each(testDatabases())('POS notification rules on %s', (db) => {
     return { shop, page, topicId, sequenceId: sequence.body.id as string };
   }
 
-  async function anActiveRule(shop: TestShop, input: { pageId: string; topicId: string; sequenceId: string; orderStatus?: string }): Promise<string> {
+  async function anActiveRule(
+    shop: TestShop,
+    input: { pageId: string; topicId: string; sequenceId: string; orderStatus?: string },
+  ): Promise<string> {
     const created = await t
       .http()
       .post('/api/pos-notification-rules')
@@ -68,7 +72,8 @@ describe.each(testDatabases())('POS notification rules on %s', (db) => {
     ...overrides,
   });
   const postEvent = (shop: TestShop, event: object) => t.http().post('/api/pos/order-events').set(shop.auth).send(event);
-  const stats = async (shop: TestShop, ruleId: string) => (await t.http().get(`/api/pos-notification-rules/${ruleId}/stats`).set(shop.auth).expect(200)).body;
+  const stats = async (shop: TestShop, ruleId: string) =>
+    (await t.http().get(`/api/pos-notification-rules/${ruleId}/stats`).set(shop.auth).expect(200)).body;
 
   it('a customer who wrote today confirms an order, receives the thank-you and the MM button, taps it and becomes a subscriber', async () => {
     const { shop, page, topicId, sequenceId } = await aShopWithRuleMaterial();
@@ -82,14 +87,23 @@ describe.each(testDatabases())('POS notification rules on %s', (db) => {
 
     const received = await t.meta.received(page.id, psid);
     expect(received.map((r) => r.type)).toEqual(['text', 'notification_messages']);
-    expect(JSON.stringify(received[0]!.message)).toContain(`Salamat Maria! Order ${event.orderId} is confirmed: 2 × Blue linen dress, 1 × Straw hat, ₱1,250.00.`);
+    expect(JSON.stringify(received[0]!.message)).toContain(
+      `Salamat Maria! Order ${event.orderId} is confirmed: 2 × Blue linen dress, 1 × Straw hat, ₱1,250.00.`,
+    );
     expect(JSON.stringify(received[1]!.message)).toContain('Order updates and promos');
 
     await t.meta.personOptin({ pageId: page.id, psid });
     await t.settle();
     const subscribers = await t.http().get(`/api/pages/${page.id}/topics/${topicId}/subscribers`).set(shop.auth).expect(200);
     expect(subscribers.body.items.map((s: { psid: string }) => s.psid)).toEqual([psid]);
-    expect(await stats(shop, ruleId)).toEqual({ ruleId, eventsMatched: 1, dispatches: 1, optinRequestsSent: 1, skippedByReason: {}, subscriptions: 1 });
+    expect(await stats(shop, ruleId)).toEqual({
+      ruleId,
+      eventsMatched: 1,
+      dispatches: 1,
+      optinRequestsSent: 1,
+      skippedByReason: {},
+      subscriptions: 1,
+    });
   });
 
   it('sends one button when the POS posts the same event three times at once and sets the status back and forth', async () => {
@@ -113,7 +127,12 @@ describe.each(testDatabases())('POS notification rules on %s', (db) => {
 
   it('sends nothing for an inactive rule, nor after the rule is deactivated', async () => {
     const { shop, page, topicId, sequenceId } = await aShopWithRuleMaterial();
-    await t.http().post('/api/pos-notification-rules').set(shop.auth).send({ pageId: page.id, topicId, sequenceId, orderStatus: 'CONFIRMED' }).expect(201);
+    await t
+      .http()
+      .post('/api/pos-notification-rules')
+      .set(shop.auth)
+      .send({ pageId: page.id, topicId, sequenceId, orderStatus: 'CONFIRMED' })
+      .expect(201);
     const psid = await aCustomerWhoWrote(t, page.id);
     const never = await postEvent(shop, orderEvent(page.id, psid)).expect(202);
     expect(never.body).toMatchObject({ matchedRules: 0, dispatched: [] });
@@ -134,18 +153,34 @@ describe.each(testDatabases())('POS notification rules on %s', (db) => {
     await t.advance(25 * HOUR);
 
     const first = await postEvent(shop, orderEvent(page.id, stranger)).expect(202);
-    expect(first.body).toMatchObject({ matchedRules: 1, dispatched: [], skipped: [{ ruleId, reason: 'window_closed', detail: 'never_wrote' }] });
+    expect(first.body).toMatchObject({
+      matchedRules: 1,
+      dispatched: [],
+      skipped: [{ ruleId, reason: 'window_closed', detail: 'never_wrote' }],
+    });
     const second = await postEvent(shop, orderEvent(page.id, lapsed, { orderId: 'PO-LAPSED-1' })).expect(202);
     expect(second.body.skipped).toEqual([{ ruleId, reason: 'window_closed', detail: 'expired' }]);
     await runDue();
 
     expect(await t.meta.received(page.id, stranger)).toEqual([]);
     expect(await optinRequests(page.id, lapsed)).toEqual([]);
-    expect(await stats(shop, ruleId)).toMatchObject({ eventsMatched: 2, dispatches: 0, optinRequestsSent: 0, skippedByReason: { window_closed: 2 } });
+    expect(await stats(shop, ruleId)).toMatchObject({
+      eventsMatched: 2,
+      dispatches: 0,
+      optinRequestsSent: 0,
+      skippedByReason: { window_closed: 2 },
+    });
     const skipped = await t.http().get(`/api/pos-notification-rules/${ruleId}/events?outcome=skipped`).set(shop.auth).expect(200);
     expect(skipped.body).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ orderId: 'PO-LAPSED-1', psid: lapsed, outcome: 'skipped', skipReason: 'window_closed', skipDetail: 'expired', runId: null }),
+        expect.objectContaining({
+          orderId: 'PO-LAPSED-1',
+          psid: lapsed,
+          outcome: 'skipped',
+          skipReason: 'window_closed',
+          skipDetail: 'expired',
+          runId: null,
+        }),
       ]),
     );
   });
@@ -161,14 +196,23 @@ describe.each(testDatabases())('POS notification rules on %s', (db) => {
 
     const second = await postEvent(shop, orderEvent(page.id, psid, { orderId: 'PO-SECOND' })).expect(202);
     await runDue();
-    const run = await t.http().get(`/api/pages/${page.id}/sequences/${sequenceId}/runs/${second.body.dispatched[0].runId}`).set(shop.auth).expect(200);
+    const run = await t
+      .http()
+      .get(`/api/pages/${page.id}/sequences/${sequenceId}/runs/${second.body.dispatched[0].runId}`)
+      .set(shop.auth)
+      .expect(200);
     expect(run.body.steps.map((s: { status: string; skipRule: string | null }) => [s.status, s.skipRule])).toEqual([
       ['sent', null],
       ['skipped', 'already_subscribed'],
     ]);
     expect(run.body.status).toBe('completed');
     expect(await optinRequests(page.id, psid)).toHaveLength(1);
-    expect(await stats(shop, ruleId)).toMatchObject({ dispatches: 2, optinRequestsSent: 1, skippedByReason: { already_subscribed: 1 }, subscriptions: 1 });
+    expect(await stats(shop, ruleId)).toMatchObject({
+      dispatches: 2,
+      optinRequestsSent: 1,
+      skippedByReason: { already_subscribed: 1 },
+      subscriptions: 1,
+    });
   });
 
   it('fires a delayed MM button after the app restarts, when its time comes and not before', async () => {
@@ -177,7 +221,12 @@ describe.each(testDatabases())('POS notification rules on %s', (db) => {
       .http()
       .patch(`/api/pages/${page.id}/sequences/${sequenceId}`)
       .set(shop.auth)
-      .send({ steps: [{ type: 'text', text: 'Order {{order.id}} confirmed!' }, { type: 'optin', topicId, delaySeconds: 2 * 3600 }] })
+      .send({
+        steps: [
+          { type: 'text', text: 'Order {{order.id}} confirmed!' },
+          { type: 'optin', topicId, delaySeconds: 2 * 3600 },
+        ],
+      })
       .expect(200);
     await anActiveRule(shop, { pageId: page.id, topicId, sequenceId });
     const psid = await aCustomerWhoWrote(t, page.id);
@@ -209,7 +258,13 @@ describe.each(testDatabases())('POS notification rules on %s', (db) => {
     const ruleId = await anActiveRule(shop, { pageId: page.id, topicId, sequenceId });
     const psid = await aCustomerWhoWrote(t, page.id);
     const { occurredAt, ...fields } = orderEvent(page.id, psid);
-    const event: PosOrderStatusChanged = { ...fields, status: 'CONFIRMED', previousStatus: 'NEW', shopId: shop.id, occurredAt: new Date(occurredAt) };
+    const event: PosOrderStatusChanged = {
+      ...fields,
+      status: 'CONFIRMED',
+      previousStatus: 'NEW',
+      shopId: shop.id,
+      occurredAt: new Date(occurredAt),
+    };
 
     const [result] = await t.app.get(EventEmitter2).emitAsync(PosOrderEvents.StatusChanged, event);
     expect(result).toMatchObject({ matchedRules: 1, dispatched: [{ ruleId }] });
@@ -224,17 +279,43 @@ describe.each(testDatabases())('POS notification rules on %s', (db) => {
 
   it('refuses a rule whose sequence has no MM button for the topic, with a 422 naming sequenceId', async () => {
     const { shop, page, topicId } = await aShopWithRuleMaterial();
-    const textOnly = await t.http().post(`/api/pages/${page.id}/sequences`).set(shop.auth).send({ name: 'Thanks only', steps: [{ type: 'text', text: 'Thanks!' }] }).expect(201);
-    const res = await t.http().post('/api/pos-notification-rules').set(shop.auth).send({ pageId: page.id, topicId, sequenceId: textOnly.body.id, orderStatus: 'CONFIRMED' }).expect(422);
-    expect(res.body).toMatchObject({ error: 'sequence_lacks_optin_step', fields: [{ field: 'sequenceId', rule: 'sequence_lacks_optin_step' }] });
+    const textOnly = await t
+      .http()
+      .post(`/api/pages/${page.id}/sequences`)
+      .set(shop.auth)
+      .send({ name: 'Thanks only', steps: [{ type: 'text', text: 'Thanks!' }] })
+      .expect(201);
+    const res = await t
+      .http()
+      .post('/api/pos-notification-rules')
+      .set(shop.auth)
+      .send({ pageId: page.id, topicId, sequenceId: textOnly.body.id, orderStatus: 'CONFIRMED' })
+      .expect(422);
+    expect(res.body).toMatchObject({
+      error: 'sequence_lacks_optin_step',
+      fields: [{ field: 'sequenceId', rule: 'sequence_lacks_optin_step' }],
+    });
     expect(res.body.message).toContain('Order updates and promos');
   });
 
   it('names every field at fault when a rule or an order event is malformed', async () => {
     const { shop } = await aShopWithRuleMaterial();
     const rule = await t.http().post('/api/pos-notification-rules').set(shop.auth).send({ orderStatus: 'PAID', extra: 1 }).expect(400);
-    expect([...new Set(rule.body.fields.map((f: { field: string }) => f.field))].sort()).toEqual(['extra', 'orderStatus', 'pageId', 'sequenceId', 'topicId']);
-    const event = await postEvent(shop, { orderId: 'PO-1', pageId: '1', customerPsid: '2', status: 'CONFIRMED', occurredAt: 'yesterday', total: -5 }).expect(400);
+    expect([...new Set(rule.body.fields.map((f: { field: string }) => f.field))].sort()).toEqual([
+      'extra',
+      'orderStatus',
+      'pageId',
+      'sequenceId',
+      'topicId',
+    ]);
+    const event = await postEvent(shop, {
+      orderId: 'PO-1',
+      pageId: '1',
+      customerPsid: '2',
+      status: 'CONFIRMED',
+      occurredAt: 'yesterday',
+      total: -5,
+    }).expect(400);
     expect([...new Set(event.body.fields.map((f: { field: string }) => f.field))].sort()).toEqual(['occurredAt', 'total']);
   });
 
@@ -242,7 +323,12 @@ describe.each(testDatabases())('POS notification rules on %s', (db) => {
     const mine = await aShopWithRuleMaterial();
     const theirs = await aShopWithRuleMaterial();
     const theirRule = await anActiveRule(theirs.shop, { pageId: theirs.page.id, topicId: theirs.topicId, sequenceId: theirs.sequenceId });
-    const create = (body: object) => t.http().post('/api/pos-notification-rules').set(mine.shop.auth).send({ orderStatus: 'CONFIRMED', ...body });
+    const create = (body: object) =>
+      t
+        .http()
+        .post('/api/pos-notification-rules')
+        .set(mine.shop.auth)
+        .send({ orderStatus: 'CONFIRMED', ...body });
 
     const page = await create({ pageId: theirs.page.id, topicId: theirs.topicId, sequenceId: theirs.sequenceId }).expect(404);
     expect(page.body.fields).toEqual([expect.objectContaining({ field: 'pageId' })]);

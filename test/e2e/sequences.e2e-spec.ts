@@ -4,7 +4,11 @@ import { aConnectedPage, aCustomerWhoWrote, aPsid, aShop, aTopic, type TestShop 
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
-type RunView = { status: string; endReason: string | null; steps: Array<{ status: string; skipRule: string | null; detail: string | null; attempts: number }> };
+type RunView = {
+  status: string;
+  endReason: string | null;
+  steps: Array<{ status: string; skipRule: string | null; detail: string | null; attempts: number }>;
+};
 
 describe.each(testDatabases())('sequences on %s', (db) => {
   let t: TestApp;
@@ -17,10 +21,22 @@ describe.each(testDatabases())('sequences on %s', (db) => {
   });
 
   const runDue = (): Promise<number> => t.app.get(SequenceWorker).runDue();
-  const createSequence = (shop: TestShop, pageId: string, body: object) => t.http().post(`/api/pages/${pageId}/sequences`).set(shop.auth).send(body);
-  async function startRun(shop: TestShop, pageId: string, steps: object[], psid: string, order?: object): Promise<{ sequenceId: string; runId: string }> {
+  const createSequence = (shop: TestShop, pageId: string, body: object) =>
+    t.http().post(`/api/pages/${pageId}/sequences`).set(shop.auth).send(body);
+  async function startRun(
+    shop: TestShop,
+    pageId: string,
+    steps: object[],
+    psid: string,
+    order?: object,
+  ): Promise<{ sequenceId: string; runId: string }> {
     const sequence = await createSequence(shop, pageId, { name: 'Test sequence', steps }).expect(201);
-    const run = await t.http().post(`/api/pages/${pageId}/sequences/${sequence.body.id}/runs`).set(shop.auth).send({ psid, order }).expect(201);
+    const run = await t
+      .http()
+      .post(`/api/pages/${pageId}/sequences/${sequence.body.id}/runs`)
+      .set(shop.auth)
+      .send({ psid, order })
+      .expect(201);
     return { sequenceId: sequence.body.id, runId: run.body.id };
   }
   const readRun = async (shop: TestShop, pageId: string, ids: { sequenceId: string; runId: string }): Promise<RunView> =>
@@ -42,17 +58,30 @@ describe.each(testDatabases())('sequences on %s', (db) => {
       pageId: page.id,
       name: 'Order confirmed',
       steps: [
-        { position: 0, type: 'text', delaySeconds: 0, onForbidden: 'continue', text: 'Hi {{customer.name}}, order {{order.id}} is confirmed.' },
+        {
+          position: 0,
+          type: 'text',
+          delaySeconds: 0,
+          onForbidden: 'continue',
+          text: 'Hi {{customer.name}}, order {{order.id}} is confirmed.',
+        },
         { position: 1, type: 'optin', delaySeconds: 60, onForbidden: 'stop', topicId },
       ],
     });
     expect(Object.keys(created.body).sort()).toEqual(['createdAt', 'id', 'name', 'pageId', 'steps', 'updatedAt']);
     const path = `/api/pages/${page.id}/sequences/${created.body.id}`;
 
-    const edited = await t.http().patch(path).set(shop.auth).send({ name: 'Order confirmed v2', steps: [{ type: 'optin', topicId }] }).expect(200);
+    const edited = await t
+      .http()
+      .patch(path)
+      .set(shop.auth)
+      .send({ name: 'Order confirmed v2', steps: [{ type: 'optin', topicId }] })
+      .expect(200);
     expect(edited.body.steps).toEqual([{ position: 0, type: 'optin', delaySeconds: 0, onForbidden: 'continue', topicId }]);
     expect((await t.http().get(path).set(shop.auth).expect(200)).body.name).toBe('Order confirmed v2');
-    expect((await t.http().get(`/api/pages/${page.id}/sequences`).set(shop.auth).expect(200)).body.map((s: { id: string }) => s.id)).toEqual([created.body.id]);
+    expect(
+      (await t.http().get(`/api/pages/${page.id}/sequences`).set(shop.auth).expect(200)).body.map((s: { id: string }) => s.id),
+    ).toEqual([created.body.id]);
     await t.http().delete(path).set(shop.auth).expect(204);
     await t.http().get(path).set(shop.auth).expect(404);
   });
@@ -78,7 +107,9 @@ describe.each(testDatabases())('sequences on %s', (db) => {
         'steps.3.quickReplies.0.title:knownPlaceholders',
       ]),
     );
-    expect(res.body.fields.find((f: { field: string }) => f.field === 'steps.0.text').message).toContain('{{first_name}}, {{order.colour}}');
+    expect(res.body.fields.find((f: { field: string }) => f.field === 'steps.0.text').message).toContain(
+      '{{first_name}}, {{order.colour}}',
+    );
     expect((await t.http().get(`/api/pages/${page.id}/sequences`).set(shop.auth).expect(200)).body).toEqual([]);
   });
 
@@ -93,7 +124,13 @@ describe.each(testDatabases())('sequences on %s', (db) => {
     await createSequence(other, page.id, { name: 'Theirs', steps: [{ type: 'text', text: 'Hello' }] }).expect(404);
     await t.http().get(`/api/pages/${page.id}/sequences/${sequence.body.id}`).set(other.auth).expect(404);
     await t.http().post(`/api/pages/${page.id}/sequences/${sequence.body.id}/runs`).set(other.auth).send({ psid: aPsid() }).expect(404);
-    const foreignTopic = await createSequence(owner, page.id, { name: 'Steal', steps: [{ type: 'text', text: 'Hi' }, { type: 'optin', topicId: otherTopic }] }).expect(404);
+    const foreignTopic = await createSequence(owner, page.id, {
+      name: 'Steal',
+      steps: [
+        { type: 'text', text: 'Hi' },
+        { type: 'optin', topicId: otherTopic },
+      ],
+    }).expect(404);
     expect(foreignTopic.body.fields).toEqual([expect.objectContaining({ field: 'steps.1.topicId' })]);
   });
 
@@ -106,7 +143,11 @@ describe.each(testDatabases())('sequences on %s', (db) => {
       page.id,
       [
         { type: 'quick_replies', text: 'How was order {{order.id}}?', quickReplies: [{ title: 'Great', payload: 'RATE_5_{{order.id}}' }] },
-        { type: 'button_template', text: '{{customer.name}}, track {{order.items}}', buttons: [{ type: 'web_url', title: 'Track', url: 'https://shop.example/track' }] },
+        {
+          type: 'button_template',
+          text: '{{customer.name}}, track {{order.items}}',
+          buttons: [{ type: 'web_url', title: 'Track', url: 'https://shop.example/track' }],
+        },
         { type: 'generic_template', elements: [{ title: 'Total {{order.total}}', subtitle: 'Order {{order.id}}' }] },
       ],
       psid,
@@ -116,7 +157,8 @@ describe.each(testDatabases())('sequences on %s', (db) => {
     const received = await t.meta.received(page.id, psid);
     expect(received.map((r) => r.type)).toEqual(['quick_replies', 'button', 'generic']);
     const bodies = JSON.stringify(received.map((r) => r.message));
-    for (const expected of ['How was order PO-77?', 'RATE_5_PO-77', 'Ana, track 1 × Tote', 'Total $99.50', 'Order PO-77']) expect(bodies).toContain(expected);
+    for (const expected of ['How was order PO-77?', 'RATE_5_PO-77', 'Ana, track 1 × Tote', 'Total $99.50', 'Order PO-77'])
+      expect(bodies).toContain(expected);
     expect(bodies).not.toContain('{{');
   });
 
@@ -124,7 +166,15 @@ describe.each(testDatabases())('sequences on %s', (db) => {
     const shop = await aShop(t);
     const page = await aConnectedPage(t, shop);
     const psid = aPsid();
-    const goOn = await startRun(shop, page.id, [{ type: 'text', text: 'One' }, { type: 'text', text: 'Two', onForbidden: 'stop' }], psid);
+    const goOn = await startRun(
+      shop,
+      page.id,
+      [
+        { type: 'text', text: 'One' },
+        { type: 'text', text: 'Two', onForbidden: 'stop' },
+      ],
+      psid,
+    );
     await runDue();
     expect(await readRun(shop, page.id, goOn)).toMatchObject({
       status: 'stopped',
@@ -134,7 +184,15 @@ describe.each(testDatabases())('sequences on %s', (db) => {
         { status: 'skipped', skipRule: 'window_closed' },
       ],
     });
-    const stop = await startRun(shop, page.id, [{ type: 'text', text: 'One', onForbidden: 'stop' }, { type: 'text', text: 'Two' }], psid);
+    const stop = await startRun(
+      shop,
+      page.id,
+      [
+        { type: 'text', text: 'One', onForbidden: 'stop' },
+        { type: 'text', text: 'Two' },
+      ],
+      psid,
+    );
     await runDue();
     expect(await readRun(shop, page.id, stop)).toMatchObject({ status: 'stopped', steps: [{ status: 'skipped' }, { status: 'canceled' }] });
     expect(await t.meta.received(page.id, psid)).toEqual([]);
@@ -167,7 +225,15 @@ describe.each(testDatabases())('sequences on %s', (db) => {
     const shop = await aShop(t);
     const page = await aConnectedPage(t, shop);
     const psid = await aCustomerWhoWrote(t, page.id);
-    const ids = await startRun(shop, page.id, [{ type: 'text', text: 'Maybe sent' }, { type: 'text', text: 'Next' }], psid);
+    const ids = await startRun(
+      shop,
+      page.id,
+      [
+        { type: 'text', text: 'Maybe sent' },
+        { type: 'text', text: 'Next' },
+      ],
+      psid,
+    );
     const now = t.clock.now();
     const held = await t.app.get(RunStepClaimer).claimDue('worker-that-dies', 50, now, new Date(now.getTime() + STEP_LEASE_MS));
     expect(held.map((s) => s.runId)).toContain(ids.runId);

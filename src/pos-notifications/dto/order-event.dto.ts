@@ -32,7 +32,6 @@ export class OrderEventDto extends OrderDetailsDto {
   @ApiProperty({ description: 'When the status changed in the POS (ISO 8601)', example: '2026-06-01T02:00:00Z' })
   @IsISO8601({ strict: true })
   occurredAt!: string;
-
 }
 
 export class DispatchedRule {
@@ -53,5 +52,6 @@ export class OrderEventResult {
   @ApiProperty({ description: 'Active rules of the Page for this status' }) matchedRules!: number;
   @ApiProperty({ type: [DispatchedRule] }) dispatched!: DispatchedRule[];
   @ApiProperty({ type: [SkippedRule] }) skipped!: SkippedRule[];
-  @ApiProperty({ type: [String], description: 'Rules this order had already reached this status for: nothing done again' }) duplicates!: string[];
+  @ApiProperty({ type: [String], description: 'Rules this order had already reached this status for: nothing done again' })
+  duplicates!: string[];
 }

@@ -19,7 +19,7 @@ export class CreateRuleDto {
   @IsIn(ORDER_STATUSES)
   orderStatus!: OrderStatus;
 
-  @ApiProperty({ description: "A sequence of the same Page with an MM button step for the topic" })
+  @ApiProperty({ description: 'A sequence of the same Page with an MM button step for the topic' })
   @IsString()
   @Length(1, 36)
   sequenceId!: string;
@@ -80,7 +80,8 @@ export class RuleStatsResponse {
   @ApiProperty({ description: 'Runs of the sequence started' }) dispatches!: number;
   @ApiProperty({ description: "Opt-in requests for the rule's topic sent by those runs" }) optinRequestsSent!: number;
   @ApiProperty({
-    description: "Customers not asked, by rule: events not dispatched (window_closed) and the topic's MM button steps the platform or the opt-in policy refused",
+    description:
+      "Customers not asked, by rule: events not dispatched (window_closed) and the topic's MM button steps the platform or the opt-in policy refused",
     example: { window_closed: 3, already_subscribed: 1 },
   })
   skippedByReason!: Record<string, number>;

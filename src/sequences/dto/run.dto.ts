@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsISO4217CurrencyCode, IsInt, IsNumber, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsISO4217CurrencyCode,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import type { RunStep, RunStepStatus } from '../entities/run-step.entity';
 import type { RunSource, RunStatus, SequenceRun } from '../entities/sequence-run.entity';
 import type { StepType } from '../step-content';
@@ -63,7 +75,6 @@ export class OrderFieldsDto extends OrderDetailsDto {
   @IsString()
   @Length(1, 32)
   status!: string;
-
 }
 
 /** Start the sequence for one person by hand (a POS rule does the same on an order event). */
@@ -87,8 +98,10 @@ export class RunStepResponse {
   @ApiProperty({ nullable: true, type: String }) dueAt!: string | null;
   @ApiProperty() attempts!: number;
   @ApiProperty({ nullable: true, type: String }) messageId!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'The rule that forbade the step (window_closed, already_subscribed, …)' }) skipRule!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: "Why it was skipped (e.g. never_wrote) or what failed" }) detail!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The rule that forbade the step (window_closed, already_subscribed, …)' })
+  skipRule!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why it was skipped (e.g. never_wrote) or what failed' }) detail!:
+    string | null;
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
 
   static of(step: RunStep): RunStepResponse {

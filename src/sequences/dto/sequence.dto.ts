@@ -1,10 +1,32 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import type { GenericElement, QuickReply, TemplateButton } from '../../../libs/graph-api/src';
 import type { Sequence } from '../entities/sequence.entity';
 import type { SequenceStep } from '../entities/sequence-step.entity';
-import { MAX_BUTTON_TITLE, MAX_ELEMENT_TEXT, MAX_TEXT, STEP_TYPES, type OnForbidden, type StepContent, type StepType } from '../step-content';
+import {
+  MAX_BUTTON_TITLE,
+  MAX_ELEMENT_TEXT,
+  MAX_TEXT,
+  STEP_TYPES,
+  type OnForbidden,
+  type StepContent,
+  type StepType,
+} from '../step-content';
 import { KnownPlaceholders, StepField } from './step-validators';
 
 const MAX_DELAY_SECONDS = 30 * 24 * 3600;
@@ -97,7 +119,11 @@ export class StepDto {
   @Max(MAX_DELAY_SECONDS)
   delaySeconds?: number;
 
-  @ApiPropertyOptional({ enum: ['continue', 'stop'], default: 'continue', description: 'When the platform or the opt-in policy forbids the step' })
+  @ApiPropertyOptional({
+    enum: ['continue', 'stop'],
+    default: 'continue',
+    description: 'When the platform or the opt-in policy forbids the step',
+  })
   @IsOptional()
   @IsIn(['continue', 'stop'])
   onForbidden?: OnForbidden;
@@ -185,21 +211,23 @@ export function stepContentOf(step: StepDto): StepContent {
     case 'text':
       return { type: 'text', text: step.text! };
     case 'quick_replies':
-      return { type: 'quick_replies', text: step.text!, quickReplies: step.quickReplies!.map((q): QuickReply => ({ title: q.title, payload: q.payload })) };
+      return {
+        type: 'quick_replies',
+        text: step.text!,
+        quickReplies: step.quickReplies!.map((q): QuickReply => ({ title: q.title, payload: q.payload })),
+      };
     case 'button_template':
       return { type: 'button_template', text: step.text!, buttons: step.buttons!.map(button) };
     case 'generic_template':
       return {
         type: 'generic_template',
-        elements: step.elements!.map(
-          (e): GenericElement => ({
-            title: e.title,
-            ...(e.subtitle !== undefined && { subtitle: e.subtitle }),
-            ...(e.imageUrl !== undefined && { imageUrl: e.imageUrl }),
-            ...(e.defaultActionUrl !== undefined && { defaultActionUrl: e.defaultActionUrl }),
-            ...(e.buttons !== undefined && { buttons: e.buttons.map(button) }),
-          }),
-        ),
+        elements: step.elements!.map((e): GenericElement => ({
+          title: e.title,
+          ...(e.subtitle !== undefined && { subtitle: e.subtitle }),
+          ...(e.imageUrl !== undefined && { imageUrl: e.imageUrl }),
+          ...(e.defaultActionUrl !== undefined && { defaultActionUrl: e.defaultActionUrl }),
+          ...(e.buttons !== undefined && { buttons: e.buttons.map(button) }),
+        })),
       };
     case 'optin':
       return { type: 'optin', topicId: step.topicId! };

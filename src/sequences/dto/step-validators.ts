@@ -35,9 +35,12 @@ export function StepField(types: readonly StepType[]): PropertyDecorator {
       target: target.constructor,
       propertyName: key,
       validator: {
-        validate: (value: unknown, args: ValidationArguments) => (usedBy(args.object) ? value !== undefined && value !== null : value === undefined),
+        validate: (value: unknown, args: ValidationArguments) =>
+          usedBy(args.object) ? value !== undefined && value !== null : value === undefined,
         defaultMessage: (args: ValidationArguments) =>
-          usedBy(args.object) ? `${key} is required for ${types.join(' and ')} steps` : `${key} is only used by ${types.join(' and ')} steps`,
+          usedBy(args.object)
+            ? `${key} is required for ${types.join(' and ')} steps`
+            : `${key} is only used by ${types.join(' and ')} steps`,
       },
     });
   };

@@ -62,7 +62,10 @@ export class RunProgress {
       this.logger.warn({ msg: 'run step lease expired while sending: marked uncertain, not resent', runStepId: row.id, runId: row.run_id });
       await this.finish(
         { id: row.id, runId: row.run_id, position: Number(row.position), onForbidden: row.on_forbidden, attempts: Number(row.attempts) },
-        { kind: 'uncertain', error: 'the worker holding this step stopped while sending; it may have reached Meta, so it is not sent again' },
+        {
+          kind: 'uncertain',
+          error: 'the worker holding this step stopped while sending; it may have reached Meta, so it is not sent again',
+        },
         now,
       );
     }
@@ -87,19 +90,31 @@ export class RunProgress {
       );
       if (changed !== 1) return;
       if (runContinues(outcome, step.onForbidden)) {
-        const [next] = (await em.query('SELECT id, delay_seconds FROM run_steps WHERE run_id = ? AND position = ?', [step.runId, step.position + 1])) as Array<{
+        const [next] = (await em.query('SELECT id, delay_seconds FROM run_steps WHERE run_id = ? AND position = ?', [
+          step.runId,
+          step.position + 1,
+        ])) as Array<{
           id: string;
           delay_seconds: number | string;
         }>;
         if (next) {
           const dueAt = new Date(now.getTime() + Number(next.delay_seconds) * 1000);
-          await em.query(`UPDATE run_steps SET status = 'pending', due_at = ? WHERE id = ? AND status = 'waiting'`, [this.dialect.time(dueAt), next.id]);
+          await em.query(`UPDATE run_steps SET status = 'pending', due_at = ? WHERE id = ? AND status = 'waiting'`, [
+            this.dialect.time(dueAt),
+            next.id,
+          ]);
         } else {
-          await em.query(`UPDATE sequence_runs SET status = 'completed', finished_at = ? WHERE id = ? AND status = 'running'`, [t, step.runId]);
+          await em.query(`UPDATE sequence_runs SET status = 'completed', finished_at = ? WHERE id = ? AND status = 'running'`, [
+            t,
+            step.runId,
+          ]);
         }
         return;
       }
-      const [status, reason] = outcome.kind === 'skipped' ? ['stopped', `step ${step.position}: ${outcome.rule}`] : ['failed', `step ${step.position}: ${detail ?? outcome.kind}`];
+      const [status, reason] =
+        outcome.kind === 'skipped'
+          ? ['stopped', `step ${step.position}: ${outcome.rule}`]
+          : ['failed', `step ${step.position}: ${detail ?? outcome.kind}`];
       await em.query(`UPDATE run_steps SET status = 'canceled', finished_at = ? WHERE run_id = ? AND status = 'waiting'`, [t, step.runId]);
       await em.query(`UPDATE sequence_runs SET status = ?, end_reason = ?, finished_at = ? WHERE id = ? AND status = 'running'`, [
         status,

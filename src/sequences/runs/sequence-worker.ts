@@ -124,7 +124,11 @@ export class SequenceWorker implements OnApplicationBootstrap, BeforeApplication
       if (outcome.kind !== 'sent') this.logger.log({ msg: 'run step not sent', runStepId: step.id, runId: step.runId, outcome });
     } catch (error) {
       // The outcome could not be written: the lease runs out and the step becomes uncertain, never resent.
-      this.logger.error({ msg: 'recording a run step outcome failed', runStepId: step.id, error: error instanceof Error ? error.message : String(error) });
+      this.logger.error({
+        msg: 'recording a run step outcome failed',
+        runStepId: step.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }

@@ -25,7 +25,11 @@ export const backoffMs = (attempts: number): number => Math.min(MAX_BACKOFF_MS, 
  * What a retryable outcome turns into: due again later, or failed for good once the attempts are spent.
  * Attempts are counted when a step is claimed, so `attempts` includes the one that just failed.
  */
-export function afterRetryable(outcome: Extract<StepOutcome, { kind: 'retry' }>, attempts: number, now: Date): { retryAt: Date } | FinalOutcome {
+export function afterRetryable(
+  outcome: Extract<StepOutcome, { kind: 'retry' }>,
+  attempts: number,
+  now: Date,
+): { retryAt: Date } | FinalOutcome {
   if (attempts >= MAX_STEP_ATTEMPTS) return { kind: 'failed', error: `gave up after ${attempts} attempts: ${outcome.error}` };
   const backoff = new Date(now.getTime() + backoffMs(attempts));
   return { retryAt: outcome.retryAt && outcome.retryAt > backoff ? outcome.retryAt : backoff };
