@@ -12,6 +12,7 @@ import { hashToken, SubscriptionsService } from './subscriptions.service';
 @Injectable()
 export class OptinWebhookListener {
   private readonly logger = new Logger(OptinWebhookListener.name);
+  private readonly unregisteredWarnedAt = new Map<string, number>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -24,7 +25,7 @@ export class OptinWebhookListener {
   @OnMessengerEvent(MessengerEvents.Optin)
   async onOptin(event: OptinEvent): Promise<void> {
     if (!(await this.pages.findById(event.pageId))) {
-      this.logger.warn({ msg: 'opt-in for a Page that is not registered: ignored', pageId: event.pageId });
+      this.warnOncePerHour(event.pageId, event.at);
       return;
     }
     const topic =
@@ -49,6 +50,15 @@ export class OptinWebhookListener {
       },
       request?.id ?? null,
     );
+  }
+
+  /** A Page subscribed to our app but never registered here sends every tap: one line an hour says so. */
+  private warnOncePerHour(pageId: string, at: Date): void {
+    const last = this.unregisteredWarnedAt.get(pageId);
+    if (last !== undefined && Math.abs(at.getTime() - last) < 3600_000) return;
+    if (this.unregisteredWarnedAt.size >= 10_000) this.unregisteredWarnedAt.clear();
+    this.unregisteredWarnedAt.set(pageId, at.getTime());
+    this.logger.warn({ msg: 'opt-ins for a Page that is not registered are ignored', pageId });
   }
 
   @OnMessengerEvent(MessengerEvents.OptinStatusChanged)

@@ -1,8 +1,9 @@
+import { createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SubscriptionsService } from '../../src/optins/subscriptions.service';
 import { aConnectedPage, aCustomerWhoWrote, aPsid, aShop, aSubscriber, aTopic, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { startTestApp, TEST_APP_SECRET, type TestApp } from '../helpers/test-app';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -104,6 +105,28 @@ describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => 
     await t.meta.personResume({ pageId: page.id, psid });
     await t.settle();
     expect((await subscribers(shop, page.id, topicId)).counts).toMatchObject({ active: 1, stopped: 0 });
+  });
+
+  it('ignores opt-ins for a Page that is not registered here, and says so once, not once per tap', async () => {
+    const pageId = `9${Date.now()}`;
+    const optin = (psid: string, n: number) => ({
+      sender: { id: psid },
+      recipient: { id: pageId },
+      timestamp: t.clock.now().getTime() + n,
+      optin: { type: 'notification_messages', payload: 'topic-x', title: 'Flash sales', notification_messages_token: `tok-${psid}` },
+    });
+    const body = JSON.stringify({ object: 'page', entry: [0, 1, 2].map((n) => ({ id: pageId, time: 0, messaging: [optin(aPsid(), n)] })) });
+    await t
+      .http()
+      .post('/webhooks/messenger')
+      .set('Content-Type', 'application/json')
+      .set('X-Hub-Signature-256', `sha256=${createHmac('sha256', TEST_APP_SECRET).update(body).digest('hex')}`)
+      .send(body)
+      .expect(200);
+    await t.settle();
+    const [{ n }] = await t.app.get(DataSource).query('SELECT COUNT(*) AS n FROM subscriptions WHERE page_id = ?', [pageId]);
+    expect(Number(n)).toBe(0);
+    expect(t.logs.filter((line) => line.includes('not registered') && line.includes(pageId))).toHaveLength(1);
   });
 
   it('stops counting a token that carries an expiry at that instant', async () => {

@@ -56,6 +56,8 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   private readonly swept: string[] = [];
   private running = 0;
   private idleWaiters: Array<() => void> = [];
+  /** Id lookups of rows this process stored, still running. */
+  private lookups = 0;
   private timer?: NodeJS.Timeout;
   private sweeping: Promise<void> = Promise.resolve();
   private lastArrival = 0;
@@ -90,16 +92,31 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     this.lastArrival = performance.now();
   }
 
-  /** Rows this process just stored. */
-  enqueue(ids: string[]): void {
-    this.fresh.push(...ids);
-    this.pump();
+  /**
+   * Rows this process just stored, by their body hashes: the ids are looked up here (MySQL has no
+   * RETURNING), off the intake's write path. Should the lookup fail, the rows are swept after their grace
+   * time. By hash alone: with a status condition SQLite's planner scans every pending row instead. A
+   * redelivery's old id is harmless: claims are atomic.
+   */
+  takeStored(hashes: string[]): void {
+    this.lookups++;
+    void this.dataSource
+      .query(`SELECT id FROM webhook_inbox WHERE body_hash IN (${hashes.map(() => '?').join(', ')})`, hashes)
+      .then((rows: Array<{ id: string | number }>) => this.fresh.push(...rows.map((r) => String(r.id))))
+      .catch((error: unknown) =>
+        this.logger.warn({ msg: 'stored deliveries left to the sweep', error: error instanceof Error ? error.message : String(error) }),
+      )
+      .finally(() => {
+        this.lookups--;
+        this.pump();
+        this.wakeIdleWaiters();
+      });
   }
 
   /** Resolves when no sweep is looking for rows and nothing is queued or running (tests and benchmarks wait on it). */
   async idle(): Promise<void> {
     await this.sweeping;
-    if (this.running === 0 && !this.queued()) return;
+    if (this.isIdle()) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -135,7 +152,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
       this.running++;
       void this.runSlot().finally(() => {
         this.running--;
-        if (this.running === 0 && !this.queued()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+        this.wakeIdleWaiters();
       });
     }
   }
@@ -160,6 +177,14 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
+  private isIdle(): boolean {
+    return this.running === 0 && this.lookups === 0 && !this.queued();
+  }
+
+  private wakeIdleWaiters(): void {
+    if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+  }
+
   private queued(): boolean {
     return this.fresh.length > 0 || this.swept.length > 0;
   }
@@ -170,29 +195,40 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
 
   private async processBatch(ids: string[], fromSweep: boolean): Promise<void> {
     const claimed = await this.claim(ids, fromSweep);
-    if (claimed.length === 0) return;
-    await inAmbientTransaction(this.dataSource, async () => {
-      const done: string[] = [];
-      for (const row of claimed) {
-        // A savepoint per row: a listener failure undoes that row's writes only.
-        await this.dataSource.query('SAVEPOINT inbox_row');
-        try {
-          await this.handle(parseWebhook(JSON.parse(this.cipher.decrypt(row.body))));
-          await this.dataSource.query('RELEASE SAVEPOINT inbox_row');
-          done.push(row.id);
-        } catch (error) {
-          await this.dataSource.query('ROLLBACK TO SAVEPOINT inbox_row');
-          await this.release(row.id, error);
+    if (claimed.length > 0) await this.processRows(claimed);
+  }
+
+  /**
+   * The rows in one transaction, marked done in it. If a row fails, the transaction is undone, that row
+   * alone is released to be retried later, and the others go through again without it. (Rows before it
+   * are handled twice, as after a crash: listeners are idempotent.) Failures are rare, so this costs less
+   * than a savepoint around every row. A failure outside any row (the commit) leaves the rows claimed:
+   * the sweep takes them again once their lease runs out.
+   */
+  private async processRows(rows: Claimed[]): Promise<void> {
+    let failed: { row: Claimed; error: unknown } | undefined;
+    try {
+      await inAmbientTransaction(this.dataSource, async () => {
+        for (const row of rows) {
+          try {
+            await this.handle(parseWebhook(JSON.parse(this.cipher.decrypt(row.body))));
+          } catch (error) {
+            failed = { row, error };
+            throw error;
+          }
         }
-      }
-      if (done.length > 0) {
         await this.dataSource.query(
           `UPDATE ${this.dialect.byPrimaryKey('webhook_inbox')} SET status = 'done', processed_at = ?, lease_until = NULL, claimed_by = NULL, last_error = NULL
-           WHERE status = 'processing' AND id IN (${done.map(() => '?').join(', ')})`,
-          [this.dialect.time(this.clock.now()), ...done],
+           WHERE status = 'processing' AND id IN (${rows.map(() => '?').join(', ')})`,
+          [this.dialect.time(this.clock.now()), ...rows.map((row) => row.id)],
         );
-      }
-    });
+      });
+    } catch (error) {
+      if (!failed) throw error;
+      await this.release(failed.row.id, failed.error);
+      const others = rows.filter((row) => row !== failed!.row);
+      if (others.length > 0) await this.processRows(others);
+    }
   }
 
   /** Atomic claim of a batch: only one process (and one call) gets a given row; attempts are counted here. */

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -31,7 +31,6 @@ interface Waiting {
  */
 @Injectable()
 export class WebhookIntake {
-  private readonly logger = new Logger(WebhookIntake.name);
   private readonly dialect: SqlDialect;
   private readonly maxWrites: number;
   private waiting: Waiting[] = [];
@@ -53,7 +52,7 @@ export class WebhookIntake {
       this.waiting.push({
         hash: createHash('sha256').update(rawBody).digest('hex'),
         // Opt-in webhooks carry subscription tokens: the stored body is encrypted like every token at rest.
-        body: this.cipher.encrypt(rawBody.toString('utf8')),
+        body: this.cipher.encrypt(rawBody),
         done: { resolve, reject },
       });
       // Deferred, so that the deliveries already read from the sockets join this write.
@@ -90,24 +89,7 @@ export class WebhookIntake {
        VALUES ${batch.map(() => "(?, ?, 'pending', 0, ?, ?)").join(', ')}`,
       batch.flatMap((w) => [w.hash, w.body, receivedAt, dueAt]),
     );
-    // Off the write path: the 200s go out now, and the next group need not wait for this lookup.
-    if (processedHere) void this.handOver(batch.map((w) => w.hash));
-  }
-
-  /**
-   * Gives this process's processor the ids of rows it just stored (MySQL has no RETURNING). Should this
-   * fail, the rows are swept after their grace time. By hash alone: with a status condition SQLite's
-   * planner scans every pending row instead. A redelivery's old id is harmless: claims are atomic.
-   */
-  private async handOver(hashes: string[]): Promise<void> {
-    try {
-      const rows = (await this.dataSource.query(
-        `SELECT id FROM webhook_inbox WHERE body_hash IN (${hashes.map(() => '?').join(', ')})`,
-        hashes,
-      )) as Array<{ id: string | number }>;
-      this.processor.enqueue(rows.map((r) => String(r.id)));
-    } catch (error) {
-      this.logger.warn({ msg: 'stored deliveries left to the sweep', error: error instanceof Error ? error.message : String(error) });
-    }
+    // The 200s go out now; the processor finds the new rows' ids without holding up the next group.
+    if (processedHere) this.processor.takeStored(batch.map((w) => w.hash));
   }
 }
