@@ -40,8 +40,8 @@ interface Claimed {
  * takes rows stored by `api`-only processes, rows left pending by a process that died, failed rows that
  * are due again, and rows whose lease expired. Rows are claimed in batches with one atomic UPDATE (so any
  * number of processes can share the table and each row is processed by one), and a batch is processed in
- * one transaction, with a savepoint per row: a failing row is rolled back and retried later on its own,
- * the others commit together (one commit per batch instead of several per row).
+ * one transaction (one commit per batch instead of several per row); a failing row is retried later on
+ * its own while the others go through (processRows).
  *
  * Acknowledging Meta comes first: while deliveries are arriving, processing goes on in small batches with
  * rests between them, and a burst is stored at full speed and processed as it ends.
