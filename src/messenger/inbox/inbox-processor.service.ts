@@ -13,14 +13,13 @@ import { SqlDialect } from '../../database/sql-dialect';
 import { MessengerEvents, type AnyMessengerEvent } from '../events/messenger-events';
 import { parseWebhook } from '../events/parse-webhook';
 import { PeopleService } from '../people/people.service';
+import { IntakeLoad } from './intake-load';
 
 const BATCH = 50;
-/** While deliveries are arriving: small batches, each followed by a rest, so the 200s keep most of the CPU. */
+/** While intake is busy (IntakeLoad): small batches, each followed by a rest, so the 200s keep most of the CPU. */
 const BATCH_UNDER_LOAD = 5;
 /** A slot rests this many times as long as its last batch took: processing gets a tenth of the time under load. */
 const REST_FACTOR_UNDER_LOAD = 9;
-/** Deliveries arriving within this window mean intake is under load. */
-const LOAD_WINDOW_MS = 50;
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 8;
 /** Also how soon a worker sees the rows an `api`-only process stored. */
@@ -43,8 +42,8 @@ interface Claimed {
  * one transaction (one commit per batch instead of several per row); a failing row is retried later on
  * its own while the others go through (processRows).
  *
- * Acknowledging Meta comes first: while deliveries are arriving, processing goes on in small batches with
- * rests between them, and a burst is stored at full speed and processed as it ends.
+ * Acknowledging Meta comes first: while deliveries pour in (200 a second or more), processing goes on in
+ * small batches with rests between them, and a burst is stored at full speed and processed as it ends.
  */
 @Injectable()
 export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -60,7 +59,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   private lookups = 0;
   private timer?: NodeJS.Timeout;
   private sweeping: Promise<void> = Promise.resolve();
-  private lastArrival = 0;
+  private readonly intakeLoad = new IntakeLoad();
   readonly processesHere: boolean;
 
   constructor(
@@ -89,7 +88,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
 
   /** Told by the intake as each delivery comes in. */
   deliveryArriving(): void {
-    this.lastArrival = performance.now();
+    this.intakeLoad.arrived();
   }
 
   /**
@@ -162,9 +161,9 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
    * Under load one slot goes on and the others stop; they are started again as the load ends.
    */
   private async runSlot(): Promise<void> {
-    while (this.queued() && !(this.underLoad() && this.running > 1)) {
+    while (this.queued() && !(this.intakeLoad.busy() && this.running > 1)) {
       const fromSweep = this.fresh.length === 0;
-      const ids = (fromSweep ? this.swept : this.fresh).splice(0, this.underLoad() ? BATCH_UNDER_LOAD : BATCH);
+      const ids = (fromSweep ? this.swept : this.fresh).splice(0, this.intakeLoad.busy() ? BATCH_UNDER_LOAD : BATCH);
       const started = performance.now();
       await requestContext
         .run({ requestId: `inbox-${ids[0]}` }, () => this.processBatch(ids, fromSweep))
@@ -172,7 +171,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
       const took = performance.now() - started;
       // Through the event loop first: deliveries that came in during the batch are read, and count as load.
       await new Promise((resolve) => setImmediate(resolve));
-      if (this.underLoad()) await rest(took * REST_FACTOR_UNDER_LOAD);
+      if (this.intakeLoad.busy()) await rest(took * REST_FACTOR_UNDER_LOAD);
       else this.pump();
     }
   }
@@ -187,10 +186,6 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
 
   private queued(): boolean {
     return this.fresh.length > 0 || this.swept.length > 0;
-  }
-
-  private underLoad(): boolean {
-    return performance.now() - this.lastArrival < LOAD_WINDOW_MS;
   }
 
   private async processBatch(ids: string[], fromSweep: boolean): Promise<void> {
