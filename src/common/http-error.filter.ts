@@ -52,11 +52,15 @@ export class HttpErrorFilter implements ExceptionFilter {
       const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
       return { status, body: { error: httpCode(status), message } };
     }
-    return { status: 500, body: { error: 'internal', message: 'Internal error; quote the requestId when reporting it' } };
+    return { status: 500, body: { error: 'internal', message: INTERNAL_ERROR_MESSAGE } };
   }
 }
 
-function httpCode(status: number): string {
+/** What a 500 says of itself: nothing but where to look, the requestId in the log line with the stack. */
+export const INTERNAL_ERROR_MESSAGE = 'Internal error; quote the requestId when reporting it';
+
+/** The stable `error` code of a plain HTTP status. */
+export function httpCode(status: number): string {
   switch (status) {
     case 400:
       return 'bad_request';

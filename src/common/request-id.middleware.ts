@@ -1,7 +1,6 @@
 import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { randomUUID } from 'node:crypto';
-import { requestContext } from './request-context';
+import { requestContext, requestIdFrom } from './request-context';
 
 /** Gives every request an id (the caller's X-Request-Id if sane), echoes it, and logs one line per request. */
 @Injectable()
@@ -9,8 +8,7 @@ export class RequestIdMiddleware implements NestMiddleware {
   private readonly logger = new Logger('HTTP');
 
   use(req: Request, res: Response, next: NextFunction): void {
-    const given = req.header('x-request-id');
-    const requestId = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    const requestId = requestIdFrom(req.header('x-request-id'));
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     requestContext.run({ requestId }, () => {

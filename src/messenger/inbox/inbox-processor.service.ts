@@ -64,7 +64,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectConfig() private readonly config: AppConfig,
+    @InjectConfig() config: AppConfig,
     private readonly clock: Clock,
     private readonly people: PeopleService,
     private readonly events: EventEmitter2,

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { GraphEndpoint } from '../../common/graph-endpoint';
-import { requestContext } from '../../common/request-context';
+import { httpCode, INTERNAL_ERROR_MESSAGE } from '../../common/http-error.filter';
+import { requestContext, requestIdFrom } from '../../common/request-context';
 import { WebhookIntake } from './webhook-intake.service';
 import { isValidSignature } from './webhook-signature';
 
@@ -38,13 +38,12 @@ export class WebhookReceiver {
   }
 
   private receive(req: IncomingMessage, res: ServerResponse): void {
-    const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('X-Request-Id', requestId);
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
       res.setHeader('Connection', 'close');
-      return this.fail(res, requestId, 413, 'payload_too_large', 'request entity too large');
+      return this.fail(res, requestId, 413, 'request entity too large');
     }
 
     const chunks: Buffer[] = [];
@@ -54,11 +53,11 @@ export class WebhookReceiver {
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
     req.on('end', () => {
-      if (size > MAX_BODY_BYTES) return this.fail(res, requestId, 413, 'payload_too_large', 'request entity too large');
+      if (size > MAX_BODY_BYTES) return this.fail(res, requestId, 413, 'request entity too large');
       const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       const signature = req.headers['x-hub-signature-256'];
       if (!isValidSignature(raw, typeof signature === 'string' ? signature : undefined, this.endpoint.appSecret)) {
-        return this.fail(res, requestId, 403, 'forbidden', 'invalid X-Hub-Signature-256');
+        return this.fail(res, requestId, 403, 'invalid X-Hub-Signature-256');
       }
       requestContext.run({ requestId }, () => {
         this.intake.accept(raw).then(
@@ -66,7 +65,7 @@ export class WebhookReceiver {
           (error: unknown) => {
             // Meta retries a delivery that was not answered 200: nothing is lost, but the cause must be seen.
             this.logger.error(error instanceof Error ? error : String(error));
-            this.fail(res, requestId, 500, 'internal', 'Internal error; quote the requestId when reporting it');
+            this.fail(res, requestId, 500, INTERNAL_ERROR_MESSAGE);
           },
         );
       });
@@ -74,10 +73,12 @@ export class WebhookReceiver {
     req.on('error', () => res.destroy());
   }
 
-  private fail(res: ServerResponse, requestId: string, statusCode: number, error: string, message: string): void {
+  private fail(res: ServerResponse, requestId: string, statusCode: number, message: string): void {
     // Failures are the lines an operator looks for; successes (the bulk) are not logged one by one.
     this.logger.log({ msg: 'request', method: 'POST', path: WEBHOOK_PATH, status: statusCode });
-    res.writeHead(statusCode, { 'Content-Type': 'application/json' }).end(JSON.stringify({ statusCode, error, message, requestId }));
+    res
+      .writeHead(statusCode, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ statusCode, error: httpCode(statusCode), message, requestId }));
   }
 }
 
