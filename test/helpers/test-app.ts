@@ -10,6 +10,8 @@ import { createApp } from '../../src/bootstrap';
 import { ManualClock } from '../../src/common/clock';
 import { GraphEndpoint } from '../../src/common/graph-endpoint';
 import { JsonLogger } from '../../src/common/json-logger';
+import { DataSource } from 'typeorm';
+import { SqlDialect } from '../../src/database/sql-dialect';
 import { InboxProcessor } from '../../src/messenger/inbox/inbox-processor.service';
 import { fileDatabaseUrl, type TestDatabase } from './databases';
 
@@ -100,9 +102,23 @@ export async function startTestApp(db: TestDatabase, options: TestAppOptions = {
     async settle() {
       await sandbox.control.flushWebhooks();
       const inbox = app.get(InboxProcessor);
-      // An api-only app leaves its deliveries to the workers' sweeps: here it stands in for them.
-      if (!inbox.processesHere) await inbox.sweep({ recoverAll: false });
-      await inbox.idle();
+      if (inbox.processesHere) return inbox.idle();
+      // An api-only app leaves its deliveries to the workers' sweeps: here it stands in for them, and
+      // waits for worker processes on the same database to finish the rows they took first.
+      const dialect = new SqlDialect(app.get(DataSource));
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        await inbox.sweep({ recoverAll: false });
+        await inbox.idle();
+        const [{ n }] = (await app
+          .get(DataSource)
+          .query(`SELECT COUNT(*) AS n FROM webhook_inbox WHERE status = 'processing' OR (status = 'pending' AND next_attempt_at <= ?)`, [
+            dialect.time(clock.now()),
+          ])) as Array<{ n: number | string }>;
+        if (Number(n) === 0) return;
+        if (Date.now() > deadline) throw new Error(`${n} webhook deliveries still unprocessed after 10 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     async restart() {
       await app.close();
