@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
-import type { GraphError } from '../../libs/graph-api/src';
+import type { GraphError, OutgoingMessage } from '../../libs/graph-api/src';
 import { InjectConfig } from '../common/app-config.provider';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
@@ -235,7 +235,16 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
       return undefined;
     });
     if (!creds) return 0;
-    const message = toOutgoingMessage(c.content);
+    let message: OutgoingMessage;
+    try {
+      message = toOutgoingMessage(c.content);
+    } catch (error) {
+      // Content the builders refuse (it reached the database around checkCampaignContent): built once,
+      // before any row is claimed, so no delivery is left uncertain or holding its daily slot.
+      if (!(error instanceof RangeError)) throw error;
+      await this.pauseCampaign(c.id, 'content_not_sendable', error.message, undefined);
+      return 0;
+    }
     const concurrency = Math.max(1, settings.concurrency);
     const batchSize = Math.min(200, Math.max(10, concurrency * 2));
     const queue: ReadyItem[] = [];

@@ -5,6 +5,10 @@ import {
   MAX_GENERIC_ELEMENTS,
   MAX_MARKETING_TEXT_LENGTH,
   MAX_TEMPLATE_BUTTONS,
+  META_TEXT_LIMITS,
+  metaTextProblem,
+  normalizeMetaText,
+  requireMetaText,
   type OutgoingMessage,
   type TemplateButton,
 } from '../../libs/graph-api/src';
@@ -23,10 +27,10 @@ export interface CampaignCard {
 }
 
 /** Meta's limits for generic template cards and buttons (platform doc, section 5; Messenger templates). */
-export const MAX_CARD_TITLE_LENGTH = 80;
-export const MAX_CARD_SUBTITLE_LENGTH = 80;
-export const MAX_BUTTON_TITLE_LENGTH = 20;
-export const MAX_POSTBACK_PAYLOAD_LENGTH = 1000;
+export const MAX_CARD_TITLE_LENGTH = META_TEXT_LIMITS.elementTitle;
+export const MAX_CARD_SUBTITLE_LENGTH = META_TEXT_LIMITS.elementSubtitle;
+export const MAX_BUTTON_TITLE_LENGTH = META_TEXT_LIMITS.buttonTitle;
+export const MAX_POSTBACK_PAYLOAD_LENGTH = META_TEXT_LIMITS.postbackPayload;
 const MAX_URL_LENGTH = 2000;
 
 /** The only placeholders Meta resolves; anything else in braces is refused when saved (2300038 otherwise). */
@@ -39,7 +43,9 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 /**
  * Checks a campaign's content against the platform's limits when it is saved, so the shop sees
  * every problem at once, each naming its field (`content.elements[1].buttons[0].title`), instead of
- * Meta refusing each send. Returns the content in its stored shape, or the problems.
+ * Meta refusing each send. Lengths are measured by the Graph builders' own rule (`metaTextLength`:
+ * UTF-16 code units after NFC), the same as sequence texts. Returns the content in its stored shape,
+ * texts in NFC, or the problems.
  */
 export function checkCampaignContent(input: unknown, field = 'content'): { content: CampaignContent } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
@@ -70,9 +76,10 @@ export function checkCampaignContent(input: unknown, field = 'content'): { conte
       problem(path, 'isNotEmpty', `${path} must be a non-empty string`);
       return undefined;
     }
-    if (value.length > opts.max) problem(path, 'maxLength', `${path} must be at most ${opts.max} characters (got ${value.length})`);
+    const tooLong = metaTextProblem(path, value, opts.max);
+    if (tooLong !== undefined) problem(path, 'maxLength', tooLong);
     checkPlaceholders(value, path, opts.placeholders, problem);
-    return value;
+    return normalizeMetaText(value);
   };
   const url = (obj: Json, key: string, at: string, required: boolean): string | undefined => {
     const value = text(obj, key, at, { required, max: MAX_URL_LENGTH, placeholders: false });
@@ -189,11 +196,15 @@ function checkPlaceholders(value: string, path: string, allowed: boolean, proble
   }
 }
 
-/** The `message` object sent to Meta for every recipient (placeholders are resolved by Meta). */
+/**
+ * The `message` object sent to Meta for every recipient (placeholders are resolved by Meta). Throws
+ * RangeError, naming the field, for content the Marketing Message API would refuse (saved content
+ * never is: checkCampaignContent applies the same limits).
+ */
 export function toOutgoingMessage(content: CampaignContent): OutgoingMessage {
   switch (content.type) {
     case 'text':
-      return buildTextMessage(content.text);
+      return buildTextMessage(requireMetaText('content.text', content.text, MAX_MARKETING_TEXT_LENGTH));
     case 'image':
       return buildImageMessage(content.imageUrl);
     case 'generic':

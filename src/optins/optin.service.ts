@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { GraphApiClient, type GraphError } from '../../libs/graph-api/src';
 import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
 import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
 import { TopicsService } from '../topics/topics.service';
@@ -73,20 +74,42 @@ export class OptinService {
       return { sent: false, ...refusal };
     }
 
-    const result = await this.graph.sendOptinRequest(page.accessToken, page.pageId, input.psid, {
-      title: topic.title,
-      payload: topic.payload,
-      imageUrl: topic.imageUrl ?? undefined,
-      imageAspectRatio: topic.imageAspectRatio ?? undefined,
-      ctaText: topic.ctaText ?? undefined,
-    });
     const repo = this.dataSource.getRepository(OptinRequest);
+    let result: Awaited<ReturnType<GraphApiClient['sendOptinRequest']>>;
+    try {
+      result = await this.graph.sendOptinRequest(page.accessToken, page.pageId, input.psid, {
+        title: topic.title,
+        payload: topic.payload,
+        imageUrl: topic.imageUrl ?? undefined,
+        imageAspectRatio: topic.imageAspectRatio ?? undefined,
+        ctaText: topic.ctaText ?? undefined,
+      });
+    } catch (error) {
+      throw await this.recordLocalError(reservation.id, error);
+    }
     if (result.ok) {
       const sentAt = this.clock.now();
       await repo.update({ id: reservation.id }, { status: 'sent', messageId: result.value.messageId, sentAt });
       return { sent: true, requestId: reservation.id, messageId: result.value.messageId, sentAt };
     }
     return this.recordFailure(reservation.id, result.error);
+  }
+
+  /**
+   * The Graph client answers every platform and network failure as a value, so an exception means
+   * nothing left this process: a builder refusing the topic (RangeError, e.g. a title over 65 that
+   * reached the database around the API) or a bug. The reservation is recorded `failed` with
+   * `errorKind: 'local_error'` (so it no longer holds the person's limits, and the next request is
+   * answered on its merits, not `request_pending` for ten minutes); a builder's refusal becomes a
+   * 422 `not_sendable` naming the reason, anything else is rethrown as the bug it is.
+   */
+  private async recordLocalError(requestId: string, error: unknown): Promise<unknown> {
+    const message = error instanceof Error ? error.message : String(error);
+    await this.dataSource.getRepository(OptinRequest).update({ id: requestId }, { status: 'failed', errorKind: 'local_error' });
+    this.logger.error({ msg: 'opt-in request not sent: local error before the send', requestId, error: message });
+    return error instanceof RangeError
+      ? new DomainError(422, 'not_sendable', `The opt-in request could not be built: ${message}`, { requestId })
+      : error;
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { GenericElement, QuickReply, TemplateButton } from '../../libs/graph-api/src';
+import { fitMetaText, META_TEXT_LIMITS, type GenericElement, type QuickReply, type TemplateButton } from '../../libs/graph-api/src';
 import { renderText, type Placeholder } from './placeholders';
 
 export const STEP_TYPES = ['text', 'quick_replies', 'button_template', 'generic_template', 'optin'] as const;
@@ -14,19 +14,25 @@ export type StepContent =
   | { type: 'generic_template'; elements: GenericElement[] }
   | { type: 'optin'; topicId: string };
 
-/** Meta's lengths; a rendered field (a long item list, say) is cut to fit instead of failing the send. */
-export const MAX_TEXT = 640;
-export const MAX_BUTTON_TITLE = 20;
-export const MAX_ELEMENT_TEXT = 80;
+/**
+ * Meta's lengths (META_TEXT_LIMITS, counted by metaTextLength): step texts keep to the button template's
+ * 640 whatever the step type. A rendered field (a long item list, say) is cut to fit, at a grapheme
+ * boundary, instead of failing the send.
+ */
+export const MAX_TEXT = META_TEXT_LIMITS.templateText;
+export const MAX_BUTTON_TITLE = META_TEXT_LIMITS.buttonTitle;
+export const MAX_ELEMENT_TEXT = META_TEXT_LIMITS.elementTitle;
 
-const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+const cut = (text: string, max: number): string => fitMetaText(text, max);
+/** Payloads are data, not prose: cut without an ellipsis. */
+const cutPayload = (text: string, max: number): string => fitMetaText(text, max, '');
 
 /** The content with the order's fields filled in: what the run step stores and sends. */
 export function renderContent(content: StepContent, values: Record<Placeholder, string>): StepContent {
   const r = (text: string, max: number): string => cut(renderText(text, values), max);
   const button = (b: TemplateButton): TemplateButton =>
     b.type === 'postback'
-      ? { ...b, title: r(b.title, MAX_BUTTON_TITLE), payload: renderText(b.payload, values) }
+      ? { ...b, title: r(b.title, MAX_BUTTON_TITLE), payload: cutPayload(renderText(b.payload, values), META_TEXT_LIMITS.postbackPayload) }
       : { ...b, title: r(b.title, MAX_BUTTON_TITLE) };
   switch (content.type) {
     case 'text':
@@ -38,7 +44,7 @@ export function renderContent(content: StepContent, values: Record<Placeholder, 
         quickReplies: content.quickReplies.map((q) => ({
           ...q,
           title: r(q.title, MAX_BUTTON_TITLE),
-          payload: renderText(q.payload, values),
+          payload: cutPayload(renderText(q.payload, values), META_TEXT_LIMITS.quickReplyPayload),
         })),
       };
     case 'button_template':

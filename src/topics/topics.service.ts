@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import slugify from 'slugify';
 import { DataSource, type Repository } from 'typeorm';
+import { fitMetaText, META_TEXT_LIMITS, normalizeMetaText } from '../../libs/graph-api/src';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/domain-error';
 import { SqlDialect } from '../database/sql-dialect';
@@ -10,13 +12,15 @@ import type { CreateTopicDto, TopicCounts, UpdateTopicDto } from './dto/topic.dt
 import { Topic } from './entities/topic.entity';
 import { countSubscribersByTopic, noSubscribers } from './topic-counts';
 
-const slug = (title: string): string =>
-  title
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^\w]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 40) || 'topic';
+/**
+ * The readable ASCII part of a payload derived from a title: `Hàng mới về` → `hang-moi-ve`, `Đồ đẹp` →
+ * `do-dep` (slugify's `vi` locale maps Đ/đ to D/d; its default map says "dj"), Tagalog as it is.
+ * A title with nothing to keep (emoji only, a script slugify does not transliterate) gives `topic`.
+ */
+export const titleSlug = (title: string): string =>
+  slugify(normalizeMetaText(title), { lower: true, strict: true, locale: 'vi', trim: true })
+    .slice(0, 40)
+    .replace(/-+$/, '') || 'topic';
 
 @Injectable()
 export class TopicsService {
@@ -40,7 +44,7 @@ export class TopicsService {
       title: dto.title,
       imageUrl: dto.imageUrl ?? null,
       imageAspectRatio: dto.imageAspectRatio ?? null,
-      payload: dto.payload ?? `mm:${slug(dto.title)}:${randomUUID().slice(0, 8)}`,
+      payload: dto.payload ?? `mm:${titleSlug(dto.title)}:${randomUUID().slice(0, 8)}`,
       ctaText: dto.ctaText ?? null,
       active,
       archivedAt: null,
@@ -125,14 +129,16 @@ export class TopicsService {
       const byPayload = await this.topics.findOne({ where: { pageId, payload } });
       if (byPayload) return byPayload;
     }
-    return title ? this.topics.findOne({ where: { pageId, activeTitle: title } }) : null;
+    return title ? this.topics.findOne({ where: { pageId, activeTitle: normalizeMetaText(title) } }) : null;
   }
 
   /**
    * A topic for subscribers Meta knows of but we never asked (import, or an opt-in sent by another tool):
    * matched by title, else created inactive so the shop sees them and decides.
    */
-  async findOrCreateForTitle(pageId: string, title: string, payload?: string): Promise<Topic> {
+  async findOrCreateForTitle(pageId: string, metaTitle: string, payload?: string): Promise<Topic> {
+    // Meta's title may come from another tool, in any normal form: stored and matched like the shop's own.
+    const title = fitMetaText(metaTitle, META_TEXT_LIMITS.optinTitle);
     const existing =
       (payload ? await this.topics.findOne({ where: { pageId, payload } }) : null) ??
       (await this.topics.findOne({ where: { pageId, title }, order: { createdAt: 'ASC' } }));
@@ -141,10 +147,10 @@ export class TopicsService {
     const topic = this.topics.create({
       id: randomUUID(),
       pageId,
-      title: title.slice(0, 65),
+      title,
       imageUrl: null,
       imageAspectRatio: null,
-      payload: payload ?? `imported:${slug(title)}:${randomUUID().slice(0, 8)}`,
+      payload: payload ?? `imported:${titleSlug(title)}:${randomUUID().slice(0, 8)}`,
       ctaText: null,
       active: false,
       archivedAt: null,

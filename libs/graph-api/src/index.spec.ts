@@ -10,6 +10,7 @@ describe('package entry point', () => {
       'MAX_OPTIN_TITLE_LENGTH',
       'MAX_QUICK_REPLIES',
       'MAX_TEMPLATE_BUTTONS',
+      'META_TEXT_LIMITS',
       'REDACTED',
       'appSecretProof',
       'buildButtonTemplateMessage',
@@ -21,11 +22,16 @@ describe('package entry point', () => {
       'classifyGraphError',
       'defersCampaign',
       'defersRecipient',
+      'fitMetaText',
       'isRetryable',
       'marksSubscription',
+      'metaTextLength',
+      'metaTextProblem',
+      'normalizeMetaText',
       'pausesCampaign',
       'redactText',
       'redactUrl',
+      'requireMetaText',
     ]);
   });
 });

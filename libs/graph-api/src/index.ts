@@ -36,5 +36,6 @@ export {
   buildTextMessage,
 } from './message-builders';
 export { MAX_MARKETING_TEXT_LENGTH } from './marketing-api';
+export { META_TEXT_LIMITS, fitMetaText, metaTextLength, metaTextProblem, normalizeMetaText, requireMetaText } from './meta-text';
 export { REDACTED, redactText, redactUrl } from './redact';
 export type * from './types';

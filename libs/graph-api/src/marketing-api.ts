@@ -1,5 +1,6 @@
 import { adAccountSegment, segment, unixSeconds, type GraphRequest } from './graph-request';
 import { asNumber, asRecord, asString } from './json';
+import { META_TEXT_LIMITS, requireMetaText } from './meta-text';
 import type {
   CampaignInsights,
   CreateMessageCampaignInput,
@@ -13,8 +14,8 @@ import type {
 
 /** Marketing Message API for Messenger; every call takes the system-user token. */
 
-/** Meta's message limit for marketing texts (the Send API allows more). */
-export const MAX_MARKETING_TEXT_LENGTH = 640;
+/** Meta's message limit for marketing texts (the Send API allows more), counted by `metaTextLength`. */
+export const MAX_MARKETING_TEXT_LENGTH = META_TEXT_LIMITS.marketingText;
 
 const requireOneBudget = (daily: number | undefined, lifetime: number | undefined): void => {
   if (daily !== undefined && lifetime !== undefined) {
@@ -99,9 +100,7 @@ export const sendMarketingMessageRequest = (
   adAccountId: string,
   input: SendMarketingMessageInput,
 ): GraphRequest<{ trackingId: string }> => {
-  if ('text' in input.message && input.message.text.length > MAX_MARKETING_TEXT_LENGTH) {
-    throw new RangeError(`marketing text: at most ${MAX_MARKETING_TEXT_LENGTH} characters`);
-  }
+  if ('text' in input.message) requireMetaText('marketing text', input.message.text, MAX_MARKETING_TEXT_LENGTH);
   return {
     method: 'POST',
     path: `/${adAccountSegment(adAccountId)}/messages`,

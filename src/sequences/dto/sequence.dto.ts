@@ -15,7 +15,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import type { GenericElement, QuickReply, TemplateButton } from '../../../libs/graph-api/src';
+import { META_TEXT_LIMITS, type GenericElement, type QuickReply, type TemplateButton } from '../../../libs/graph-api/src';
+import { MetaText } from '../../common/meta-text.validation';
 import type { Sequence } from '../entities/sequence.entity';
 import type { SequenceStep } from '../entities/sequence-step.entity';
 import {
@@ -34,13 +35,13 @@ const MAX_DELAY_SECONDS = 30 * 24 * 3600;
 export class QuickReplyDto {
   @ApiProperty({ example: 'Track order' })
   @IsString()
-  @Length(1, MAX_BUTTON_TITLE)
+  @MetaText(META_TEXT_LIMITS.quickReplyTitle)
   @KnownPlaceholders()
   title!: string;
 
   @ApiProperty({ example: 'TRACK_{{order.id}}' })
   @IsString()
-  @Length(1, 1000)
+  @MetaText(META_TEXT_LIMITS.quickReplyPayload)
   @KnownPlaceholders()
   payload!: string;
 }
@@ -52,7 +53,7 @@ export class ButtonDto {
 
   @ApiProperty({ example: 'View order' })
   @IsString()
-  @Length(1, MAX_BUTTON_TITLE)
+  @MetaText(MAX_BUTTON_TITLE)
   @KnownPlaceholders()
   title!: string;
 
@@ -64,7 +65,7 @@ export class ButtonDto {
   @ApiPropertyOptional({ description: 'postback buttons' })
   @ValidateIf((b: ButtonDto) => b.type === 'postback' || b.payload !== undefined)
   @IsString()
-  @Length(1, 1000)
+  @MetaText(META_TEXT_LIMITS.postbackPayload)
   @KnownPlaceholders()
   payload?: string;
 }
@@ -72,14 +73,14 @@ export class ButtonDto {
 export class GenericElementDto {
   @ApiProperty()
   @IsString()
-  @Length(1, MAX_ELEMENT_TEXT)
+  @MetaText(MAX_ELEMENT_TEXT)
   @KnownPlaceholders()
   title!: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @Length(1, MAX_ELEMENT_TEXT)
+  @MetaText(MAX_ELEMENT_TEXT)
   @KnownPlaceholders()
   subtitle?: string;
 
@@ -131,7 +132,7 @@ export class StepDto {
   @ApiPropertyOptional({ example: 'Hi {{customer.name}}, order {{order.id}} is confirmed: {{order.items}}, {{order.total}}.' })
   @StepField(['text', 'quick_replies', 'button_template'])
   @IsString()
-  @Length(1, MAX_TEXT)
+  @MetaText(MAX_TEXT)
   @KnownPlaceholders()
   text?: string;
 

@@ -38,7 +38,14 @@ export class StepSender {
       if (error instanceof DomainError) return { kind: 'failed', error: error.message };
       throw error;
     }
-    const result = await this.sendMessage(page, step.psid, step.content);
+    let result: GraphResult<SendResult>;
+    try {
+      result = await this.sendMessage(page, step.psid, step.content);
+    } catch (error) {
+      // The Graph client answers platform and network failures as values: an exception means the message
+      // was never sent (a builder refusing it, or a bug). Retrying would meet it again: failed, with the reason.
+      return { kind: 'failed', error: `not sent, local error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000) };
+    }
     return result.ok ? { kind: 'sent', messageId: result.value.messageId } : outcomeOfSendError(result.error);
   }
 

@@ -1,13 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Length, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { META_TEXT_LIMITS } from '../../../libs/graph-api/src';
+import { MetaText } from '../../common/meta-text.validation';
 import type { ImageAspectRatio, Topic, TopicCtaText } from '../entities/topic.entity';
 
 const CTA_TEXTS: TopicCtaText[] = ['ALLOW', 'GET', 'GET_UPDATES', 'OPT_IN', 'SIGN_UP'];
 
 export class CreateTopicDto {
-  @ApiProperty({ description: 'The opt-in title the person sees (Meta: 65 characters at most)', example: 'Summer arrivals' })
+  @ApiProperty({
+    description:
+      'The opt-in title the person sees: 1 to 65 characters as Meta counts them (UTF-16 code units; an emoji is 2 or more), stored in NFC',
+    example: 'Hàng mới về',
+  })
   @IsString()
-  @Length(1, 65)
+  @MetaText(META_TEXT_LIMITS.optinTitle)
   title!: string;
 
   @ApiPropertyOptional({ description: 'https image shown with the opt-in request' })
