@@ -12,15 +12,20 @@ import type { CreateTopicDto, TopicCounts, UpdateTopicDto } from './dto/topic.dt
 import { Topic } from './entities/topic.entity';
 import { countSubscribersByTopic, noSubscribers } from './topic-counts';
 
+const SLUG_MAX = 40;
+
 /**
  * The readable ASCII part of a payload derived from a title: `Hàng mới về` → `hang-moi-ve`, `Đồ đẹp` →
  * `do-dep` (slugify's `vi` locale maps Đ/đ to D/d; its default map says "dj"), Tagalog as it is.
  * A title with nothing to keep (emoji only, a script slugify does not transliterate) gives `topic`.
  */
-export const titleSlug = (title: string): string =>
-  slugify(normalizeMetaText(title), { lower: true, strict: true, locale: 'vi', trim: true })
-    .slice(0, 40)
-    .replace(/-+$/, '') || 'topic';
+export function titleSlug(title: string): string {
+  const slug = slugify(normalizeMetaText(title), { lower: true, strict: true, locale: 'vi', trim: true });
+  if (slug.length <= SLUG_MAX) return slug || 'topic';
+  // Cut at the last whole word that fits; a single long word is cut where it must.
+  const head = slug.slice(0, SLUG_MAX + 1);
+  return head.includes('-') ? head.replace(/-[^-]*$/, '') : slug.slice(0, SLUG_MAX);
+}
 
 @Injectable()
 export class TopicsService {
