@@ -58,7 +58,8 @@ function randomText(rand: () => number, targetUnits: number): string {
     let part: string;
     if (r < 0.35) part = rand() < 0.5 ? pick(VIETNAMESE) : pick(VIETNAMESE).normalize('NFD');
     else if (r < 0.55) part = pick(TAGALOG);
-    else if (r < 0.7) part = `\u{1F44D}${pick(SKIN_TONES)}`; // 👍 with a skin tone
+    else if (r < 0.7)
+      part = `\u{1F44D}${pick(SKIN_TONES)}`; // 👍 with a skin tone
     else if (r < 0.9) part = pick(EMOJI);
     else part = pick(['!', ',', '₫', '₱', '50%', ':']);
     parts.push(part);
@@ -133,7 +134,10 @@ describe(`what the save path accepts, the send path builds (seed ${SEED}, ${CASE
         { type: 'text', text },
         { type: 'quick_replies', text, quickReplies: [{ title: short, payload: `P_${i}` }] },
         { type: 'button_template', text, buttons: [{ type: 'postback', title: short, payload: card }] },
-        { type: 'generic_template', elements: [{ title: card, subtitle: card, buttons: [{ type: 'web_url', title: short, url: 'https://shop.vn/a' }] }] },
+        {
+          type: 'generic_template',
+          elements: [{ title: card, subtitle: card, buttons: [{ type: 'web_url', title: short, url: 'https://shop.vn/a' }] }],
+        },
       ];
       for (const step of steps) {
         const dto = await saved(CreateSequenceDto, { name: 'Đơn hàng', steps: [step] });
@@ -159,7 +163,11 @@ describe(`what the save path accepts, the send path builds (seed ${SEED}, ${CASE
       if (!('content' in checked)) continue;
       accepted++;
       expect(() =>
-        sendMarketingMessageRequest('t', '1', { messageCampaignId: 'c', subscriptionToken: 's', message: toOutgoingMessage(checked.content) }),
+        sendMarketingMessageRequest('t', '1', {
+          messageCampaignId: 'c',
+          subscriptionToken: 's',
+          message: toOutgoingMessage(checked.content),
+        }),
       ).not.toThrow();
     }
     expect(accepted).toBeGreaterThan(CASES / 10);

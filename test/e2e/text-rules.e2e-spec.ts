@@ -162,9 +162,7 @@ describe.each(testDatabases())('one rule for text on %s', (db) => {
       .set(shop.auth)
       .send({
         name: 'Thanks',
-        steps: [
-          { type: 'quick_replies', text: 'Rate us', quickReplies: [{ title: 'Great', payload: 'RATE_5' }], onForbidden: 'continue' },
-        ],
+        steps: [{ type: 'quick_replies', text: 'Rate us', quickReplies: [{ title: 'Great', payload: 'RATE_5' }], onForbidden: 'continue' }],
       })
       .expect(201);
     // 14 quick replies stored around the API (Meta takes 13): rendering cannot make that fit.
@@ -191,7 +189,12 @@ describe.each(testDatabases())('one rule for text on %s', (db) => {
       .send({ name: 'Ask', steps: [{ type: 'optin', topicId }] })
       .expect(201);
     const startOptinRun = async (): Promise<{ status: string; detail: string | null }> => {
-      const r = await t.http().post(`/api/pages/${page.id}/sequences/${optinSequence.body.id}/runs`).set(shop.auth).send({ psid }).expect(201);
+      const r = await t
+        .http()
+        .post(`/api/pages/${page.id}/sequences/${optinSequence.body.id}/runs`)
+        .set(shop.auth)
+        .send({ psid })
+        .expect(201);
       await t.app.get(SequenceWorker).runDue();
       const v = await t.http().get(`/api/pages/${page.id}/sequences/${optinSequence.body.id}/runs/${r.body.id}`).set(shop.auth).expect(200);
       return v.body.steps[0];
@@ -218,7 +221,12 @@ describe.each(testDatabases())('one rule for text on %s', (db) => {
         .send({ name: 'Tết', topicId: topic.id, content: { type: 'text', text } })
         .expect(201);
       const at = new Date(t.clock.now().getTime() + 2 * HOUR).toISOString();
-      const scheduled = await t.http().post(`/api/pages/${page.id}/campaigns/${created.body.id}/schedule`).set(shop.auth).send({ at }).expect(200);
+      const scheduled = await t
+        .http()
+        .post(`/api/pages/${page.id}/campaigns/${created.body.id}/schedule`)
+        .set(shop.auth)
+        .send({ at })
+        .expect(200);
       return { id: created.body.id as string, metaCampaignId: scheduled.body.metaCampaignId as string };
     };
     const broken = await campaign('Chúc mừng năm mới');

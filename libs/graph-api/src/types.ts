@@ -79,7 +79,7 @@ export interface GenericElement {
 export type OptinCtaText = 'ALLOW' | 'GET' | 'GET_UPDATES' | 'OPT_IN' | 'SIGN_UP';
 
 export interface OptinRequest {
-  /** At most 65 characters; Meta's default is "Updates and promotions". */
+  /** At most 65 characters as `metaTextLength` counts them; Meta's default is "Updates and promotions". */
   title?: string;
   /** Comes back in the messaging_optins webhook. */
   payload: string;

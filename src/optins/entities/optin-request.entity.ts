@@ -3,8 +3,9 @@ import { UtcDateColumn } from '../../database/columns';
 
 /**
  * `reserved`: written (under the person's lock) before the Graph call, so a concurrent request sees it;
- * `sent`: Meta accepted it; `failed`: Meta refused it (the row keeps the reason and no longer counts
- * toward the limits, except a Page restriction, which the policy reads from here).
+ * `sent`: Meta accepted it; `failed`: Meta refused it, or it never left (`errorKind: 'local_error'`: the
+ * builder refused it, or a bug); the row keeps the reason and no longer counts toward the limits, except
+ * a Page restriction, which the policy reads from here.
  */
 export type OptinRequestStatus = 'reserved' | 'sent' | 'failed';
 
@@ -47,7 +48,7 @@ export class OptinRequest {
   @Column({ name: 'message_id', type: 'varchar', length: 128, nullable: true })
   messageId!: string | null;
 
-  /** The Graph error kind when Meta refused it. */
+  /** The Graph error kind when Meta refused it; `local_error` when it was never sent (see OptinService). */
   @Column({ name: 'error_kind', type: 'varchar', length: 64, nullable: true })
   errorKind!: string | null;
 
