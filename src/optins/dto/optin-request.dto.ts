@@ -38,7 +38,13 @@ export class OptinHistoryItem {
   @ApiProperty() title!: string;
   @ApiProperty({ enum: ['reserved', 'sent', 'failed'] }) status!: string;
   @ApiProperty() source!: string;
-  @ApiProperty({ nullable: true, type: String }) errorKind!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "Meta's error kind when it refused the request; `local_error` when it was never sent (the topic could not be built, or a bug)",
+  })
+  errorKind!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) sentAt!: string | null;
 }
