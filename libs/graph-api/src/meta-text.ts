@@ -50,7 +50,7 @@ export const META_TEXT_LIMITS = {
 export function metaTextProblem(field: string, text: string, max: number, min = 1): string | undefined {
   const length = metaTextLength(text);
   if (length >= min && length <= max) return undefined;
-  return `${field} must be ${min} to ${max} characters, counted as Meta does (UTF-16 code units after NFC); got ${length}`;
+  return `${field} must be ${min} to ${max} characters, counted in UTF-16 code units after NFC (an emoji is 2 or more); got ${length}`;
 }
 
 /**
