@@ -31,6 +31,8 @@ export interface RawGraphError {
   code?: number;
   error_subcode?: number;
   error_data?: unknown;
+  /** Meta's own verdict that the same call may succeed later, whatever the code and HTTP status. */
+  is_transient?: boolean;
   fbtrace_id?: string;
 }
 
@@ -66,8 +68,27 @@ export const classifyGraphError = (raw: RawGraphError, ctx: ClassifyContext = {}
     ...(fbtraceId !== undefined && { fbtraceId }),
   };
   const errorData = readErrorData(raw.error_data);
-  const rule = findRule(code, subcode, message, ctx);
+  const rule = transientWhenMetaSaysSo(findRule(code, subcode, message, ctx), raw.is_transient);
   return fromRule(rule, base, errorData, ctx);
+};
+
+/**
+ * `is_transient: true` is Meta's own "retry this" (Graph API error handling:
+ * https://developers.facebook.com/docs/graph-api/guides/error-handling), and it overrides a code we
+ * would otherwise take as final, e.g. `(#1200) Temporary send message failure` answered with HTTP 400.
+ * Outcomes that already wait and retry (throttling, pacing, warm-up) keep their own, more precise timing.
+ */
+const transientWhenMetaSaysSo = (rule: ErrorRule, isTransient: unknown): ErrorRule => {
+  if (isTransient !== true) return rule;
+  switch (rule.kind) {
+    case 'rate_limited':
+    case 'pacing':
+    case 'transient':
+    case 'message_not_active':
+      return rule;
+    default:
+      return { kind: 'transient' };
+  }
 };
 
 /** A response with a non-2xx status, whatever its body. */
