@@ -582,6 +582,35 @@ describe('rate limits and retries', () => {
   });
 });
 
+describe("temporary failures Meta flags is_transient (a 4xx that says 'try again')", () => {
+  it('retries (#1200) Temporary send message failure answered with HTTP 400 on a marketing send, which then reaches the subscriber once', async () => {
+    const { page, account, campaignId } = await aMarketingSetup();
+    const { token } = await aSubscriber(page);
+    await meta.setFaults({ transientNext: 1 });
+    expectSuccess(await send(account, campaignId, token));
+    expect(sleeps).toHaveLength(1);
+    expect((await meta.marketingSends({ campaignId })).total).toBe(1);
+  });
+
+  it('retries the same failure on a Send API message inside the window', async () => {
+    const page = await aPage();
+    const psid = await aPersonWhoWrote(page);
+    await meta.setFaults({ transientNext: 2 });
+    expectSuccess(await graph.sendText(page.token, page.id, psid, 'Your order has shipped'));
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it('returns transient with delivery not_sent, code 1200/2018024, once every attempt got it', async () => {
+    const { page, account, campaignId } = await aMarketingSetup();
+    const { token } = await aSubscriber(page);
+    await meta.setFaults({ transientNext: 10 });
+    const failed = expectFailure(await send(account, campaignId, token), 'transient');
+    expect(failed).toMatchObject({ httpStatus: 400, code: 1200, subcode: 2018024, delivery: 'not_sent', reason: 'graph_transient' });
+    expect(sleeps).toHaveLength(3);
+    expect((await meta.marketingSends({ campaignId })).total).toBe(0);
+  });
+});
+
 describe('campaign estimates', () => {
   it('gives the delivery and cost ranges for an audience before a campaign is sent', async () => {
     const page = await aPage();

@@ -117,6 +117,7 @@ export interface Faults {
   errorRate: number;
   latencyMs: number;
   rateLimitNext: number;
+  transientNext: number;
   pacingNext: number;
   frequencyCapPsids: Set<string>;
 }
