@@ -612,16 +612,47 @@ describe("temporary failures Meta flags is_transient (a 4xx that says 'try again
 });
 
 describe('campaign estimates', () => {
-  it('gives the delivery and cost ranges for an audience before a campaign is sent', async () => {
+  it("gives Meta's delivery and cost ranges for the Page's subscribers, asked with the documented parameters, capped by the budget", async () => {
     const page = await aPage();
     const account = await anAdAccount([page]);
-    const estimate = expectSuccess(await graph.getDeliveryEstimate(account.token, account.id, { pageId: page.id, audienceSize: 1000 }));
-    expect(estimate).toMatchObject({
-      deliveryLowerBound: 850,
-      deliveryUpperBound: 1000,
-      costLowerBound: 850 * PRICE,
-      costUpperBound: 1000 * PRICE,
+    await meta.bulkTokens({ pageId: page.id, count: 40, title: 'Flash sales' });
+    const estimate = expectSuccess(
+      await graph.getDeliveryEstimate(account.token, account.id, { pageId: page.id, lifetimeBudget: 20 * PRICE, lifetimeInDays: 3 }),
+    );
+    expect(estimate).toEqual({
+      deliveryLowerBound: 17,
+      deliveryUpperBound: 20,
+      costLowerBound: 17 * PRICE,
+      costUpperBound: 20 * PRICE,
+      status: 'READY',
     });
+  });
+
+  it("estimates every subscriber of the Page when no budget limits it", async () => {
+    const page = await aPage();
+    const account = await anAdAccount([page]);
+    await meta.bulkTokens({ pageId: page.id, count: 40, title: 'Flash sales' });
+    expect(expectSuccess(await graph.getDeliveryEstimate(account.token, account.id, { pageId: page.id }))).toMatchObject({
+      deliveryUpperBound: 40,
+      costUpperBound: 40 * PRICE,
+    });
+  });
+});
+
+describe('unsubscribing at Meta', () => {
+  it('unsubscribes a person by PSID with the documented data rows: their token then answers 2300034 (subscriber stopped)', async () => {
+    const { page, account, campaignId } = await aMarketingSetup();
+    const { psid, token } = await aSubscriber(page);
+    expect(expectSuccess(await graph.unsubscribe(page.token, page.id, [{ psid }]))).toEqual({ success: true, invalidRowsCount: 0 });
+    expectFailure(await send(account, campaignId, token), 'subscriber_stopped');
+  });
+
+  it('unsubscribes one subscription token, and counts a PSID Meta does not know as an invalid row', async () => {
+    const page = await aPage();
+    const { token } = await aSubscriber(page);
+    const result = expectSuccess(await graph.unsubscribe(page.token, page.id, [{ subscriptionToken: token }, { psid: nextId() }]));
+    expect(result).toEqual({ success: true, invalidRowsCount: 1 });
+    expect((await meta.tokens({ pageId: page.id })).data.map((row) => row.status)).toEqual(['UNSUBSCRIBED']);
   });
 });
 

@@ -151,9 +151,22 @@ export interface UpdateMessageCampaignInput {
   status?: 'ACTIVE' | 'PAUSED';
 }
 
+/**
+ * Parameters of Meta's message delivery estimate (AdAccountMessageDeliveryEstimate). Meta estimates for
+ * the Page's own subscribers; our narrower audience (one topic) is not something Meta can be told.
+ */
 export interface DeliveryEstimateInput {
+  /** Sent as `promoted_object: {"page_id": …}`. */
   pageId: string;
-  audienceSize: number;
+  /** Smallest currency unit of the ad account; at most one of the two budgets. */
+  dailyBudget?: number;
+  lifetimeBudget?: number;
+  /** Whole days the campaign runs. */
+  lifetimeInDays?: number;
+  /** Smallest currency unit. */
+  bidAmount?: number;
+  /** One of Meta's optimization goals; left to Meta's default when absent. */
+  optimizationGoal?: string;
 }
 
 /** Ranges as Meta gives them; a bound Meta leaves out stays undefined. */
@@ -221,7 +234,15 @@ export interface IterateSubscriptionTokensOptions {
   doNotReturnDuplicates?: boolean;
 }
 
+/** One row of an unsubscribe call: the person's PSID, or one subscription token (sent as `subscriber_token`). */
 export type UnsubscribeRecipient = { psid: string } | { subscriptionToken: string };
+
+/** Meta's answer to an unsubscribe: rows it could not match or read are counted, not refused. */
+export interface UnsubscribeResult {
+  success: boolean;
+  /** Rows of `data` Meta did not unsubscribe (unknown PSID or token, malformed row); 0 means all were done. */
+  invalidRowsCount: number;
+}
 
 export interface SuccessResult {
   success: boolean;
