@@ -149,7 +149,6 @@ async function aSubscriber(
 interface CampaignFields {
   lifetimeBudget?: number;
   dailyBudget?: number;
-  minConversationGapSeconds?: number;
 }
 
 async function aCampaign(account: TestAdAccount, page: TestPage, fields: CampaignFields = {}): Promise<string> {
@@ -413,14 +412,21 @@ describe('Marketing Message API sends', () => {
     expect(expectFailure(await send(account, campaignId, token), 'person_unavailable')).toMatchObject({ subcode: 2300036 });
   });
 
-  it("refuses a subscriber who chatted within the campaign's min_conversation_gap_seconds as person_unavailable, and delivers once the gap has passed", async () => {
-    const { page, account, campaignId } = await aMarketingSetup({ minConversationGapSeconds: 2 * 3600 });
+  it("refuses a subscriber who chatted within the send's min_conversation_gap_seconds as person_unavailable, and delivers once the gap has passed", async () => {
+    const { page, account, campaignId } = await aMarketingSetup();
     const { token } = await aSubscriber(page);
+    const sendWithGap = () =>
+      graph.sendMarketingMessage(account.token, account.id, {
+        messageCampaignId: campaignId,
+        subscriptionToken: token,
+        message: buildTextMessage('Hi {{first_name}}, 20% off today only'),
+        minConversationGapSeconds: 2 * 3600,
+      });
     await advance(90 * MINUTE);
-    expect(expectFailure(await send(account, campaignId, token), 'person_unavailable')).toMatchObject({ subcode: 2300052 });
+    expect(expectFailure(await sendWithGap(), 'person_unavailable')).toMatchObject({ subcode: 2300052 });
 
     await advance(30 * MINUTE);
-    expectSuccess(await send(account, campaignId, token));
+    expectSuccess(await sendWithGap());
   });
 
   it('refuses a second message to the same token within 12 hours as too_early with nextEligibleAt, and delivers at that time', async () => {

@@ -26,7 +26,7 @@ describe('Marketing Message API requests', () => {
       dailyBudget: 5000,
       startTime: new Date('2026-11-27T08:00:00Z'),
       endTime: new Date('2026-11-30T08:00:00Z'),
-      minConversationGapSeconds: 3600,
+      pixelId: '990001',
     };
 
     const result = await t.client.createMessageCampaign(SYSTEM_TOKEN, '777', input);
@@ -40,7 +40,7 @@ describe('Marketing Message API requests', () => {
       daily_budget: 5000,
       start_time: 1795766400,
       end_time: 1796025600,
-      min_conversation_gap_seconds: 3600,
+      pixel_id: '990001',
     });
     expect(lastRequest().query.appsecret_proof).toBe(createHmac('sha256', APP_SECRET).update(SYSTEM_TOKEN).digest('hex'));
   });
@@ -130,6 +130,17 @@ describe('Marketing Message API requests', () => {
       path: '/v23.0/act_777/messages',
       body: { message_id: '120000001', messenger_delivery_data: { subscription_token: 'sub-token-abc' }, message },
     });
+  });
+
+  it('puts min_conversation_gap_seconds on the send, where Meta reads it, not on the campaign', async () => {
+    server.answer(() => ({ status: 200, body: { success: true, marketing_message_tracking_id: 'b7c1-uuid' } }));
+    await t.client.sendMarketingMessage(SYSTEM_TOKEN, '777', {
+      messageCampaignId: '120000001',
+      subscriptionToken: 'sub-token-abc',
+      message: buildTextMessage('Hi'),
+      minConversationGapSeconds: 7200,
+    });
+    expect(lastRequest().body).toMatchObject({ message_id: '120000001', min_conversation_gap_seconds: 7200 });
   });
 
   it('refuses a marketing text over 640 characters', () => {

@@ -39,9 +39,6 @@ export const createMessageCampaignRequest = (
       ...(input.lifetimeBudget !== undefined && { lifetime_budget: input.lifetimeBudget }),
       ...(input.startTime !== undefined && { start_time: unixSeconds(input.startTime) }),
       ...(input.endTime !== undefined && { end_time: unixSeconds(input.endTime) }),
-      ...(input.minConversationGapSeconds !== undefined && {
-        min_conversation_gap_seconds: input.minConversationGapSeconds,
-      }),
       ...(input.pixelId !== undefined && { pixel_id: input.pixelId }),
     },
     // A repeated create after an unknown outcome could leave a second, orphaned campaign.
@@ -139,6 +136,8 @@ export const sendMarketingMessageRequest = (
       message_id: input.messageCampaignId,
       messenger_delivery_data: { subscription_token: input.subscriptionToken },
       message: input.message,
+      // A send parameter, not a campaign one (changelog 2026-06-11, "Conversation Gap Send Control").
+      ...(input.minConversationGapSeconds !== undefined && { min_conversation_gap_seconds: input.minConversationGapSeconds }),
     },
     // No idempotency key: a repeat after an unknown outcome could bill and deliver twice.
     repeatable: false,

@@ -139,7 +139,6 @@ export interface CreateMessageCampaignInput {
   lifetimeBudget?: number;
   startTime?: Date;
   endTime?: Date;
-  minConversationGapSeconds?: number;
   pixelId?: string;
 }
 
@@ -182,6 +181,12 @@ export interface SendMarketingMessageInput {
   messageCampaignId: string;
   subscriptionToken: string;
   message: OutgoingMessage;
+  /**
+   * Seconds: Meta does not send (2300052, `person_unavailable`) when the person chatted with the Page more
+   * recently than this. A parameter of the send, `POST act_<AD_ACCOUNT_ID>/messages` (changelog 2026-06-11:
+   * https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger/changelog).
+   */
+  minConversationGapSeconds?: number;
 }
 
 export interface CampaignInsights {

@@ -16,8 +16,25 @@ interface CampaignFields {
   startTime?: number;
   endTime?: number;
   status?: Exclude<CampaignStatus, 'DELETED'>;
-  minConversationGapSeconds?: number;
 }
+
+/**
+ * What `POST act_{AD}/message_campaign` and `POST /{CAMPAIGN_ID}` take (Meta's send guide and changelog:
+ * https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger/send-messages).
+ * Anything else, e.g. `min_conversation_gap_seconds` (a parameter of the send), is refused with code 100.
+ */
+const CAMPAIGN_PARAMS: ReadonlySet<string> = new Set([
+  'name',
+  'page_id',
+  'daily_budget',
+  'lifetime_budget',
+  'start_time',
+  'end_time',
+  'pixel_id',
+  'status',
+  'access_token',
+  'appsecret_proof',
+]);
 
 /** `POST /{v}/act_{AD}/message_campaign`. Creating a campaign is free; its warm-up hour starts now. */
 export function createCampaign(ctx: SandboxContext, account: AdAccount, params: Params): Reply | GraphErrorSpec {
@@ -43,7 +60,6 @@ export function createCampaign(ctx: SandboxContext, account: AdAccount, params: 
     lifetimeBudget: fields.lifetimeBudget,
     startTime: fields.startTime,
     endTime,
-    minConversationGapSeconds: fields.minConversationGapSeconds,
     createdAt: now,
     spend: 0,
     spendDay: 0,
@@ -55,7 +71,7 @@ export function createCampaign(ctx: SandboxContext, account: AdAccount, params: 
   return ok({ id: campaign.id });
 }
 
-/** `POST /{v}/{CAMPAIGN_ID}`: name, budgets, start/end time, status and the conversation gap. */
+/** `POST /{v}/{CAMPAIGN_ID}`: name, budgets, start/end time and status. */
 export function updateCampaign(campaign: Campaign, params: Params): Reply | GraphErrorSpec {
   if (campaign.status === 'DELETED') return invalidParameter('The campaign has been deleted and cannot be edited');
   const fields = readCampaignFields(params);
@@ -75,7 +91,6 @@ export function updateCampaign(campaign: Campaign, params: Params): Reply | Grap
   campaign.lifetimeBudget = lifetimeBudget;
   campaign.startTime = startTime;
   campaign.endTime = endTime;
-  campaign.minConversationGapSeconds = fields.minConversationGapSeconds ?? campaign.minConversationGapSeconds;
   return ok({ success: true });
 }
 
@@ -94,7 +109,6 @@ export function readCampaign(campaign: Campaign): Reply {
     lifetime_budget: campaign.lifetimeBudget,
     start_time: campaign.startTime === undefined ? undefined : toUnixSeconds(campaign.startTime),
     end_time: campaign.endTime === undefined ? undefined : toUnixSeconds(campaign.endTime),
-    min_conversation_gap_seconds: campaign.minConversationGapSeconds,
     created_time: toUnixSeconds(campaign.createdAt),
   });
 }
@@ -188,6 +202,8 @@ function bothBudgets(): GraphErrorSpec {
 }
 
 function readCampaignFields(params: Params): CampaignFields | GraphErrorSpec {
+  const unknown = Object.keys(params).find((key) => !CAMPAIGN_PARAMS.has(key));
+  if (unknown !== undefined) return invalidParameter(`Param ${unknown} is not a valid parameter of a message campaign`);
   const fields: CampaignFields = { name: readString(params, 'name'), pageId: readString(params, 'page_id') };
   for (const [key, target] of [
     ['daily_budget', 'dailyBudget'],
@@ -206,10 +222,6 @@ function readCampaignFields(params: Params): CampaignFields | GraphErrorSpec {
     if (value === 'invalid' || (value !== undefined && value < 0)) return invalidParameter(`param ${key} must be a unix time in seconds`);
     fields[target] = value === undefined ? undefined : value * 1000;
   }
-  const gap = readInteger(params, 'min_conversation_gap_seconds');
-  if (gap === 'invalid' || (gap !== undefined && gap < 0))
-    return invalidParameter('param min_conversation_gap_seconds must be a non-negative integer');
-  fields.minConversationGapSeconds = gap;
   const status = readString(params, 'status');
   if (status !== undefined && status !== 'ACTIVE' && status !== 'PAUSED')
     return invalidParameter('param status must be one of {ACTIVE, PAUSED}');

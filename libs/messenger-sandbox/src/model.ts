@@ -92,7 +92,6 @@ export interface Campaign {
   lifetimeBudget?: number;
   startTime?: number;
   endTime?: number;
-  minConversationGapSeconds?: number;
   createdAt: number;
   /** Smallest currency unit. */
   spend: number;

@@ -133,12 +133,19 @@ describe('Marketing Message API', () => {
     expect((await h.graph.marketing(campaignId, token, { text: 'Hi {{first_name}}' })).status).toBe(200);
   });
 
-  it('answers 2300052 when the person chatted within min_conversation_gap_seconds', async () => {
+  it("answers 2300052 when the person chatted within the send's min_conversation_gap_seconds", async () => {
     const token = await aSubscriber(h, 'p1');
-    const campaignId = await aReadyCampaign({ min_conversation_gap_seconds: 2 * 3600 });
-    expect((await h.graph.marketing(campaignId, token)).data.error?.error_subcode).toBe(2300052);
+    const campaignId = await aReadyCampaign();
+    const gap = { min_conversation_gap_seconds: 2 * 3600 };
+    expect((await h.graph.marketing(campaignId, token, undefined, gap)).data.error?.error_subcode).toBe(2300052);
     await h.sandbox.control.advanceClock(HOUR);
-    expect((await h.graph.marketing(campaignId, token)).status).toBe(200);
+    expect((await h.graph.marketing(campaignId, token, undefined, gap)).status).toBe(200);
+  });
+
+  it('refuses min_conversation_gap_seconds on campaign creation, where Meta does not take it, with code 100', async () => {
+    const answer = await h.graph.createCampaign({ min_conversation_gap_seconds: 3600 });
+    expect(answer.status).toBe(400);
+    expect(answer.data.error).toMatchObject({ code: 100 });
   });
 
   it('answers 2300042 for a frequency-capped person', async () => {
