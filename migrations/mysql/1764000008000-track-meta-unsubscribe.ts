@@ -16,7 +16,9 @@ export class TrackMetaUnsubscribe1764000008000 implements MigrationInterface {
     await q.query('ALTER TABLE subscriptions ADD COLUMN meta_unsubscribe_next_at DATETIME(3) NULL');
     await q.query('ALTER TABLE subscriptions ADD COLUMN meta_unsubscribe_error VARCHAR(255) NULL');
     // The worker's poll: pending rows by due time.
-    await q.query('CREATE INDEX ix_subscriptions_meta_unsubscribe_due ON subscriptions (meta_unsubscribe_status, meta_unsubscribe_next_at)');
+    await q.query(
+      'CREATE INDEX ix_subscriptions_meta_unsubscribe_due ON subscriptions (meta_unsubscribe_status, meta_unsubscribe_next_at)',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

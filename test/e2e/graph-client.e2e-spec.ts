@@ -634,7 +634,7 @@ describe('campaign estimates', () => {
     });
   });
 
-  it("estimates every subscriber of the Page when no budget limits it", async () => {
+  it('estimates every subscriber of the Page when no budget limits it', async () => {
     const page = await aPage();
     const account = await anAdAccount([page]);
     await meta.bulkTokens({ pageId: page.id, count: 40, title: 'Flash sales' });

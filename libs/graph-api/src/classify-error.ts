@@ -72,24 +72,17 @@ export const classifyGraphError = (raw: RawGraphError, ctx: ClassifyContext = {}
   return fromRule(rule, base, errorData, ctx);
 };
 
+/** Outcomes that already wait and retry on their own timing; `is_transient` does not change them. */
+const RETRIED_WITH_OWN_TIMING: ReadonlySet<ErrorRule['kind']> = new Set(['rate_limited', 'pacing', 'transient', 'message_not_active']);
+
 /**
  * `is_transient: true` is Meta's own "retry this" (Graph API error handling:
  * https://developers.facebook.com/docs/graph-api/guides/error-handling), and it overrides a code we
  * would otherwise take as final, e.g. `(#1200) Temporary send message failure` answered with HTTP 400.
  * Outcomes that already wait and retry (throttling, pacing, warm-up) keep their own, more precise timing.
  */
-const transientWhenMetaSaysSo = (rule: ErrorRule, isTransient: unknown): ErrorRule => {
-  if (isTransient !== true) return rule;
-  switch (rule.kind) {
-    case 'rate_limited':
-    case 'pacing':
-    case 'transient':
-    case 'message_not_active':
-      return rule;
-    default:
-      return { kind: 'transient' };
-  }
-};
+const transientWhenMetaSaysSo = (rule: ErrorRule, isTransient: unknown): ErrorRule =>
+  isTransient === true && !RETRIED_WITH_OWN_TIMING.has(rule.kind) ? { kind: 'transient' } : rule;
 
 /** A response with a non-2xx status, whatever its body. */
 export const classifyErrorResponse = (status: number, bodyText: string, ctx: ClassifyContext = {}): GraphError => {

@@ -105,7 +105,11 @@ const GRAPH_TABLE: Array<[string, FakeAnswer, Record<string, unknown>]> = [
     metaError(100, { message: 'Invalid parameter', isTransient: true }),
     { kind: 'transient', delivery: 'not_sent' },
   ],
-  ['is_transient false leaves a final refusal final', metaError(100, { message: 'Invalid parameter', isTransient: false }), { kind: 'invalid_request' }],
+  [
+    'is_transient false leaves a final refusal final',
+    metaError(100, { message: 'Invalid parameter', isTransient: false }),
+    { kind: 'invalid_request' },
+  ],
   ['a throttle flagged transient keeps its wait', metaError(4, { isTransient: true }), { kind: 'rate_limited', retryAfterMs: 60_000 }],
   // Instagram's numbers for the same conditions mean what their Messenger twins mean.
   ['Instagram 10/2534022 outside the window (twin of 10/2018278)', metaError(10, { subcode: 2534022 }), { kind: 'outside_window' }],

@@ -86,7 +86,11 @@ describe('Marketing Message API requests', () => {
       },
     }));
 
-    const result = await t.client.getDeliveryEstimate(SYSTEM_TOKEN, 'act_777', { pageId: PAGE_ID, lifetimeBudget: 50_000, lifetimeInDays: 3 });
+    const result = await t.client.getDeliveryEstimate(SYSTEM_TOKEN, 'act_777', {
+      pageId: PAGE_ID,
+      lifetimeBudget: 50_000,
+      lifetimeInDays: 3,
+    });
 
     expect(result).toEqual({
       ok: true,
@@ -100,7 +104,8 @@ describe('Marketing Message API requests', () => {
         is_direct_send_campaign: 'true',
         lifetime_budget: '50000',
         lifetime_in_days: '3',
-        fields: 'estimate_delivery_lower_bound,estimate_delivery_upper_bound,estimate_cost_lower_bound,estimate_cost_upper_bound,estimate_status',
+        fields:
+          'estimate_delivery_lower_bound,estimate_delivery_upper_bound,estimate_cost_lower_bound,estimate_cost_upper_bound,estimate_status',
       },
     });
     // Neither is a parameter of Meta's estimate: sending them made every estimate an error.
@@ -109,7 +114,9 @@ describe('Marketing Message API requests', () => {
   });
 
   it('refuses to ask an estimate for both budgets at once', () => {
-    expect(() => t.client.getDeliveryEstimate(SYSTEM_TOKEN, '777', { pageId: PAGE_ID, dailyBudget: 1, lifetimeBudget: 2 })).toThrow(RangeError);
+    expect(() => t.client.getDeliveryEstimate(SYSTEM_TOKEN, '777', { pageId: PAGE_ID, dailyBudget: 1, lifetimeBudget: 2 })).toThrow(
+      RangeError,
+    );
   });
 
   it('sends a marketing message with message_id, the subscription token and the message, returning the tracking id', async () => {

@@ -127,7 +127,14 @@ const ROUTES: Record<string, ControlHandler> = {
   'POST /clock/set': withBody<{ now: number }>({ now: 'number' }, (ctx, input) => ok({ now: ctx.clock.set(input.now) })),
   'GET /faults': (ctx) => ok(faultsState(ctx)),
   'POST /faults': withBody<Partial<FaultsState>>(
-    { errorRate: '?number', latencyMs: '?number', rateLimitNext: '?number', transientNext: '?number', pacingNext: '?number', frequencyCapPsids: '?string[]' },
+    {
+      errorRate: '?number',
+      latencyMs: '?number',
+      rateLimitNext: '?number',
+      transientNext: '?number',
+      pacingNext: '?number',
+      frequencyCapPsids: '?string[]',
+    },
     (ctx, input) => {
       const faults = ctx.state.faults;
       if (input.errorRate !== undefined) faults.errorRate = Math.min(1, Math.max(0, input.errorRate));

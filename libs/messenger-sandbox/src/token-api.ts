@@ -119,7 +119,8 @@ export function unsubscribeCustomers(ctx: SandboxContext, page: Page, params: Pa
       invalidRows++;
       continue;
     }
-    for (const token of matched) if (token.status === 'ACTIVE' || token.status === 'STOPPED') ctx.state.setTokenStatus(token, 'UNSUBSCRIBED');
+    for (const token of matched)
+      if (token.status === 'ACTIVE' || token.status === 'STOPPED') ctx.state.setTokenStatus(token, 'UNSUBSCRIBED');
   }
   return ok({ success: true, invalid_rows_count: invalidRows });
 }

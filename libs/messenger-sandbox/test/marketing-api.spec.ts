@@ -201,7 +201,10 @@ describe('Marketing Message API', () => {
   });
 
   it('refuses an estimate asked with parameters Meta does not document (page_id, audience_size) with code 100', async () => {
-    const answer = await h.graph.get(`/act_${AD_ACCOUNT_ID}/message_delivery_estimate`, SYSTEM_TOKEN, { page_id: PAGE_ID, audience_size: 1000 });
+    const answer = await h.graph.get(`/act_${AD_ACCOUNT_ID}/message_delivery_estimate`, SYSTEM_TOKEN, {
+      page_id: PAGE_ID,
+      audience_size: 1000,
+    });
     expect(answer.status).toBe(400);
     expect(answer.data.error).toMatchObject({ code: 100 });
   });
