@@ -336,7 +336,10 @@ export class CampaignsService {
     return campaign;
   }
 
-  /** Meta's delivery/cost estimate beside ours (audience × the Page's price per message), for now. */
+  /**
+   * Meta's delivery/cost estimate beside ours (audience × the Page's price per message). Meta estimates for
+   * the Page's subscribers within the campaign's budget; ours counts the topic's active subscribers.
+   */
   async estimate(shopId: string, pageId: string, id: string): Promise<CampaignEstimate> {
     const campaign = await this.get(shopId, pageId, id);
     const page = await this.pages.getForShop(shopId, pageId);
@@ -357,7 +360,11 @@ export class CampaignsService {
       [campaign.topicId, this.dialect.time(now)],
     )) as Array<{ n: number | string }>;
     const audience = Number(row?.n ?? 0);
-    const meta = await this.graph.getDeliveryEstimate(token, adAccountId, { pageId: campaign.pageId, audienceSize: audience });
+    const meta = await this.graph.getDeliveryEstimate(token, adAccountId, {
+      pageId: campaign.pageId,
+      ...(campaign.budgetType === 'daily' && campaign.budgetAmount !== null && { dailyBudget: campaign.budgetAmount }),
+      ...(campaign.budgetType === 'lifetime' && campaign.budgetAmount !== null && { lifetimeBudget: campaign.budgetAmount }),
+    });
     return {
       audience,
       currency,

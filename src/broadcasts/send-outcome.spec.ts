@@ -1,4 +1,4 @@
-import type { GraphError } from '../../libs/graph-api/src';
+import { classifyGraphError, type GraphError } from '../../libs/graph-api/src';
 import { decideSendOutcome } from './send-outcome';
 
 const now = new Date('2026-06-01T10:00:00Z');
@@ -13,6 +13,21 @@ describe('decideSendOutcome', () => {
     });
     expect(decideSendOutcome(err({ kind: 'token_expired' }), now)).toMatchObject({ kind: 'skip', mark: 'expired' });
     expect(decideSendOutcome(err({ kind: 'token_invalid' }), now)).toMatchObject({ kind: 'skip', mark: 'invalid' });
+  });
+
+  it('retries a send Meta refused with (#1200) Temporary send message failure, HTTP 400, is_transient (nothing was sent)', () => {
+    const temporary = classifyGraphError(
+      { code: 1200, error_subcode: 2018024, message: '(#1200) Temporary send message failure', is_transient: true },
+      { httpStatus: 400, now: now.getTime() },
+    );
+    expect(decideSendOutcome(temporary, now)).toMatchObject({ kind: 'retry' });
+  });
+
+  it('skips an Instagram person Meta cannot reach (100/2534014) as it skips the Messenger twin (551/1545041)', () => {
+    const instagram = classifyGraphError({ code: 100, error_subcode: 2534014, message: 'x' }, { httpStatus: 400 });
+    const messenger = classifyGraphError({ code: 551, error_subcode: 1545041, message: 'x' }, { httpStatus: 400 });
+    expect(decideSendOutcome(instagram, now)).toMatchObject({ kind: 'skip', reason: 'person_unavailable' });
+    expect(decideSendOutcome(messenger, now)).toMatchObject({ kind: 'skip', reason: 'person_unavailable' });
   });
 
   it("defers a too-early recipient to Meta's next eligible time", () => {

@@ -11,6 +11,7 @@ import { SubscriberImportService } from './subscriber-import.service';
 import { SubscriberReconcileJob } from './subscriber-reconcile.job';
 import { SubscribersController } from './subscribers.controller';
 import { SubscriptionsService } from './subscriptions.service';
+import { MetaUnsubscriber } from './meta-unsubscriber';
 import { UnsubscribeService } from './unsubscribe.service';
 
 /**
@@ -27,6 +28,7 @@ import { UnsubscribeService } from './unsubscribe.service';
     OptinWebhookListener,
     SubscriberImportService,
     UnsubscribeService,
+    MetaUnsubscriber,
     SubscriberReconcileJob,
   ],
   exports: [OptinService, OptinPolicy, SubscriptionsService, SubscriberImportService],

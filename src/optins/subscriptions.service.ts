@@ -86,6 +86,11 @@ export class SubscriptionsService {
       optedInAt: facts.at,
       statusChangedAt: facts.at,
       lastListedAt: null,
+      metaUnsubscribeStatus: null,
+      metaUnsubscribeBy: null,
+      metaUnsubscribeAttempts: 0,
+      metaUnsubscribeNextAt: null,
+      metaUnsubscribeError: null,
       ...fields,
     };
     try {

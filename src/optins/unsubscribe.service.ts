@@ -1,24 +1,21 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { GraphApiClient, type UnsubscribeRecipient } from '../../libs/graph-api/src';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { notFound } from '../common/domain-error';
-import { PagesService } from '../pages/pages.service';
-import type { UnsubscribeDto, UnsubscribeResponse } from './dto/subscriber.dto';
+import { MetaUnsubscribeResponse, type UnsubscribeDto, type UnsubscribeResponse } from './dto/subscriber.dto';
+import { MetaUnsubscriber } from './meta-unsubscriber';
 import { SubscriptionsService } from './subscriptions.service';
 
 /**
  * A customer asked the shop to stop. The rows become `unsubscribed` first (so nothing of ours addresses
- * them again, whatever Meta answers), then Meta's Page-level unsubscribe is called. Meta unsubscribes the
- * person from the whole Page, so a PSID unsubscribes all their topics.
+ * them again, whatever Meta answers), then Meta's Page-level unsubscribe is called through MetaUnsubscriber,
+ * which keeps the call's state on the rows (pending, done, failed with the reason) and retries it. Meta
+ * unsubscribes the person from the whole Page, so a PSID unsubscribes all their topics.
  */
 @Injectable()
 export class UnsubscribeService {
-  private readonly logger = new Logger(UnsubscribeService.name);
-
   constructor(
     private readonly subscriptions: SubscriptionsService,
-    private readonly pages: PagesService,
-    private readonly graph: GraphApiClient,
+    private readonly metaUnsubscriber: MetaUnsubscriber,
     private readonly clock: Clock,
   ) {}
 
@@ -32,13 +29,7 @@ export class UnsubscribeService {
       rows.filter((r) => r.status !== 'unsubscribed').map((r) => r.id),
       this.clock.now(),
     );
-    const recipients: UnsubscribeRecipient[] = psid ? [{ psid }] : [{ subscriptionToken: this.subscriptions.decryptToken(one!) }];
-    const { accessToken } = await this.pages.credentials(pageId);
-    const result = await this.graph.unsubscribe(accessToken, pageId, recipients);
-    if (!result.ok) {
-      this.logger.warn({ msg: "Meta's unsubscribe failed; the customer stays unsubscribed here", pageId, kind: result.error.kind });
-      return { unsubscribed: rows.length, meta: 'failed', metaError: result.error.kind };
-    }
-    return { unsubscribed: rows.length, meta: 'done' };
+    const state = await this.metaUnsubscriber.request(pageId, rows, psid ? 'psid' : 'token');
+    return { unsubscribed: rows.length, meta: MetaUnsubscribeResponse.of(state) };
   }
 }

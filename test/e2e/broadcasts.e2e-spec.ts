@@ -83,6 +83,28 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     if (delta > 0) await t.advance(delta);
   };
 
+  it("shows Meta's delivery and cost estimate beside ours, for the campaign's budget, through the estimate endpoint", async () => {
+    const s = await aSetup();
+    await subscribersOf(t, s.page.id, s.topic, 10);
+    const created = await api(s.shop).post(`/api/pages/${s.page.id}/campaigns`, {
+      name: 'Payday sale',
+      topicId: s.topic.id,
+      content: { type: 'text', text: 'Hi {{first_name}}, 20% off today!' },
+      budget: { type: 'lifetime', amount: 600 },
+    });
+    expect(created.status).toBe(201);
+
+    const estimate = await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${created.body.id}/estimate`);
+    expect(estimate.status).toBe(200);
+    expect(estimate.body).toMatchObject({
+      audience: 10,
+      ours: { pricePerMessage: 100, cost: 1000 },
+      // The budget buys 6 messages at the ad account's price: Meta's figure, not an error.
+      meta: { deliveryLowerBound: 5, deliveryUpperBound: 6, costLowerBound: 500, costUpperBound: 600, status: 'READY' },
+    });
+    expect(estimate.body.meta).not.toHaveProperty('error');
+  });
+
   it('starts a campaign on time by the sandbox clock, reaches every active subscriber once, and skips those who stopped or were unsubscribed with the reason', async () => {
     const s = await aSetup();
     const subs = await subscribersOf(t, s.page.id, s.topic, 10);
@@ -92,7 +114,8 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     const shown = await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}`);
     expect(shown.body).toMatchObject({
       status: 'scheduled',
-      estimate: { audience: 9, ours: { pricePerMessage: 100, cost: 900 }, meta: { deliveryUpperBound: 9, costUpperBound: 900 } },
+      // Ours counts the topic's active subscribers; Meta counts the Page's tokens (the local stop is ours alone).
+      estimate: { audience: 9, ours: { pricePerMessage: 100, cost: 900 }, meta: { deliveryUpperBound: 10, costUpperBound: 1000 } },
       cost: { spent: 0, sent: 0 },
     });
 

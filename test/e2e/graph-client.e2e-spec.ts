@@ -149,7 +149,6 @@ async function aSubscriber(
 interface CampaignFields {
   lifetimeBudget?: number;
   dailyBudget?: number;
-  minConversationGapSeconds?: number;
 }
 
 async function aCampaign(account: TestAdAccount, page: TestPage, fields: CampaignFields = {}): Promise<string> {
@@ -413,14 +412,21 @@ describe('Marketing Message API sends', () => {
     expect(expectFailure(await send(account, campaignId, token), 'person_unavailable')).toMatchObject({ subcode: 2300036 });
   });
 
-  it("refuses a subscriber who chatted within the campaign's min_conversation_gap_seconds as person_unavailable, and delivers once the gap has passed", async () => {
-    const { page, account, campaignId } = await aMarketingSetup({ minConversationGapSeconds: 2 * 3600 });
+  it("refuses a subscriber who chatted within the send's min_conversation_gap_seconds as person_unavailable, and delivers once the gap has passed", async () => {
+    const { page, account, campaignId } = await aMarketingSetup();
     const { token } = await aSubscriber(page);
+    const sendWithGap = () =>
+      graph.sendMarketingMessage(account.token, account.id, {
+        messageCampaignId: campaignId,
+        subscriptionToken: token,
+        message: buildTextMessage('Hi {{first_name}}, 20% off today only'),
+        minConversationGapSeconds: 2 * 3600,
+      });
     await advance(90 * MINUTE);
-    expect(expectFailure(await send(account, campaignId, token), 'person_unavailable')).toMatchObject({ subcode: 2300052 });
+    expect(expectFailure(await sendWithGap(), 'person_unavailable')).toMatchObject({ subcode: 2300052 });
 
     await advance(30 * MINUTE);
-    expectSuccess(await send(account, campaignId, token));
+    expectSuccess(await sendWithGap());
   });
 
   it('refuses a second message to the same token within 12 hours as too_early with nextEligibleAt, and delivers at that time', async () => {
@@ -582,17 +588,77 @@ describe('rate limits and retries', () => {
   });
 });
 
+describe("temporary failures Meta flags is_transient (a 4xx that says 'try again')", () => {
+  it('retries (#1200) Temporary send message failure answered with HTTP 400 on a marketing send, which then reaches the subscriber once', async () => {
+    const { page, account, campaignId } = await aMarketingSetup();
+    const { token } = await aSubscriber(page);
+    await meta.setFaults({ transientNext: 1 });
+    expectSuccess(await send(account, campaignId, token));
+    expect(sleeps).toHaveLength(1);
+    expect((await meta.marketingSends({ campaignId })).total).toBe(1);
+  });
+
+  it('retries the same failure on a Send API message inside the window', async () => {
+    const page = await aPage();
+    const psid = await aPersonWhoWrote(page);
+    await meta.setFaults({ transientNext: 2 });
+    expectSuccess(await graph.sendText(page.token, page.id, psid, 'Your order has shipped'));
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it('returns transient with delivery not_sent, code 1200/2018024, once every attempt got it', async () => {
+    const { page, account, campaignId } = await aMarketingSetup();
+    const { token } = await aSubscriber(page);
+    await meta.setFaults({ transientNext: 10 });
+    const failed = expectFailure(await send(account, campaignId, token), 'transient');
+    expect(failed).toMatchObject({ httpStatus: 400, code: 1200, subcode: 2018024, delivery: 'not_sent', reason: 'graph_transient' });
+    expect(sleeps).toHaveLength(3);
+    expect((await meta.marketingSends({ campaignId })).total).toBe(0);
+  });
+});
+
 describe('campaign estimates', () => {
-  it('gives the delivery and cost ranges for an audience before a campaign is sent', async () => {
+  it("gives Meta's delivery and cost ranges for the Page's subscribers, asked with the documented parameters, capped by the budget", async () => {
     const page = await aPage();
     const account = await anAdAccount([page]);
-    const estimate = expectSuccess(await graph.getDeliveryEstimate(account.token, account.id, { pageId: page.id, audienceSize: 1000 }));
-    expect(estimate).toMatchObject({
-      deliveryLowerBound: 850,
-      deliveryUpperBound: 1000,
-      costLowerBound: 850 * PRICE,
-      costUpperBound: 1000 * PRICE,
+    await meta.bulkTokens({ pageId: page.id, count: 40, title: 'Flash sales' });
+    const estimate = expectSuccess(
+      await graph.getDeliveryEstimate(account.token, account.id, { pageId: page.id, lifetimeBudget: 20 * PRICE, lifetimeInDays: 3 }),
+    );
+    expect(estimate).toEqual({
+      deliveryLowerBound: 17,
+      deliveryUpperBound: 20,
+      costLowerBound: 17 * PRICE,
+      costUpperBound: 20 * PRICE,
+      status: 'READY',
     });
+  });
+
+  it('estimates every subscriber of the Page when no budget limits it', async () => {
+    const page = await aPage();
+    const account = await anAdAccount([page]);
+    await meta.bulkTokens({ pageId: page.id, count: 40, title: 'Flash sales' });
+    expect(expectSuccess(await graph.getDeliveryEstimate(account.token, account.id, { pageId: page.id }))).toMatchObject({
+      deliveryUpperBound: 40,
+      costUpperBound: 40 * PRICE,
+    });
+  });
+});
+
+describe('unsubscribing at Meta', () => {
+  it('unsubscribes a person by PSID with the documented data rows: their token then answers 2300034 (subscriber stopped)', async () => {
+    const { page, account, campaignId } = await aMarketingSetup();
+    const { psid, token } = await aSubscriber(page);
+    expect(expectSuccess(await graph.unsubscribe(page.token, page.id, [{ psid }]))).toEqual({ success: true, invalidRowsCount: 0 });
+    expectFailure(await send(account, campaignId, token), 'subscriber_stopped');
+  });
+
+  it('unsubscribes one subscription token, and counts a PSID Meta does not know as an invalid row', async () => {
+    const page = await aPage();
+    const { token } = await aSubscriber(page);
+    const result = expectSuccess(await graph.unsubscribe(page.token, page.id, [{ subscriptionToken: token }, { psid: nextId() }]));
+    expect(result).toEqual({ success: true, invalidRowsCount: 1 });
+    expect((await meta.tokens({ pageId: page.id })).data.map((row) => row.status)).toEqual(['UNSUBSCRIBED']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { MAX_META_UNSUBSCRIBE_ATTEMPTS, MetaUnsubscriber } from '../../src/optins/meta-unsubscriber';
 import { SubscriptionsService } from '../../src/optins/subscriptions.service';
 import { aConnectedPage, aCustomerWhoWrote, aPsid, aShop, aSubscriber, aTopic, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
@@ -208,8 +209,11 @@ describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => 
     const { psid } = await aSubscriber(t, shop, page.id, topicId);
 
     const res = await t.http().post(`/api/pages/${page.id}/subscribers/unsubscribe`).set(shop.auth).send({ psid }).expect(200);
-    expect(res.body).toEqual({ unsubscribed: 1, meta: 'done' });
-    expect((await subscribers(shop, page.id, topicId)).items[0].status).toBe('unsubscribed');
+    expect(res.body).toEqual({ unsubscribed: 1, meta: { status: 'done', attempts: 1, error: null, nextAttemptAt: null } });
+    expect((await subscribers(shop, page.id, topicId)).items[0]).toMatchObject({
+      status: 'unsubscribed',
+      metaUnsubscribe: { status: 'done', attempts: 1, error: null },
+    });
     expect((await t.meta.tokens({ pageId: page.id })).data.filter((x) => x.psid === psid).map((x) => x.status)).toEqual(['UNSUBSCRIBED']);
 
     await t.meta.personResume({ pageId: page.id, psid });
@@ -217,6 +221,69 @@ describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => 
     expect((await subscribers(shop, page.id, topicId)).items[0].status).toBe('unsubscribed');
     const missing = await t.http().post(`/api/pages/${page.id}/subscribers/unsubscribe`).set(shop.auth).send({}).expect(400);
     expect(missing.body.fields[0].field).toBe('psid');
+  });
+
+  it('keeps an unsubscribe Meta refused visible as pending with the reason, and a worker started afterwards completes it from the database', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const topicId = await aTopic(t, shop, page.id);
+    const { psid } = await aSubscriber(t, shop, page.id, topicId);
+    const metaStatus = async () => (await t.meta.tokens({ pageId: page.id })).data.filter((x) => x.psid === psid).map((x) => x.status);
+
+    await t.meta.setFaults({ errorRate: 1 });
+    const res = await t.http().post(`/api/pages/${page.id}/subscribers/unsubscribe`).set(shop.auth).send({ psid }).expect(200);
+    await t.meta.setFaults({ errorRate: 0 });
+    const retryAt = new Date(t.clock.now().getTime() + 60_000).toISOString();
+    expect(res.body).toEqual({ unsubscribed: 1, meta: { status: 'pending', attempts: 1, error: 'transient (2)', nextAttemptAt: retryAt } });
+    expect((await subscribers(shop, page.id, topicId)).items[0]).toMatchObject({
+      status: 'unsubscribed',
+      metaUnsubscribe: { status: 'pending', attempts: 1, error: 'transient (2)', nextAttemptAt: retryAt },
+    });
+    expect(await metaStatus()).toEqual(['ACTIVE']);
+
+    // A worker process that starts now (a restart) finds the pending call in the database, not in memory.
+    const worker = db === 'mysql' ? await startTestApp(db, { sandbox: t.sandbox }) : t;
+    try {
+      expect(await worker.app.get(MetaUnsubscriber).runDue()).toBe(0); // not due before its backoff
+      await t.advance(60_000);
+      if (worker !== t) worker.clock.set(t.clock.now());
+      expect(await worker.app.get(MetaUnsubscriber).runDue()).toBe(1);
+    } finally {
+      if (worker !== t) await worker.close();
+      await t.meta.setWebhookTarget(`${t.url}/webhooks/messenger`);
+    }
+    expect((await subscribers(shop, page.id, topicId)).items[0].metaUnsubscribe).toEqual({
+      status: 'done',
+      attempts: 2,
+      error: null,
+      nextAttemptAt: null,
+    });
+    expect(await metaStatus()).toEqual(['UNSUBSCRIBED']);
+  });
+
+  it('does not count rows Meta could not match (invalid_rows_count) as done: retried with backoff, then failed with the reason', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const topicId = await aTopic(t, shop, page.id);
+    // A subscriber we hold whose PSID Meta does not know (e.g. a token from an old import).
+    const psid = aPsid();
+    await t.app
+      .get(SubscriptionsService)
+      .recordOptin({ pageId: page.id, psid, topicId, token: `unknown-at-meta-${psid}`, at: t.clock.now() }, null);
+
+    const res = await t.http().post(`/api/pages/${page.id}/subscribers/unsubscribe`).set(shop.auth).send({ psid }).expect(200);
+    expect(res.body.meta).toMatchObject({ status: 'pending', attempts: 1, error: 'invalid_rows' });
+    for (let attempt = 2; attempt <= MAX_META_UNSUBSCRIBE_ATTEMPTS; attempt++) {
+      await t.advance(2 * HOUR);
+      expect(await t.app.get(MetaUnsubscriber).runDue()).toBe(1);
+    }
+    const [row] = (await subscribers(shop, page.id, topicId)).items;
+    expect(row).toMatchObject({
+      status: 'unsubscribed',
+      metaUnsubscribe: { status: 'failed', attempts: MAX_META_UNSUBSCRIBE_ATTEMPTS, error: 'invalid_rows', nextAttemptAt: null },
+    });
+    await t.advance(2 * HOUR);
+    expect(await t.app.get(MetaUnsubscriber).runDue()).toBe(0);
   });
 
   it('sends exactly one request when two callers ask for the same person and topic at once', async () => {

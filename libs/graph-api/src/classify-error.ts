@@ -31,6 +31,8 @@ export interface RawGraphError {
   code?: number;
   error_subcode?: number;
   error_data?: unknown;
+  /** Meta's own verdict that the same call may succeed later, whatever the code and HTTP status. */
+  is_transient?: boolean;
   fbtrace_id?: string;
 }
 
@@ -66,9 +68,21 @@ export const classifyGraphError = (raw: RawGraphError, ctx: ClassifyContext = {}
     ...(fbtraceId !== undefined && { fbtraceId }),
   };
   const errorData = readErrorData(raw.error_data);
-  const rule = findRule(code, subcode, message, ctx);
+  const rule = transientWhenMetaSaysSo(findRule(code, subcode, message, ctx), raw.is_transient);
   return fromRule(rule, base, errorData, ctx);
 };
+
+/** Outcomes that already wait and retry on their own timing; `is_transient` does not change them. */
+const RETRIED_WITH_OWN_TIMING: ReadonlySet<ErrorRule['kind']> = new Set(['rate_limited', 'pacing', 'transient', 'message_not_active']);
+
+/**
+ * `is_transient: true` is Meta's own "retry this" (Graph API error handling:
+ * https://developers.facebook.com/docs/graph-api/guides/error-handling), and it overrides a code we
+ * would otherwise take as final, e.g. `(#1200) Temporary send message failure` answered with HTTP 400.
+ * Outcomes that already wait and retry (throttling, pacing, warm-up) keep their own, more precise timing.
+ */
+const transientWhenMetaSaysSo = (rule: ErrorRule, isTransient: unknown): ErrorRule =>
+  isTransient === true && !RETRIED_WITH_OWN_TIMING.has(rule.kind) ? { kind: 'transient' } : rule;
 
 /** A response with a non-2xx status, whatever its body. */
 export const classifyErrorResponse = (status: number, bodyText: string, ctx: ClassifyContext = {}): GraphError => {

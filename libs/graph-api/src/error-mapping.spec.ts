@@ -84,6 +84,40 @@ const GRAPH_TABLE: Array<[string, FakeAnswer, Record<string, unknown>]> = [
     { kind: 'tag_not_allowed' },
   ],
   ['unlisted code', metaError(12345, { subcode: 777 }), { kind: 'unknown', code: 12345, subcode: 777 }],
+  // Meta's "retry this" flag wins over a final-looking code and a 4xx status.
+  [
+    '1200/2018024 temporary send failure with HTTP 400 and is_transient',
+    metaError(1200, { subcode: 2018024, message: '(#1200) Temporary send message failure', isTransient: true }),
+    { kind: 'transient', reason: 'graph_transient', delivery: 'not_sent', httpStatus: 400, code: 1200, subcode: 2018024 },
+  ],
+  [
+    '1200 without the flag is transient too',
+    metaError(1200, { message: '(#1200) Temporary send message failure' }),
+    { kind: 'transient', delivery: 'not_sent' },
+  ],
+  [
+    'an unlisted code with is_transient',
+    metaError(12345, { subcode: 777, isTransient: true }),
+    { kind: 'transient', delivery: 'not_sent', code: 12345, subcode: 777 },
+  ],
+  [
+    'a code-100 refusal with is_transient',
+    metaError(100, { message: 'Invalid parameter', isTransient: true }),
+    { kind: 'transient', delivery: 'not_sent' },
+  ],
+  [
+    'is_transient false leaves a final refusal final',
+    metaError(100, { message: 'Invalid parameter', isTransient: false }),
+    { kind: 'invalid_request' },
+  ],
+  ['a throttle flagged transient keeps its wait', metaError(4, { isTransient: true }), { kind: 'rate_limited', retryAfterMs: 60_000 }],
+  // Instagram's numbers for the same conditions mean what their Messenger twins mean.
+  ['Instagram 10/2534022 outside the window (twin of 10/2018278)', metaError(10, { subcode: 2534022 }), { kind: 'outside_window' }],
+  ['Instagram 100/2534014 person unavailable (twin of 551/1545041)', metaError(100, { subcode: 2534014 }), { kind: 'person_unavailable' }],
+  ['Instagram 80002 throttling (twin of Messenger 80006)', metaError(80002), { kind: 'rate_limited' }],
+  ['Instagram -1/2207001 server error', metaError(-1, { subcode: 2207001 }), { kind: 'transient', delivery: 'not_sent' }],
+  ['Instagram -2/2207003 slow download', metaError(-2, { subcode: 2207003 }), { kind: 'transient', delivery: 'not_sent' }],
+  ['Instagram -2/2207020 expired media stays final', metaError(-2, { subcode: 2207020 }), { kind: 'unknown', code: -2 }],
 ];
 
 describe('error mapping', () => {

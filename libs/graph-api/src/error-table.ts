@@ -3,7 +3,23 @@ import type { BudgetScope, PaymentProblem, PlainErrorKind, RegionScope } from '.
 /**
  * The one code table: Meta error numbers → outcome kind, following
  * shared/platform/marketing-messages.md (sections 3, 5 and 6) and the Graph API's generic codes.
- * `classify-error.ts` applies it; the few rules that also read the message text are noted there.
+ * `classify-error.ts` applies it; the few rules that also read the message text are noted there,
+ * and so is the one rule that reads a flag: `is_transient: true` makes any refusal `transient`.
+ *
+ * Sources, cited per row below by their short name:
+ * - [MM]   Marketing Message API for Messenger, error codes (namespace MARKETING_MESSAGES_DIRECT):
+ *          https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger/send-messages
+ * - [MSGR] Messenger Platform, common error codes:
+ *          https://developers.facebook.com/documentation/business-messaging/messenger-platform/error-codes
+ * - [IG]   Instagram Platform, error codes (Instagram API and Instagram messaging):
+ *          https://developers.facebook.com/documentation/instagram-platform/instagram-graph-api/reference/error-codes
+ * - [GRAPH] Graph API, handling errors: https://developers.facebook.com/docs/graph-api/guides/error-handling
+ * - [RATE]  Graph API, rate limiting (business-use-case codes 80000–80014):
+ *          https://developers.facebook.com/docs/graph-api/overview/rate-limiting
+ *
+ * Instagram answers its own numbers for the conditions Messenger names otherwise; each such row says
+ * which Messenger row it is the twin of, and maps to the same kind, so a worker never branches on
+ * the platform.
  */
 export type ErrorRule =
   | { kind: PlainErrorKind }
@@ -35,7 +51,7 @@ const rateLimited = (defaultRetryAfterMs = DEFAULT_RATE_LIMIT_WAIT_MS): ErrorRul
 });
 const plain = (kind: PlainErrorKind): ErrorRule => ({ kind });
 
-/** Marketing Message API numbers (namespace MARKETING_MESSAGES_DIRECT), met in `error_subcode` or `code`. */
+/** Marketing Message API numbers (namespace MARKETING_MESSAGES_DIRECT), met in `error_subcode` or `code`. Every row: [MM]. */
 export const MARKETING_MESSAGE_RULES: ReadonlyMap<number, ErrorRule> = new Map<number, ErrorRule>([
   [2300000, plain('campaign_not_active')],
   [2300001, plain('message_invalid')],
@@ -86,32 +102,51 @@ export const isMarketingMessageNumber = (n: number | undefined): n is number => 
 
 /** Send API / opt-in pairs where the subcode decides the meaning; keyed `${code}/${subcode}`. */
 export const SUBCODE_RULES: ReadonlyMap<string, ErrorRule> = new Map<string, ErrorRule>([
+  // [MSGR] "This message is sent outside of allowed window."
   ['10/2018278', plain('outside_window')],
+  // [IG] Instagram's twin of 10/2018278: the 24-hour window of an Instagram conversation is closed.
+  ['10/2534022', plain('outside_window')],
+  // [MSGR] opt-in rules (old API, still met on the opt-in request): platform doc section 3.
   ['613/1893016', plain('optin_duplicate')],
   ['9/2018352', plain('optin_limit')],
   // "Sent too soon" is an opt-in frequency rule, not a call-rate limit, despite code 4.
   ['4/2018354', plain('optin_limit')],
   ['10/1404170', plain('page_restricted')],
   ['10/1893015', plain('topic_stopped')],
+  // [MSGR] "This person isn't available right now."
   ['551/1545041', plain('person_unavailable')],
+  // [IG] Instagram's twin of 551/1545041: the person cannot be reached (account gone or messages off).
+  ['100/2534014', plain('person_unavailable')],
+  // [IG] -2/2207003 "It takes too long to download the media. Try again." (other -2 subcodes are final).
+  ['-2/2207003', { kind: 'transient' }],
 ]);
 
 /** Codes whose meaning does not depend on the subcode (after SUBCODE_RULES had its say). */
 export const CODE_RULES: ReadonlyMap<number, ErrorRule> = new Map<number, ErrorRule>([
+  // [GRAPH] 1 "API Unknown", 2 "API Service": temporary, retry later.
   [1, { kind: 'transient' }],
   [2, { kind: 'transient' }],
+  // [MSGR] 1200 "Temporary send message failure. Please try again later." (e.g. subcode 2018024,
+  // answered with HTTP 400), whatever the subcode.
+  [1200, { kind: 'transient' }],
+  // [IG] -1 "Instagram server error. Try again." (2207001; its other subcodes say to try again too).
+  [-1, { kind: 'transient' }],
+  // [GRAPH] 4 application, 17 user, 32 Page, 613 custom throttling.
   [4, rateLimited()],
   [17, rateLimited()],
   [32, rateLimited()],
   [613, rateLimited()],
-  // Business-use-case throttling family (Instagram, Pages, custom audiences, ads management, Messenger, …).
+  // [RATE] Business-use-case throttling family: 80002 is Instagram's twin of Messenger's 80006;
+  // 80001 Pages, 80003 custom audiences, 80004 ads management, 80000/80005/80008/80009/80014 others.
   ...[80000, 80001, 80002, 80003, 80004, 80005, 80006, 80008, 80009, 80014].map((code): [number, ErrorRule] => [code, rateLimited()]),
+  // [GRAPH] 102 session, 190 access token.
   [102, plain('auth_invalid')],
   [190, plain('auth_invalid')],
+  // [MSGR] 551 "This person isn't available right now", whatever the subcode.
   [551, plain('person_unavailable')],
 ]);
 
-/** 200–299 are the Graph API's permission errors. */
+/** 200–299 are the Graph API's permission errors [GRAPH]. */
 export const isPermissionCode = (code: number): boolean => code >= 200 && code <= 299;
 
 /** Code 10 is "permission denied" unless a known subcode above gave it a narrower meaning. */

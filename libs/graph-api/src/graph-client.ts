@@ -36,6 +36,7 @@ import type {
   SuccessResult,
   TemplateButton,
   UnsubscribeRecipient,
+  UnsubscribeResult,
   UpdateMessageCampaignInput,
 } from './types';
 
@@ -163,7 +164,8 @@ export class GraphApiClient {
     }
   }
 
-  unsubscribe(pageToken: string, pageId: string, recipients: readonly UnsubscribeRecipient[]): Promise<GraphResult<SuccessResult>> {
+  /** Page-level unsubscribe at Meta; see `UnsubscribeResult` for rows Meta did not match. */
+  unsubscribe(pageToken: string, pageId: string, recipients: readonly UnsubscribeRecipient[]): Promise<GraphResult<UnsubscribeResult>> {
     return this.transport.request(unsubscribeRequest(pageToken, pageId, recipients));
   }
 }

@@ -26,7 +26,7 @@ describe('Marketing Message API requests', () => {
       dailyBudget: 5000,
       startTime: new Date('2026-11-27T08:00:00Z'),
       endTime: new Date('2026-11-30T08:00:00Z'),
-      minConversationGapSeconds: 3600,
+      pixelId: '990001',
     };
 
     const result = await t.client.createMessageCampaign(SYSTEM_TOKEN, '777', input);
@@ -40,7 +40,7 @@ describe('Marketing Message API requests', () => {
       daily_budget: 5000,
       start_time: 1795766400,
       end_time: 1796025600,
-      min_conversation_gap_seconds: 3600,
+      pixel_id: '990001',
     });
     expect(lastRequest().query.appsecret_proof).toBe(createHmac('sha256', APP_SECRET).update(SYSTEM_TOKEN).digest('hex'));
   });
@@ -86,7 +86,11 @@ describe('Marketing Message API requests', () => {
       },
     }));
 
-    const result = await t.client.getDeliveryEstimate(SYSTEM_TOKEN, 'act_777', { pageId: PAGE_ID, audienceSize: 1000 });
+    const result = await t.client.getDeliveryEstimate(SYSTEM_TOKEN, 'act_777', {
+      pageId: PAGE_ID,
+      lifetimeBudget: 50_000,
+      lifetimeInDays: 3,
+    });
 
     expect(result).toEqual({
       ok: true,
@@ -95,8 +99,24 @@ describe('Marketing Message API requests', () => {
     expect(lastRequest()).toMatchObject({
       method: 'GET',
       path: '/v23.0/act_777/message_delivery_estimate',
-      query: { page_id: PAGE_ID, audience_size: '1000' },
+      query: {
+        promoted_object: JSON.stringify({ page_id: PAGE_ID }),
+        is_direct_send_campaign: 'true',
+        lifetime_budget: '50000',
+        lifetime_in_days: '3',
+        fields:
+          'estimate_delivery_lower_bound,estimate_delivery_upper_bound,estimate_cost_lower_bound,estimate_cost_upper_bound,estimate_status',
+      },
     });
+    // Neither is a parameter of Meta's estimate: sending them made every estimate an error.
+    expect(lastRequest().query).not.toHaveProperty('page_id');
+    expect(lastRequest().query).not.toHaveProperty('audience_size');
+  });
+
+  it('refuses to ask an estimate for both budgets at once', () => {
+    expect(() => t.client.getDeliveryEstimate(SYSTEM_TOKEN, '777', { pageId: PAGE_ID, dailyBudget: 1, lifetimeBudget: 2 })).toThrow(
+      RangeError,
+    );
   });
 
   it('sends a marketing message with message_id, the subscription token and the message, returning the tracking id', async () => {
@@ -117,6 +137,17 @@ describe('Marketing Message API requests', () => {
       path: '/v23.0/act_777/messages',
       body: { message_id: '120000001', messenger_delivery_data: { subscription_token: 'sub-token-abc' }, message },
     });
+  });
+
+  it('puts min_conversation_gap_seconds on the send, where Meta reads it, not on the campaign', async () => {
+    server.answer(() => ({ status: 200, body: { success: true, marketing_message_tracking_id: 'b7c1-uuid' } }));
+    await t.client.sendMarketingMessage(SYSTEM_TOKEN, '777', {
+      messageCampaignId: '120000001',
+      subscriptionToken: 'sub-token-abc',
+      message: buildTextMessage('Hi'),
+      minConversationGapSeconds: 7200,
+    });
+    expect(lastRequest().body).toMatchObject({ message_id: '120000001', min_conversation_gap_seconds: 7200 });
   });
 
   it('refuses a marketing text over 640 characters', () => {

@@ -40,9 +40,6 @@ export const createMessageCampaignRequest = (
       ...(input.lifetimeBudget !== undefined && { lifetime_budget: input.lifetimeBudget }),
       ...(input.startTime !== undefined && { start_time: unixSeconds(input.startTime) }),
       ...(input.endTime !== undefined && { end_time: unixSeconds(input.endTime) }),
-      ...(input.minConversationGapSeconds !== undefined && {
-        min_conversation_gap_seconds: input.minConversationGapSeconds,
-      }),
       ...(input.pixelId !== undefined && { pixel_id: input.pixelId }),
     },
     // A repeated create after an unknown outcome could leave a second, orphaned campaign.
@@ -82,18 +79,47 @@ export const deleteMessageCampaignRequest = (token: string, campaignId: string):
   readResponse: readSuccess,
 });
 
+/** The AdAccountMessageDeliveryEstimate fields the client reads (a Graph edge returns only fields it is asked for). */
+const ESTIMATE_FIELDS = [
+  'estimate_delivery_lower_bound',
+  'estimate_delivery_upper_bound',
+  'estimate_cost_lower_bound',
+  'estimate_cost_upper_bound',
+  'estimate_status',
+];
+
+/**
+ * `GET act_<AD_ACCOUNT_ID>/message_delivery_estimate` with the parameters Meta's reference lists
+ * (https://developers.facebook.com/documentation/ads-commerce/marketing-api/reference/ad-account/message_delivery_estimate):
+ * `promoted_object` (JSON, the Page), `is_direct_send_campaign`, one of `daily_budget` / `lifetime_budget`
+ * (smallest currency unit), `lifetime_in_days`, optional `bid_amount` and `optimization_goal`; all in the
+ * query, as on every GET. Meta takes the audience from the Page's subscribers: there is no audience-size parameter.
+ */
 export const deliveryEstimateRequest = (
   token: string,
   adAccountId: string,
   input: DeliveryEstimateInput,
-): GraphRequest<DeliveryEstimate> => ({
-  method: 'GET',
-  path: `/${adAccountSegment(adAccountId)}/message_delivery_estimate`,
-  accessToken: token,
-  query: { page_id: input.pageId, audience_size: input.audienceSize },
-  repeatable: true,
-  readResponse: readDeliveryEstimate,
-});
+): GraphRequest<DeliveryEstimate> => {
+  requireOneBudget(input.dailyBudget, input.lifetimeBudget);
+  return {
+    method: 'GET',
+    path: `/${adAccountSegment(adAccountId)}/message_delivery_estimate`,
+    accessToken: token,
+    query: {
+      promoted_object: JSON.stringify({ page_id: input.pageId }),
+      // Marketing Message API campaigns are "direct send" campaigns (namespace MARKETING_MESSAGES_DIRECT).
+      is_direct_send_campaign: true,
+      daily_budget: input.dailyBudget,
+      lifetime_budget: input.lifetimeBudget,
+      lifetime_in_days: input.lifetimeInDays,
+      bid_amount: input.bidAmount,
+      optimization_goal: input.optimizationGoal,
+      fields: ESTIMATE_FIELDS.join(','),
+    },
+    repeatable: true,
+    readResponse: readDeliveryEstimate,
+  };
+};
 
 export const sendMarketingMessageRequest = (
   token: string,
@@ -109,6 +135,8 @@ export const sendMarketingMessageRequest = (
       message_id: input.messageCampaignId,
       messenger_delivery_data: { subscription_token: input.subscriptionToken },
       message: input.message,
+      // A send parameter, not a campaign one (changelog 2026-06-11, "Conversation Gap Send Control").
+      ...(input.minConversationGapSeconds !== undefined && { min_conversation_gap_seconds: input.minConversationGapSeconds }),
     },
     // No idempotency key: a repeat after an unknown outcome could bill and deliver twice.
     repeatable: false,

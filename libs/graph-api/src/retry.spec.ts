@@ -38,6 +38,25 @@ describe('retries inside the client', () => {
     expect(t.sleeps).toEqual([100]);
   });
 
+  it('retries (#1200) Temporary send message failure answered with HTTP 400 and is_transient, then succeeds', async () => {
+    server.answerInOrder(metaError(1200, { subcode: 2018024, message: '(#1200) Temporary send message failure', isTransient: true }), sent);
+
+    const result = await t.client.sendText(PAGE_TOKEN, PAGE_ID, PSID, 'Hi');
+
+    expect(result).toEqual({ ok: true, value: { recipientId: PSID, messageId: 'm_1' } });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('retries a paid marketing send that Meta refused with is_transient (nothing was sent), then succeeds', async () => {
+    server.answerInOrder(metaError(2300999, { message: 'Please retry', isTransient: true }), {
+      status: 200,
+      body: { success: true, marketing_message_tracking_id: 'trk-1' },
+    });
+
+    expect(await sendMarketing()).toEqual({ ok: true, value: { trackingId: 'trk-1' } });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('stops after maxAttempts and returns transient', async () => {
     server.answerInOrder({ status: 503 });
 

@@ -103,16 +103,32 @@ describe('subscription tokens', () => {
     expect(pages[1]).toMatchObject({ ok: false, error: { kind: 'rate_limited' } });
   });
 
-  it('unsubscribes by PSID and by subscription token', async () => {
-    server.answer(() => ({ status: 200, body: { success: true } }));
+  it('unsubscribes by PSID and by subscription token with the documented rows in data, reading invalid_rows_count', async () => {
+    server.answer(() => ({ status: 200, body: { success: true, invalid_rows_count: 0 } }));
 
     const result = await t.client.unsubscribe(PAGE_TOKEN, PAGE_ID, [{ psid: 'psid-1' }, { subscriptionToken: 'tok-2' }]);
 
-    expect(result).toEqual({ ok: true, value: { success: true } });
+    expect(result).toEqual({ ok: true, value: { success: true, invalidRowsCount: 0 } });
     expect(server.requests[0]).toMatchObject({
       method: 'POST',
       path: `/v23.0/${PAGE_ID}/messaging_customer_base/unsubscribe`,
-      body: { recipients: [{ id: 'psid-1' }, { subscription_token: 'tok-2' }] },
+      body: { data: [{ psid: 'psid-1' }, { subscriber_token: 'tok-2' }] },
+    });
+  });
+
+  it('reports rows Meta did not match instead of a plain success', async () => {
+    server.answer(() => ({ status: 200, body: { success: true, invalid_rows_count: '1' } }));
+    expect(await t.client.unsubscribe(PAGE_TOKEN, PAGE_ID, [{ psid: 'psid-unknown' }])).toEqual({
+      ok: true,
+      value: { success: true, invalidRowsCount: 1 },
+    });
+  });
+
+  it('does not take an answer without invalid_rows_count for done', async () => {
+    server.answer(() => ({ status: 200, body: { success: true } }));
+    expect(await t.client.unsubscribe(PAGE_TOKEN, PAGE_ID, [{ psid: 'psid-1' }])).toMatchObject({
+      ok: false,
+      error: { kind: 'unknown', httpStatus: 200 },
     });
   });
 });

@@ -1,11 +1,11 @@
 import { segment, type GraphRequest } from './graph-request';
-import { asRecord, asString, dateFromUnix } from './json';
+import { asNumber, asRecord, asString, dateFromUnix } from './json';
 import type {
   ListSubscriptionTokensOptions,
   SubscriptionTokenInfo,
   SubscriptionTokenPage,
-  SuccessResult,
   UnsubscribeRecipient,
+  UnsubscribeResult,
 } from './types';
 
 /** Subscription tokens of a Page; every call takes the Page token. */
@@ -27,11 +27,17 @@ export const listSubscriptionTokensRequest = (
   readResponse: readTokenPage,
 });
 
+/**
+ * `POST /{PAGE_ID}/messaging_customer_base/unsubscribe` with the Page token: one row per person in
+ * `data`, each `{ psid }` or `{ subscriber_token }` (Meta's Unsubscribe API, 2026:
+ * https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger/grow-marketing-messages-audience).
+ * Meta answers 200 even when rows were not matched and counts them in `invalid_rows_count`.
+ */
 export const unsubscribeRequest = (
   pageToken: string,
   pageId: string,
   recipients: readonly UnsubscribeRecipient[],
-): GraphRequest<SuccessResult> => {
+): GraphRequest<UnsubscribeResult> => {
   if (recipients.length === 0) throw new RangeError('unsubscribe needs at least one recipient');
   const tokens = recipients.flatMap((r) => ('subscriptionToken' in r ? [r.subscriptionToken] : []));
   return {
@@ -39,7 +45,7 @@ export const unsubscribeRequest = (
     path: `/${segment(pageId)}/messaging_customer_base/unsubscribe`,
     accessToken: pageToken,
     body: {
-      recipients: recipients.map((r) => ('psid' in r ? { id: r.psid } : { subscription_token: r.subscriptionToken })),
+      data: recipients.map((r) => ('psid' in r ? { psid: r.psid } : { subscriber_token: r.subscriptionToken })),
     },
     // Unsubscribing twice leaves the same state.
     repeatable: true,
@@ -83,8 +89,14 @@ const readTokenInfo = (row: unknown): SubscriptionTokenInfo | undefined => {
   return info;
 };
 
-/** The endpoint is new (2026) and its answer thinly documented: a 2xx without `success` counts as done. */
-const readUnsubscribe = (body: unknown): SuccessResult => {
-  const success = asRecord(body)?.success;
-  return { success: typeof success === 'boolean' ? success : true };
+/**
+ * `invalid_rows_count` is what tells a refusal of some rows from a success; an answer without it is
+ * not one we understand (undefined → `unknown` error), never a silent "done".
+ */
+const readUnsubscribe = (body: unknown): UnsubscribeResult | undefined => {
+  const record = asRecord(body);
+  const invalidRowsCount = asNumber(record?.invalid_rows_count);
+  if (record === undefined || invalidRowsCount === undefined || invalidRowsCount < 0) return undefined;
+  const success = record.success;
+  return { success: typeof success === 'boolean' ? success : true, invalidRowsCount };
 };

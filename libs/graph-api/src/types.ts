@@ -139,7 +139,6 @@ export interface CreateMessageCampaignInput {
   lifetimeBudget?: number;
   startTime?: Date;
   endTime?: Date;
-  minConversationGapSeconds?: number;
   pixelId?: string;
 }
 
@@ -151,9 +150,22 @@ export interface UpdateMessageCampaignInput {
   status?: 'ACTIVE' | 'PAUSED';
 }
 
+/**
+ * Parameters of Meta's message delivery estimate (AdAccountMessageDeliveryEstimate). Meta estimates for
+ * the Page's own subscribers; our narrower audience (one topic) is not something Meta can be told.
+ */
 export interface DeliveryEstimateInput {
+  /** Sent as `promoted_object: {"page_id": …}`. */
   pageId: string;
-  audienceSize: number;
+  /** Smallest currency unit of the ad account; at most one of the two budgets. */
+  dailyBudget?: number;
+  lifetimeBudget?: number;
+  /** Whole days the campaign runs. */
+  lifetimeInDays?: number;
+  /** Smallest currency unit. */
+  bidAmount?: number;
+  /** One of Meta's optimization goals; left to Meta's default when absent. */
+  optimizationGoal?: string;
 }
 
 /** Ranges as Meta gives them; a bound Meta leaves out stays undefined. */
@@ -169,6 +181,12 @@ export interface SendMarketingMessageInput {
   messageCampaignId: string;
   subscriptionToken: string;
   message: OutgoingMessage;
+  /**
+   * Seconds: Meta does not send (2300052, `person_unavailable`) when the person chatted with the Page more
+   * recently than this. A parameter of the send, `POST act_<AD_ACCOUNT_ID>/messages` (changelog 2026-06-11:
+   * https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger/changelog).
+   */
+  minConversationGapSeconds?: number;
 }
 
 export interface CampaignInsights {
@@ -221,7 +239,15 @@ export interface IterateSubscriptionTokensOptions {
   doNotReturnDuplicates?: boolean;
 }
 
+/** One row of an unsubscribe call: the person's PSID, or one subscription token (sent as `subscriber_token`). */
 export type UnsubscribeRecipient = { psid: string } | { subscriptionToken: string };
+
+/** Meta's answer to an unsubscribe: rows it could not match or read are counted, not refused. */
+export interface UnsubscribeResult {
+  success: boolean;
+  /** Rows of `data` Meta did not unsubscribe (unknown PSID or token, malformed row); 0 means all were done. */
+  invalidRowsCount: number;
+}
 
 export interface SuccessResult {
   success: boolean;

@@ -82,7 +82,7 @@ export class FakeGraphServer {
 /** Meta's error body. */
 export const metaError = (
   code: number,
-  extra: { subcode?: number; message?: string; errorData?: unknown; status?: number } = {},
+  extra: { subcode?: number; message?: string; errorData?: unknown; status?: number; isTransient?: boolean } = {},
 ): FakeAnswer => ({
   status: extra.status ?? 400,
   body: {
@@ -92,6 +92,7 @@ export const metaError = (
       code,
       ...(extra.subcode !== undefined && { error_subcode: extra.subcode }),
       ...(extra.errorData !== undefined && { error_data: extra.errorData }),
+      ...(extra.isTransient !== undefined && { is_transient: extra.isTransient }),
       fbtrace_id: 'AbCdEfTrace',
     },
   },

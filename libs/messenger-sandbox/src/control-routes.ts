@@ -127,12 +127,20 @@ const ROUTES: Record<string, ControlHandler> = {
   'POST /clock/set': withBody<{ now: number }>({ now: 'number' }, (ctx, input) => ok({ now: ctx.clock.set(input.now) })),
   'GET /faults': (ctx) => ok(faultsState(ctx)),
   'POST /faults': withBody<Partial<FaultsState>>(
-    { errorRate: '?number', latencyMs: '?number', rateLimitNext: '?number', pacingNext: '?number', frequencyCapPsids: '?string[]' },
+    {
+      errorRate: '?number',
+      latencyMs: '?number',
+      rateLimitNext: '?number',
+      transientNext: '?number',
+      pacingNext: '?number',
+      frequencyCapPsids: '?string[]',
+    },
     (ctx, input) => {
       const faults = ctx.state.faults;
       if (input.errorRate !== undefined) faults.errorRate = Math.min(1, Math.max(0, input.errorRate));
       if (input.latencyMs !== undefined) faults.latencyMs = Math.max(0, input.latencyMs);
       if (input.rateLimitNext !== undefined) faults.rateLimitNext = Math.max(0, Math.floor(input.rateLimitNext));
+      if (input.transientNext !== undefined) faults.transientNext = Math.max(0, Math.floor(input.transientNext));
       if (input.pacingNext !== undefined) faults.pacingNext = Math.max(0, Math.floor(input.pacingNext));
       if (input.frequencyCapPsids !== undefined) faults.frequencyCapPsids = new Set(input.frequencyCapPsids);
       return ok(faultsState(ctx));

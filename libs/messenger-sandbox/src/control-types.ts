@@ -125,6 +125,11 @@ export interface FaultsInput {
   latencyMs?: number;
   /** The next n Graph calls answer their endpoint's rate-limit error. */
   rateLimitNext?: number;
+  /**
+   * The next n Graph calls answer `(#1200) Temporary send message failure` (code 1200, subcode 2018024,
+   * `is_transient: true`) with HTTP 400, as Meta does; nothing is sent.
+   */
+  transientNext?: number;
   /** The next n marketing sends that pass the campaign and budget checks answer 2300055. */
   pacingNext?: number;
   /** Marketing sends to these PSIDs answer 2300042 (replaces the list). */

@@ -89,6 +89,21 @@ export function transientError(): GraphErrorSpec {
   };
 }
 
+/**
+ * `(#1200) Temporary send message failure`: a 4xx whose `is_transient: true` says "try again"
+ * (Messenger Platform error codes: https://developers.facebook.com/documentation/business-messaging/messenger-platform/error-codes).
+ */
+export function temporarySendFailure(): GraphErrorSpec {
+  return {
+    status: 400,
+    code: 1200,
+    subcode: 2018024,
+    type: 'OAuthException',
+    message: '(#1200) Temporary send message failure. Please try again later.',
+    transient: true,
+  };
+}
+
 /** Application-level throttle (code 4), used for endpoints without a more specific limit. */
 export function applicationRateLimit(): GraphErrorSpec {
   return { status: 400, code: 4, type: 'OAuthException', message: '(#4) Application request limit reached', transient: true };

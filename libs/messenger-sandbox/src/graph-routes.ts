@@ -6,6 +6,7 @@ import {
   marketingError,
   objectNotAccessible,
   sendApiRateLimit,
+  temporarySendFailure,
   transientError,
   unknownPath,
   type GraphErrorSpec,
@@ -56,6 +57,10 @@ export function handleGraphRequest(ctx: SandboxContext, request: GraphRequest): 
   if (faults.rateLimitNext > 0) {
     faults.rateLimitNext--;
     return rateLimitFor(route);
+  }
+  if (faults.transientNext > 0) {
+    faults.transientNext--;
+    return temporarySendFailure();
   }
   return dispatch(ctx, request, route, auth.principal);
 }

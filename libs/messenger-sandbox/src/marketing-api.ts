@@ -1,7 +1,7 @@
 import { DAY_MS, toUnixSeconds } from './clock';
 import type { SandboxContext } from './context';
 import { invalidParameter, type GraphErrorSpec } from './errors';
-import { ok, readInteger, readString, type Params, type Reply } from './http-io';
+import { isRecord, ok, readInteger, readString, type Params, type Reply } from './http-io';
 import type { AdAccount, Campaign, CampaignStatus } from './model';
 import { toMainUnitString } from './money';
 
@@ -16,8 +16,25 @@ interface CampaignFields {
   startTime?: number;
   endTime?: number;
   status?: Exclude<CampaignStatus, 'DELETED'>;
-  minConversationGapSeconds?: number;
 }
+
+/**
+ * What `POST act_{AD}/message_campaign` and `POST /{CAMPAIGN_ID}` take (Meta's send guide and changelog:
+ * https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger/send-messages).
+ * Anything else, e.g. `min_conversation_gap_seconds` (a parameter of the send), is refused with code 100.
+ */
+const CAMPAIGN_PARAMS: ReadonlySet<string> = new Set([
+  'name',
+  'page_id',
+  'daily_budget',
+  'lifetime_budget',
+  'start_time',
+  'end_time',
+  'pixel_id',
+  'status',
+  'access_token',
+  'appsecret_proof',
+]);
 
 /** `POST /{v}/act_{AD}/message_campaign`. Creating a campaign is free; its warm-up hour starts now. */
 export function createCampaign(ctx: SandboxContext, account: AdAccount, params: Params): Reply | GraphErrorSpec {
@@ -43,7 +60,6 @@ export function createCampaign(ctx: SandboxContext, account: AdAccount, params: 
     lifetimeBudget: fields.lifetimeBudget,
     startTime: fields.startTime,
     endTime,
-    minConversationGapSeconds: fields.minConversationGapSeconds,
     createdAt: now,
     spend: 0,
     spendDay: 0,
@@ -55,7 +71,7 @@ export function createCampaign(ctx: SandboxContext, account: AdAccount, params: 
   return ok({ id: campaign.id });
 }
 
-/** `POST /{v}/{CAMPAIGN_ID}`: name, budgets, start/end time, status and the conversation gap. */
+/** `POST /{v}/{CAMPAIGN_ID}`: name, budgets, start/end time and status. */
 export function updateCampaign(campaign: Campaign, params: Params): Reply | GraphErrorSpec {
   if (campaign.status === 'DELETED') return invalidParameter('The campaign has been deleted and cannot be edited');
   const fields = readCampaignFields(params);
@@ -75,7 +91,6 @@ export function updateCampaign(campaign: Campaign, params: Params): Reply | Grap
   campaign.lifetimeBudget = lifetimeBudget;
   campaign.startTime = startTime;
   campaign.endTime = endTime;
-  campaign.minConversationGapSeconds = fields.minConversationGapSeconds ?? campaign.minConversationGapSeconds;
   return ok({ success: true });
 }
 
@@ -94,35 +109,64 @@ export function readCampaign(campaign: Campaign): Reply {
     lifetime_budget: campaign.lifetimeBudget,
     start_time: campaign.startTime === undefined ? undefined : toUnixSeconds(campaign.startTime),
     end_time: campaign.endTime === undefined ? undefined : toUnixSeconds(campaign.endTime),
-    min_conversation_gap_seconds: campaign.minConversationGapSeconds,
     created_time: toUnixSeconds(campaign.createdAt),
   });
 }
 
 /**
- * `GET /{v}/act_{AD}/message_delivery_estimate?page_id=&audience_size=`. Costs are integers in the
- * smallest currency unit, like budgets, so they compare directly. The audience defaults to the
- * Page's subscribed tokens; the lower bound assumes 85 % get delivered.
+ * Parameters of Meta's AdAccountMessageDeliveryEstimate
+ * (https://developers.facebook.com/documentation/ads-commerce/marketing-api/reference/ad-account/message_delivery_estimate);
+ * `fields` and the signing parameters are accepted on every Graph call.
+ */
+const ESTIMATE_PARAMS: ReadonlySet<string> = new Set([
+  'bid_amount',
+  'daily_budget',
+  'is_direct_send_campaign',
+  'lifetime_budget',
+  'lifetime_in_days',
+  'optimization_goal',
+  'pacing_type',
+  'promoted_object',
+  'targeting_spec',
+  'fields',
+  'access_token',
+  'appsecret_proof',
+]);
+
+/**
+ * `GET /{v}/act_{AD}/message_delivery_estimate?promoted_object={"page_id":…}&lifetime_budget=…`.
+ * Any parameter Meta does not list (the old `page_id`, `audience_size`) is refused with code 100, and so is
+ * an estimate without the Page in `promoted_object`. The audience is the Page's subscribed tokens, capped by
+ * what the budget buys (a daily budget times `lifetime_in_days`, default 1); the lower bound assumes 85 %
+ * get delivered. Costs are integers in the smallest currency unit, like budgets, so they compare directly.
  */
 export function deliveryEstimate(ctx: SandboxContext, account: AdAccount, params: Params): Reply | GraphErrorSpec {
-  const pageId = readString(params, 'page_id');
-  if (pageId === undefined) return invalidParameter('param page_id is required');
+  const unknown = Object.keys(params).find((key) => !ESTIMATE_PARAMS.has(key));
+  if (unknown !== undefined) return invalidParameter(`Param ${unknown} is not a valid parameter of message_delivery_estimate`);
+  const promoted = params.promoted_object;
+  const pageId = isRecord(promoted) ? readString(promoted, 'page_id') : undefined;
+  if (pageId === undefined) return invalidParameter('param promoted_object must be an object with page_id');
   const page = ctx.state.pages.get(pageId);
   if (page === undefined || !account.pageIds.has(pageId))
     return invalidParameter(`Page ${pageId} is not connected to ad account act_${account.id}`);
-  const size = readInteger(params, 'audience_size') ?? page.activeTokens;
-  if (size === 'invalid' || size < 0) return invalidParameter('param audience_size must be a non-negative integer');
-  const lower = Math.floor(size * 0.85);
+  const daily = readInteger(params, 'daily_budget');
+  const lifetime = readInteger(params, 'lifetime_budget');
+  const days = readInteger(params, 'lifetime_in_days') ?? 1;
+  if (daily === 'invalid' || lifetime === 'invalid' || days === 'invalid' || Math.min(daily ?? 0, lifetime ?? 0, days) < 0)
+    return invalidParameter('params daily_budget, lifetime_budget and lifetime_in_days must be non-negative integers');
+  if (daily !== undefined && lifetime !== undefined) return bothBudgets();
+  const budget = lifetime ?? (daily === undefined ? undefined : daily * days);
+  const affordable = budget === undefined ? Number.POSITIVE_INFINITY : Math.floor(budget / account.pricePerMessage);
+  const upper = Math.min(page.activeTokens, affordable);
+  const lower = Math.floor(upper * 0.85);
   return ok({
     data: [
       {
-        // Named as Meta names the ranges of its other delivery estimates (estimate_*_lower_bound / _upper_bound).
         estimate_delivery_lower_bound: lower,
-        estimate_delivery_upper_bound: size,
+        estimate_delivery_upper_bound: upper,
         estimate_cost_lower_bound: lower * account.pricePerMessage,
-        estimate_cost_upper_bound: size * account.pricePerMessage,
+        estimate_cost_upper_bound: upper * account.pricePerMessage,
         estimate_status: 'READY',
-        currency: account.currency,
       },
     ],
   });
@@ -158,6 +202,8 @@ function bothBudgets(): GraphErrorSpec {
 }
 
 function readCampaignFields(params: Params): CampaignFields | GraphErrorSpec {
+  const unknown = Object.keys(params).find((key) => !CAMPAIGN_PARAMS.has(key));
+  if (unknown !== undefined) return invalidParameter(`Param ${unknown} is not a valid parameter of a message campaign`);
   const fields: CampaignFields = { name: readString(params, 'name'), pageId: readString(params, 'page_id') };
   for (const [key, target] of [
     ['daily_budget', 'dailyBudget'],
@@ -176,10 +222,6 @@ function readCampaignFields(params: Params): CampaignFields | GraphErrorSpec {
     if (value === 'invalid' || (value !== undefined && value < 0)) return invalidParameter(`param ${key} must be a unix time in seconds`);
     fields[target] = value === undefined ? undefined : value * 1000;
   }
-  const gap = readInteger(params, 'min_conversation_gap_seconds');
-  if (gap === 'invalid' || (gap !== undefined && gap < 0))
-    return invalidParameter('param min_conversation_gap_seconds must be a non-negative integer');
-  fields.minConversationGapSeconds = gap;
   const status = readString(params, 'status');
   if (status !== undefined && status !== 'ACTIVE' && status !== 'PAUSED')
     return invalidParameter('param status must be one of {ACTIVE, PAUSED}');

@@ -1,13 +1,27 @@
 import { HOUR_MS, utcDay } from './clock';
 import type { SandboxContext } from './context';
 import { invalidParameter, marketingError, type GraphErrorSpec } from './errors';
-import { isRecord, ok, readString, type Params, type Reply } from './http-io';
+import { isRecord, ok, readInteger, readString, type Params, type Reply } from './http-io';
 import { findUnresolvedPlaceholder } from './message-content';
 import type { AdAccount, Campaign, Person, SubscriptionToken } from './model';
 import { TOKEN_COOLDOWN_MS } from './token-api';
 import { marketingWebhook, type MarketingWebhookValue } from './webhook-events';
 
 const WARM_UP_MS = HOUR_MS;
+
+/**
+ * What `POST act_{AD}/messages` takes: the campaign (`message_id`), the token, the message and, since
+ * 2026-06-11, `min_conversation_gap_seconds` (Meta's changelog:
+ * https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger/changelog).
+ */
+const SEND_PARAMS: ReadonlySet<string> = new Set([
+  'message_id',
+  'messenger_delivery_data',
+  'message',
+  'min_conversation_gap_seconds',
+  'access_token',
+  'appsecret_proof',
+]);
 const MAX_TEXT = 640;
 /** What the pacing fault tells the caller to wait; Meta's pacing errors say about 30 minutes. */
 const PACING_REMAINING_SECONDS = 1800;
@@ -18,6 +32,11 @@ const PACING_REMAINING_SECONDS = 1800;
  */
 export function sendMarketingMessage(ctx: SandboxContext, account: AdAccount, params: Params): Reply | GraphErrorSpec {
   const { state, clock } = ctx;
+  const unknown = Object.keys(params).find((key) => !SEND_PARAMS.has(key));
+  if (unknown !== undefined) return invalidParameter(`Param ${unknown} is not a valid parameter of a marketing message send`);
+  const gapSeconds = readInteger(params, 'min_conversation_gap_seconds');
+  if (gapSeconds === 'invalid' || (gapSeconds !== undefined && gapSeconds < 0))
+    return invalidParameter('param min_conversation_gap_seconds must be a non-negative integer');
   const campaignId = readString(params, 'message_id');
   if (campaignId === undefined) return invalidParameter('param message_id is required');
   const deliveryData = params.messenger_delivery_data;
@@ -42,7 +61,7 @@ export function sendMarketingMessage(ctx: SandboxContext, account: AdAccount, pa
     checkToken(token, campaign, now);
   if (refusal !== undefined || token === undefined) return refusal ?? marketingError(2300004);
   const person = state.ensurePerson(token.pageId, token.psid);
-  const personRefusal = checkPerson(ctx, person, campaign, now);
+  const personRefusal = checkPerson(ctx, person, gapSeconds ?? 0, now);
   if (personRefusal !== undefined) return personRefusal;
 
   return accept(ctx, { campaign, account, token, person, message, now });
@@ -89,9 +108,9 @@ function checkToken(token: SubscriptionToken | undefined, campaign: Campaign, no
   return undefined;
 }
 
-function checkPerson(ctx: SandboxContext, person: Person, campaign: Campaign, now: number): GraphErrorSpec | undefined {
+function checkPerson(ctx: SandboxContext, person: Person, gapSeconds: number, now: number): GraphErrorSpec | undefined {
   if (person.blocked === true) return marketingError(2300036);
-  const gapMs = (campaign.minConversationGapSeconds ?? 0) * 1000;
+  const gapMs = gapSeconds * 1000;
   if (gapMs > 0 && person.lastMessageAt !== undefined && now - person.lastMessageAt < gapMs) return marketingError(2300052);
   if (ctx.state.faults.frequencyCapPsids.has(person.psid)) return marketingError(2300042);
   return undefined;

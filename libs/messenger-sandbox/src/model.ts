@@ -92,7 +92,6 @@ export interface Campaign {
   lifetimeBudget?: number;
   startTime?: number;
   endTime?: number;
-  minConversationGapSeconds?: number;
   createdAt: number;
   /** Smallest currency unit. */
   spend: number;
@@ -117,6 +116,7 @@ export interface Faults {
   errorRate: number;
   latencyMs: number;
   rateLimitNext: number;
+  transientNext: number;
   pacingNext: number;
   frequencyCapPsids: Set<string>;
 }

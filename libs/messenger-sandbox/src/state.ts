@@ -200,7 +200,7 @@ function personKey(pageId: string, psid: string): string {
 }
 
 function defaultFaults(): Faults {
-  return { errorRate: 0, latencyMs: 0, rateLimitNext: 0, pacingNext: 0, frequencyCapPsids: new Set() };
+  return { errorRate: 0, latencyMs: 0, rateLimitNext: 0, transientNext: 0, pacingNext: 0, frequencyCapPsids: new Set() };
 }
 
 function zeroCounters(): Counters {

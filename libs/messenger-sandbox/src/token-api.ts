@@ -100,27 +100,42 @@ function decodeCursor(cursor: string): number | undefined {
 }
 
 /**
- * `POST /{v}/{PAGE_ID}/messaging_customer_base/unsubscribe`. `unsubscribed` counts the recipient
- * entries that matched at least one subscribed token of this Page (phone and email entries never
- * match: the sandbox has no such data).
+ * `POST /{v}/{PAGE_ID}/messaging_customer_base/unsubscribe` with `data`: one row per person, each
+ * `{ psid }` or `{ subscriber_token }` (Meta's Unsubscribe API:
+ * https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger/grow-marketing-messages-audience).
+ * A body without `data` (the old `recipients` shape included) is refused with code 100, as Meta refuses a
+ * missing required parameter. Rows that name no subscriber of this Page, or that are not one of the two
+ * row shapes, are not refused: they are counted in `invalid_rows_count`, as Meta counts them.
  */
 export function unsubscribeCustomers(ctx: SandboxContext, page: Page, params: Params): Reply | GraphErrorSpec {
-  const recipients = params.recipients;
-  if (!Array.isArray(recipients) || recipients.length === 0) return invalidParameter('param recipients must be a non-empty array');
-  let unsubscribed = 0;
-  for (const recipient of recipients) {
-    if (!isRecord(recipient)) return invalidParameter('each recipient must be an object with id or subscription_token');
-    const matched = matchTokens(ctx, page, recipient).filter((token) => token.status === 'ACTIVE' || token.status === 'STOPPED');
-    for (const token of matched) ctx.state.setTokenStatus(token, 'UNSUBSCRIBED');
-    if (matched.length > 0) unsubscribed++;
+  const unknown = Object.keys(params).filter((key) => key !== 'data' && !AUTH_PARAMS.has(key));
+  if (unknown.length > 0) return invalidParameter(`Param ${unknown[0]} is not a valid parameter of this endpoint; rows go in data`);
+  const rows = params.data;
+  if (!Array.isArray(rows) || rows.length === 0) return invalidParameter('The parameter data is required and must be a non-empty array');
+  let invalidRows = 0;
+  for (const row of rows) {
+    const matched = isRecord(row) ? matchTokens(ctx, page, row) : undefined;
+    if (matched === undefined || matched.length === 0) {
+      invalidRows++;
+      continue;
+    }
+    for (const token of matched)
+      if (token.status === 'ACTIVE' || token.status === 'STOPPED') ctx.state.setTokenStatus(token, 'UNSUBSCRIBED');
   }
-  return ok({ success: true, unsubscribed });
+  return ok({ success: true, invalid_rows_count: invalidRows });
 }
 
-function matchTokens(ctx: SandboxContext, page: Page, recipient: Record<string, unknown>): SubscriptionToken[] {
-  const psid = readString(recipient, 'id');
+/** Signing parameters every Graph call may carry beside its own. */
+const AUTH_PARAMS: ReadonlySet<string> = new Set(['access_token', 'appsecret_proof']);
+
+/** Exactly one of `psid` / `subscriber_token`; any other row shape is an invalid row (undefined). */
+function matchTokens(ctx: SandboxContext, page: Page, row: Record<string, unknown>): SubscriptionToken[] | undefined {
+  const keys = Object.keys(row);
+  if (keys.length !== 1) return undefined;
+  const psid = readString(row, 'psid');
   if (psid !== undefined) return ctx.state.person(page.id, psid)?.tokens ?? [];
-  const tokenText = readString(recipient, 'subscription_token');
-  const token = tokenText === undefined ? undefined : ctx.state.tokens.get(tokenText);
+  const tokenText = readString(row, 'subscriber_token');
+  if (tokenText === undefined) return undefined;
+  const token = ctx.state.tokens.get(tokenText);
   return token !== undefined && token.pageId === page.id ? [token] : [];
 }

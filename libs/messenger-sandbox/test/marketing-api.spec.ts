@@ -68,7 +68,7 @@ describe('Marketing Message API', () => {
   it('refuses an unsubscribed token with 2300034', async () => {
     const token = await aSubscriber(h, 'p1');
     const campaignId = await aReadyCampaign();
-    await h.graph.post(`/${PAGE_ID}/messaging_customer_base/unsubscribe`, PAGE_TOKEN, { recipients: [{ subscription_token: token }] });
+    await h.graph.post(`/${PAGE_ID}/messaging_customer_base/unsubscribe`, PAGE_TOKEN, { data: [{ subscriber_token: token }] });
     expect((await h.graph.marketing(campaignId, token)).data.error?.error_subcode).toBe(2300034);
   });
 
@@ -133,12 +133,19 @@ describe('Marketing Message API', () => {
     expect((await h.graph.marketing(campaignId, token, { text: 'Hi {{first_name}}' })).status).toBe(200);
   });
 
-  it('answers 2300052 when the person chatted within min_conversation_gap_seconds', async () => {
+  it("answers 2300052 when the person chatted within the send's min_conversation_gap_seconds", async () => {
     const token = await aSubscriber(h, 'p1');
-    const campaignId = await aReadyCampaign({ min_conversation_gap_seconds: 2 * 3600 });
-    expect((await h.graph.marketing(campaignId, token)).data.error?.error_subcode).toBe(2300052);
+    const campaignId = await aReadyCampaign();
+    const gap = { min_conversation_gap_seconds: 2 * 3600 };
+    expect((await h.graph.marketing(campaignId, token, undefined, gap)).data.error?.error_subcode).toBe(2300052);
     await h.sandbox.control.advanceClock(HOUR);
-    expect((await h.graph.marketing(campaignId, token)).status).toBe(200);
+    expect((await h.graph.marketing(campaignId, token, undefined, gap)).status).toBe(200);
+  });
+
+  it('refuses min_conversation_gap_seconds on campaign creation, where Meta does not take it, with code 100', async () => {
+    const answer = await h.graph.createCampaign({ min_conversation_gap_seconds: 3600 });
+    expect(answer.status).toBe(400);
+    expect(answer.data.error).toMatchObject({ code: 100 });
   });
 
   it('answers 2300042 for a frequency-capped person', async () => {
@@ -172,23 +179,34 @@ describe('Marketing Message API', () => {
     });
   });
 
-  it('estimates delivery and cost from the ad account price', async () => {
+  it('estimates delivery and cost from the ad account price, capped by what the budget buys', async () => {
+    await h.sandbox.control.bulkTokens({ pageId: PAGE_ID, count: 20, title: 'Deals' });
     const answer = await h.graph.get(`/act_${AD_ACCOUNT_ID}/message_delivery_estimate`, SYSTEM_TOKEN, {
-      page_id: PAGE_ID,
-      audience_size: 1000,
+      promoted_object: JSON.stringify({ page_id: PAGE_ID }),
+      is_direct_send_campaign: 'true',
+      daily_budget: 5 * PRICE,
+      lifetime_in_days: 2,
     });
     expect(answer.data).toEqual({
       data: [
         {
-          estimate_delivery_lower_bound: 850,
-          estimate_delivery_upper_bound: 1000,
-          estimate_cost_lower_bound: 850 * PRICE,
-          estimate_cost_upper_bound: 1000 * PRICE,
+          estimate_delivery_lower_bound: 8,
+          estimate_delivery_upper_bound: 10,
+          estimate_cost_lower_bound: 8 * PRICE,
+          estimate_cost_upper_bound: 10 * PRICE,
           estimate_status: 'READY',
-          currency: 'USD',
         },
       ],
     });
+  });
+
+  it('refuses an estimate asked with parameters Meta does not document (page_id, audience_size) with code 100', async () => {
+    const answer = await h.graph.get(`/act_${AD_ACCOUNT_ID}/message_delivery_estimate`, SYSTEM_TOKEN, {
+      page_id: PAGE_ID,
+      audience_size: 1000,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.data.error).toMatchObject({ code: 100 });
   });
 
   it('deletes a campaign, after which sends answer 2300000', async () => {

@@ -126,11 +126,12 @@ export class GraphCaller {
     return this.post(`/act_${AD_ACCOUNT_ID}/message_campaign`, SYSTEM_TOKEN, { name: 'Sale', page_id: PAGE_ID, ...body });
   }
 
-  marketing(campaignId: string, token: string, message: object = { text: 'Sale today' }): Promise<GraphAnswer> {
+  marketing(campaignId: string, token: string, message: object = { text: 'Sale today' }, extra: object = {}): Promise<GraphAnswer> {
     return this.post(`/act_${AD_ACCOUNT_ID}/messages`, SYSTEM_TOKEN, {
       message_id: campaignId,
       messenger_delivery_data: { subscription_token: token },
       message,
+      ...extra,
     });
   }
 }

@@ -48,12 +48,22 @@ describe('subscription tokens', () => {
     const kept = await aSubscriber(h, 'p4');
     await h.sandbox.control.personStop({ pageId: PAGE_ID, psid: 'p1' });
     const unsubscribe = await h.graph.post(`/${PAGE_ID}/messaging_customer_base/unsubscribe`, PAGE_TOKEN, {
-      recipients: [{ id: 'p2' }, { subscription_token: unsubscribedByToken }, { id: 'nobody' }],
+      data: [{ psid: 'p2' }, { subscriber_token: unsubscribedByToken }, { psid: 'nobody' }, { id: 'p4' }],
     });
-    expect(unsubscribe.data).toEqual({ success: true, unsubscribed: 2 });
+    // "nobody" is no subscriber and `{ id }` is not a row shape Meta reads: both are counted, not applied.
+    expect(unsubscribe.data).toEqual({ success: true, invalid_rows_count: 2 });
     const listed = (await h.graph.get(`/${PAGE_ID}/notification_message_tokens`, PAGE_TOKEN)).data as unknown as TokenPage;
     expect(listed.data.map((item) => item.notification_messages_token)).toEqual([kept]);
     expect([stopped, unsubscribedById]).not.toContain(kept);
+  });
+
+  it('refuses an unsubscribe body without data (the undocumented recipients shape) with code 100 and changes nothing', async () => {
+    const token = await aSubscriber(h, 'p1');
+    const answer = await h.graph.post(`/${PAGE_ID}/messaging_customer_base/unsubscribe`, PAGE_TOKEN, { recipients: [{ id: 'p1' }] });
+    expect(answer.status).toBe(400);
+    expect(answer.data.error).toMatchObject({ code: 100 });
+    const listed = (await h.graph.get(`/${PAGE_ID}/notification_message_tokens`, PAGE_TOKEN)).data as unknown as TokenPage;
+    expect(listed.data.map((item) => item.notification_messages_token)).toEqual([token]);
   });
 
   it('answers an empty Page with no paging', async () => {

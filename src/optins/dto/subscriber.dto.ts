@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { TopicCounts } from '../../topics/dto/topic.dto';
-import type { Subscription } from '../entities/subscription.entity';
+import type { MetaUnsubscribeStatus, Subscription } from '../entities/subscription.entity';
+import type { MetaUnsubscribeState } from '../meta-unsubscriber';
 
 export const SUBSCRIBER_FILTERS = ['active', 'stopped', 'unsubscribed', 'expired', 'invalid', 'unlisted'] as const;
 export type SubscriberFilter = (typeof SUBSCRIBER_FILTERS)[number];
@@ -28,6 +29,33 @@ export class ListSubscribersQueryDto {
   after?: string;
 }
 
+/** The shop's unsubscribe of this subscriber at Meta (POST /<PAGE_ID>/messaging_customer_base/unsubscribe). */
+export class MetaUnsubscribeResponse {
+  @ApiProperty({
+    enum: ['pending', 'done', 'failed'],
+    description: 'pending: not confirmed by Meta yet, retried by a worker; done: Meta confirmed it; failed: retries exhausted',
+  })
+  status!: MetaUnsubscribeStatus;
+  @ApiProperty({ description: 'Calls made to Meta so far' }) attempts!: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "Why the last call did not count as done: an error kind with Meta's code (e.g. 'transient (2)'), or 'invalid_rows'",
+  })
+  error!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'ISO 8601; while pending, when the next call is due' }) nextAttemptAt!:
+    string | null;
+
+  static of(state: MetaUnsubscribeState): MetaUnsubscribeResponse {
+    return {
+      status: state.status,
+      attempts: state.attempts,
+      error: state.error,
+      nextAttemptAt: state.nextAttemptAt?.toISOString() ?? null,
+    };
+  }
+}
+
 export class SubscriberResponse {
   @ApiProperty() id!: string;
   @ApiProperty({ nullable: true, type: String }) psid!: string | null;
@@ -37,6 +65,8 @@ export class SubscriberResponse {
   @ApiProperty() optedInAt!: string;
   @ApiProperty() statusChangedAt!: string;
   @ApiProperty({ nullable: true, type: String }) tokenExpiresAt!: string | null;
+  @ApiProperty({ type: MetaUnsubscribeResponse, nullable: true, description: 'null until the shop unsubscribes this subscriber' })
+  metaUnsubscribe!: MetaUnsubscribeResponse | null;
 
   static of(s: Subscription, at: Date): SubscriberResponse {
     const expired = s.status === 'active' && s.tokenExpiresAt !== null && s.tokenExpiresAt <= at;
@@ -49,6 +79,15 @@ export class SubscriberResponse {
       optedInAt: s.optedInAt.toISOString(),
       statusChangedAt: s.statusChangedAt.toISOString(),
       tokenExpiresAt: s.tokenExpiresAt?.toISOString() ?? null,
+      metaUnsubscribe:
+        s.metaUnsubscribeStatus === null
+          ? null
+          : MetaUnsubscribeResponse.of({
+              status: s.metaUnsubscribeStatus,
+              attempts: s.metaUnsubscribeAttempts,
+              error: s.metaUnsubscribeError,
+              nextAttemptAt: s.metaUnsubscribeNextAt,
+            }),
     };
   }
 }
@@ -73,9 +112,8 @@ export class UnsubscribeDto {
   subscriptionId?: string;
 }
 
+/** Locally the customer is unsubscribed at once, whatever Meta answers; `meta` is where Meta's side stands. */
 export class UnsubscribeResponse {
-  @ApiProperty() unsubscribed!: number;
-  @ApiProperty({ enum: ['done', 'failed'], description: "Meta's unsubscribe call; locally the customer is unsubscribed either way" })
-  meta!: 'done' | 'failed';
-  @ApiPropertyOptional() metaError?: string;
+  @ApiProperty({ description: 'Subscriptions (topics) of the customer now unsubscribed here' }) unsubscribed!: number;
+  @ApiProperty({ type: MetaUnsubscribeResponse }) meta!: MetaUnsubscribeResponse;
 }

@@ -9,6 +9,14 @@ export type SubscriptionStatus = 'active' | 'stopped' | 'unsubscribed' | 'invali
 export type SubscriptionSource = 'optin' | 'import';
 
 /**
+ * Our call to Meta's unsubscribe for this row: `pending` until Meta confirms it (a worker retries it at
+ * `metaUnsubscribeNextAt`), `done`, or `failed` with the reason once retries are exhausted.
+ */
+export type MetaUnsubscribeStatus = 'pending' | 'done' | 'failed';
+/** The row Meta is sent: the person's PSID (all their topics) or this subscription's token. */
+export type MetaUnsubscribeBy = 'psid' | 'token';
+
+/**
  * One person's subscription to one topic, with Meta's token (encrypted; `token_hash` finds it again
  * from a webhook or a send error). A re-opt-in replaces the token on the same row: the unique
  * (page_id, psid, topic_id) key keeps one row per person and topic. A token with `token_expires_at`
@@ -70,6 +78,25 @@ export class Subscription {
   /** Last time Meta's token listing showed this token (import and nightly reconcile). */
   @UtcDateColumn({ name: 'last_listed_at', nullable: true })
   lastListedAt!: Date | null;
+
+  /** NULL until the shop asks to unsubscribe this row at Meta. */
+  @Column({ name: 'meta_unsubscribe_status', type: 'varchar', length: 8, nullable: true })
+  metaUnsubscribeStatus!: MetaUnsubscribeStatus | null;
+
+  @Column({ name: 'meta_unsubscribe_by', type: 'varchar', length: 8, nullable: true })
+  metaUnsubscribeBy!: MetaUnsubscribeBy | null;
+
+  /** Calls made to Meta for this unsubscribe (a worker claim counts one). */
+  @Column({ name: 'meta_unsubscribe_attempts', type: 'int', default: 0 })
+  metaUnsubscribeAttempts!: number;
+
+  /** While pending: when the next call may be made (a claim moves it past its lease). */
+  @UtcDateColumn({ name: 'meta_unsubscribe_next_at', nullable: true })
+  metaUnsubscribeNextAt!: Date | null;
+
+  /** Why the last call did not count as done: an error kind, or `invalid_rows` (Meta did not match the row). */
+  @Column({ name: 'meta_unsubscribe_error', type: 'varchar', length: 255, nullable: true })
+  metaUnsubscribeError!: string | null;
 
   @UtcDateColumn({ name: 'updated_at' })
   updatedAt!: Date;

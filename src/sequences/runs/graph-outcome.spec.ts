@@ -1,4 +1,4 @@
-import type { GraphError } from '../../../libs/graph-api/src';
+import { classifyGraphError, type GraphError } from '../../../libs/graph-api/src';
 import { outcomeOfSendError } from './graph-outcome';
 
 const error = (e: Partial<GraphError> & Pick<GraphError, 'kind'>): GraphError => ({ code: 0, message: 'x', ...e }) as GraphError;
@@ -15,6 +15,19 @@ describe('outcomeOfSendError', () => {
   it('retries a failure that cannot have reached Meta, and never one that may have', () => {
     expect(outcomeOfSendError(error({ kind: 'transient', delivery: 'not_sent', reason: 'server_error' }))).toMatchObject({ kind: 'retry' });
     expect(outcomeOfSendError(error({ kind: 'transient', delivery: 'unknown', reason: 'timeout' }))).toMatchObject({ kind: 'uncertain' });
+  });
+
+  it('retries a step Meta answered (#1200) Temporary send message failure with HTTP 400 and is_transient', () => {
+    const temporary = classifyGraphError(
+      { code: 1200, error_subcode: 2018024, message: 'Temporary send message failure', is_transient: true },
+      { httpStatus: 400 },
+    );
+    expect(outcomeOfSendError(temporary)).toMatchObject({ kind: 'retry' });
+  });
+
+  it("skips an Instagram step outside the window (10/2534022) under the window's rule, like Messenger's 10/2018278", () => {
+    const instagram = classifyGraphError({ code: 10, error_subcode: 2534022, message: 'x' }, { httpStatus: 400 });
+    expect(outcomeOfSendError(instagram)).toEqual({ kind: 'skipped', rule: 'window_closed', detail: 'meta_outside_window' });
   });
 
   it("waits for a rate limit's own retry time", () => {
