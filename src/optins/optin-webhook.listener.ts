@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { MessengerEvents, type OptinEvent, type OptinStatusChangedEvent } from '../messenger/events/messenger-events';
+import { SqlDialect } from '../database/sql-dialect';
 import { OnMessengerEvent } from '../messenger/events/on-messenger-event';
 import { PeopleService } from '../messenger/people/people.service';
 import { PagesService } from '../pages/pages.service';
@@ -13,6 +14,7 @@ import { hashToken, SubscriptionsService } from './subscriptions.service';
 export class OptinWebhookListener {
   private readonly logger = new Logger(OptinWebhookListener.name);
   private readonly unregisteredWarnedAt = new Map<string, number>();
+  private readonly dialect: SqlDialect;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -20,7 +22,9 @@ export class OptinWebhookListener {
     private readonly topics: TopicsService,
     private readonly subscriptions: SubscriptionsService,
     private readonly people: PeopleService,
-  ) {}
+  ) {
+    this.dialect = new SqlDialect(dataSource);
+  }
 
   @OnMessengerEvent(MessengerEvents.Optin)
   async onOptin(event: OptinEvent): Promise<void> {
@@ -32,9 +36,10 @@ export class OptinWebhookListener {
       (await this.topics.findForOptin(event.pageId, event.payload, event.title)) ??
       (await this.topics.findOrCreateForTitle(event.pageId, event.title ?? event.payload, event.payload));
     await this.people.recordSeen(event.pageId, event.psid, event.platform, event.at);
+    // The request tapped was sent before the tap: a late delivery is not credited to a later request.
     const [request] = (await this.dataSource.query(
-      `SELECT id FROM optin_requests WHERE page_id = ? AND psid = ? AND topic_id = ? AND status = 'sent' ORDER BY created_at DESC LIMIT 1`,
-      [event.pageId, event.psid, topic.id],
+      `SELECT id FROM optin_requests WHERE page_id = ? AND psid = ? AND topic_id = ? AND status = 'sent' AND created_at <= ? ORDER BY created_at DESC LIMIT 1`,
+      [event.pageId, event.psid, topic.id, this.dialect.time(event.at)],
     )) as Array<{ id: string }>;
     await this.subscriptions.recordOptin(
       {
@@ -61,14 +66,16 @@ export class OptinWebhookListener {
     this.logger.warn({ msg: 'opt-ins for a Page that is not registered are ignored', pageId });
   }
 
+  /** Applied only when newer than the subscription's last status event (SubscriptionsService keeps the order). */
   @OnMessengerEvent(MessengerEvents.OptinStatusChanged)
   async onStatusChanged(event: OptinStatusChangedEvent): Promise<void> {
+    const person = { pageId: event.pageId, psid: event.psid };
     if (event.token) {
-      await this.subscriptions.recordStatusChange({ tokenHash: hashToken(event.token) }, event.status, event.at);
+      await this.subscriptions.recordStatusChange({ ...person, tokenHash: hashToken(event.token) }, event.status, event.at);
       return;
     }
     // Without a token, the payload or title names the topic; without either, it is about all of the person's topics.
     const topic = event.payload || event.title ? await this.topics.findForOptin(event.pageId, event.payload, event.title) : null;
-    await this.subscriptions.recordStatusChange({ pageId: event.pageId, psid: event.psid, topicId: topic?.id }, event.status, event.at);
+    await this.subscriptions.recordStatusChange({ ...person, topicId: topic?.id }, event.status, event.at);
   }
 }

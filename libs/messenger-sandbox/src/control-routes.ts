@@ -8,6 +8,8 @@ import type {
   PersonOptinInput,
   PersonRef,
   PersonStatusInput,
+  MarketingSendWebhookInput,
+  ReleaseWebhooksInput,
   SandboxStats,
   SettingsState,
 } from './control-types';
@@ -22,6 +24,7 @@ import {
   receivedBy,
   tokenRows,
 } from './people';
+import { postMarketingSendWebhook } from './marketing-webhooks';
 
 export const CONTROL_PREFIX = '/_sandbox';
 
@@ -147,6 +150,21 @@ const ROUTES: Record<string, ControlHandler> = {
     await ctx.webhooks.flush();
     return ok(ctx.webhooks.counts());
   },
+  'POST /webhooks/hold': (ctx) => ok({ held: ctx.webhooks.hold() }),
+  'POST /webhooks/release': async (ctx, body) => {
+    const { order } = body as ReleaseWebhooksInput;
+    if (order !== undefined && !Array.isArray(order)) return controlError(400, 'order must be absent or an array of indexes');
+    try {
+      return ok({ released: await ctx.webhooks.release(order) });
+    } catch (error) {
+      if (error instanceof RangeError) return controlError(400, error.message);
+      throw error;
+    }
+  },
+  'POST /marketing-sends/webhook': withBody<MarketingSendWebhookInput>(
+    { trackingId: 'string', field: 'string', errorMessage: '?string' },
+    postMarketingSendWebhook,
+  ),
   'POST /reset': (ctx) => {
     ctx.state.reset();
     ctx.clock.rewind();

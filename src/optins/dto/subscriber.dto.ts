@@ -36,6 +36,13 @@ export class SubscriberResponse {
   @ApiProperty({ enum: ['optin', 'import'] }) source!: string;
   @ApiProperty() optedInAt!: string;
   @ApiProperty() statusChangedAt!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "Meta's time of the status event (opt-in, STOP, RESUME, send error, listing) the status comes from; only a newer one changes it",
+  })
+  statusEventAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) tokenExpiresAt!: string | null;
 
   static of(s: Subscription, at: Date): SubscriberResponse {
@@ -48,6 +55,7 @@ export class SubscriberResponse {
       source: s.source,
       optedInAt: s.optedInAt.toISOString(),
       statusChangedAt: s.statusChangedAt.toISOString(),
+      statusEventAt: s.statusEventAt?.toISOString() ?? null,
       tokenExpiresAt: s.tokenExpiresAt?.toISOString() ?? null,
     };
   }
