@@ -62,16 +62,17 @@ describe.each(testDatabases())('late, repeated and out-of-order webhooks on %s',
       });
     });
 
-    it('stays stopped when a duplicate RESUME older than the last STOP is delivered again after it', async () => {
+    it('stays stopped when Meta delivers a RESUME again (its retry, a day later) after a newer STOP', async () => {
       const s = await aSubscribedCustomer();
       await t.meta.personStop({ pageId: s.pageId, psid: s.psid });
+      await t.advance(60 * SECOND);
+      await t.meta.personResume({ pageId: s.pageId, psid: s.psid });
+      await t.advance(60 * SECOND);
+      await t.meta.personStop({ pageId: s.pageId, psid: s.psid });
       await t.settle();
-      await t.advance(60 * SECOND);
-      await t.meta.holdWebhooks();
-      await t.meta.personResume({ pageId: s.pageId, psid: s.psid, deliveries: 2 }); // held #0 and #1, the same body
-      await t.advance(60 * SECOND);
-      await t.meta.personStop({ pageId: s.pageId, psid: s.psid }); // held #2
-      await release([0, 2, 1]);
+      await t.advance(20 * HOUR);
+      await t.meta.redeliverWebhook(1); // the RESUME, in a new delivery
+      await t.settle();
       expect(await subscription(s.shop, s.pageId, s.topicId, s.psid)).toMatchObject({ status: 'stopped' });
     });
 
@@ -106,17 +107,14 @@ describe.each(testDatabases())('late, repeated and out-of-order webhooks on %s',
       expect(await subscription(shop, page.id, topicId, psid)).toMatchObject({ status: 'stopped' });
     });
 
-    it('does not revive a subscriber when their opt-in is delivered again after a later STOP', async () => {
-      const shop = await aShop(t);
-      const page = await aConnectedPage(t, shop);
-      const topicId = await aTopic(t, shop, page.id);
-      const psid = await askedToOptIn(shop, page.id, topicId);
-      await t.meta.holdWebhooks();
-      await t.meta.personOptin({ pageId: page.id, psid, deliveries: 2 }); // #0, and Meta's retry #1
+    it('does not revive a subscriber when Meta delivers their opt-in again after a later STOP', async () => {
+      const s = await aSubscribedCustomer();
       await t.advance(HOUR);
-      await t.meta.personStop({ pageId: page.id, psid }); // #2
-      await release([0, 2, 1]);
-      expect(await subscription(shop, page.id, topicId, psid)).toMatchObject({ status: 'stopped' });
+      await t.meta.personStop({ pageId: s.pageId, psid: s.psid });
+      await t.settle();
+      await t.meta.redeliverWebhook(1); // the opt-in, in a new delivery
+      await t.settle();
+      expect(await subscription(s.shop, s.pageId, s.topicId, s.psid)).toMatchObject({ status: 'stopped' });
     });
 
     it('keeps the stop a send reported (2300034) when an older RESUME arrives after it', async () => {
@@ -176,6 +174,9 @@ describe.each(testDatabases())('late, repeated and out-of-order webhooks on %s',
       await t.advance(HOUR);
       const latest = await t.meta.personMessage({ pageId: page.id, psid, text: 'an hour later' }); // #2
       await release([2, 0, 1]);
+      await t.advance(HOUR);
+      await t.meta.redeliverWebhook(1); // the first message again, in a new delivery
+      await t.settle();
       const [person] = (await t.app
         .get(DataSource)
         .query('SELECT last_inbound_at FROM people WHERE page_id = ? AND psid = ?', [page.id, psid])) as Array<{

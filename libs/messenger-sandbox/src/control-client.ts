@@ -162,6 +162,14 @@ export class SandboxControl {
     return this.post('/webhooks/release', order === undefined ? {} : { order });
   }
 
+  /**
+   * POST /webhooks/redeliver: posts again the webhook posted `ago` posts before the last (0: the last),
+   * with `entry[].time` now, as Meta's retry of a delivery it took for failed.
+   */
+  redeliverWebhook(ago = 0): Promise<{ redelivered: true; entryTime: number }> {
+    return this.post('/webhooks/redeliver', { ago });
+  }
+
   /** POST /marketing-sends/webhook: Meta's read / click / delivery_failed (or echo, delivery) webhook of a send, stamped now. */
   marketingSendWebhook(input: MarketingSendWebhookInput): Promise<{ posted: string; timestamp: number }> {
     return this.post('/marketing-sends/webhook', input);

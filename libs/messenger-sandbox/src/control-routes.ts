@@ -161,6 +161,16 @@ const ROUTES: Record<string, ControlHandler> = {
       throw error;
     }
   },
+  'POST /webhooks/redeliver': withBody<{ ago?: number }>({ ago: '?number' }, async (ctx, input) => {
+    // Meta retries a delivery it holds for failed (a 200 that came too late) up to a day later, in a new
+    // delivery: entry[].time is the retry's, so the body differs from the first one.
+    const body = ctx.webhooks.recentBody(input.ago ?? 0) as { entry?: Array<{ time?: number }> } | undefined;
+    if (body === undefined) return controlError(404, `no webhook posted ${input.ago ?? 0} posts before the last is kept`);
+    const now = ctx.clock.now();
+    for (const entry of body.entry ?? []) entry.time = now;
+    await ctx.webhooks.post(body);
+    return ok({ redelivered: true, entryTime: now });
+  }),
   'POST /marketing-sends/webhook': withBody<MarketingSendWebhookInput>(
     { trackingId: 'string', field: 'string', errorMessage: '?string' },
     postMarketingSendWebhook,

@@ -12,6 +12,9 @@ export interface WebhookPosterOptions {
   timeoutMs?: number;
 }
 
+/** How many of the last posted bodies are kept for `redeliver`. */
+const RECENT_KEPT = 100;
+
 export interface WebhookCounts {
   posted: number;
   failed: number;
@@ -39,6 +42,8 @@ export class WebhookPoster {
   private readonly timeoutMs: number;
   /** Raw bodies kept back while holding (see hold()), in the order they were posted. */
   private held: string[] | undefined;
+  /** The last bodies posted (or held), newest last, for redeliveries. */
+  private readonly recent: string[] = [];
 
   constructor(private readonly options: WebhookPosterOptions) {
     this.retryDelaysMs = options.retryDelaysMs ?? [50, 150, 450];
@@ -51,6 +56,7 @@ export class WebhookPoster {
    */
   post(body: unknown, deliveries = 1): Promise<void> {
     const raw = JSON.stringify(body);
+    this.remember(raw);
     if (this.held) {
       for (let i = 0; i < deliveries; i++) this.held.push(raw);
       return Promise.resolve();
@@ -62,6 +68,7 @@ export class WebhookPoster {
 
   /** Several bodies in order, without making the caller wait (used on the marketing send hot path). */
   postInBackground(bodies: unknown[]): void {
+    for (const body of bodies) this.remember(JSON.stringify(body));
     if (this.held) {
       for (const body of bodies) this.held.push(JSON.stringify(body));
       return;
@@ -97,6 +104,12 @@ export class WebhookPoster {
     return picks.length;
   }
 
+  /** The body posted `ago` posts before the last one (0: the last), parsed; undefined when not kept. */
+  recentBody(ago: number): unknown {
+    const raw = this.recent[this.recent.length - 1 - ago];
+    return raw === undefined ? undefined : JSON.parse(raw);
+  }
+
   counts(): WebhookCounts {
     return { posted: this.posted, failed: this.failed, pending: this.inFlight.size, skipped: this.skipped };
   }
@@ -119,6 +132,11 @@ export class WebhookPoster {
       wake();
     }
     this.timers.clear();
+  }
+
+  private remember(raw: string): void {
+    this.recent.push(raw);
+    if (this.recent.length > RECENT_KEPT) this.recent.shift();
   }
 
   private track(work: () => Promise<void>): Promise<void> {
