@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { BroadcastWorker } from '../../src/broadcasts/broadcast-worker';
+import { inAmbientTransaction } from '../../src/database/ambient-transaction';
 import { SqlDialect } from '../../src/database/sql-dialect';
 import { hashToken, SubscriptionsService } from '../../src/optins/subscriptions.service';
 import { aBroadcastPage, aTopic as aBroadcastTopic, subscribersOf } from '../helpers/broadcast-builders';
@@ -161,6 +162,37 @@ describe.each(testDatabases())('late, repeated and out-of-order webhooks on %s',
         .get(SubscriptionsService)
         .upsertListed([{ pageId: page.id, psid: listed.psid, topicId, token: listed.token, at: createdAt }], createdAt);
       expect(await subscription(shop, page.id, topicId, listed.psid)).toMatchObject({ status: 'stopped' });
+    });
+  });
+
+  describe('two workers at once', () => {
+    /** As the inbox runs each batch: one transaction; a deadlock victim is retried (the inbox retries the delivery). */
+    const asWorker = async (work: () => Promise<unknown>): Promise<void> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await inAmbientTransaction(t.app.get(DataSource), work);
+          return;
+        } catch (error) {
+          if (attempt >= 5 || !/deadlock|lock wait/i.test(String(error))) throw error;
+        }
+      }
+    };
+
+    it('end stopped whichever of a STOP and its older opt-in, processed at the same moment, commits first', async () => {
+      const shop = await aShop(t);
+      const page = await aConnectedPage(t, shop);
+      const topicId = await aTopic(t, shop, page.id);
+      const subscriptions = t.app.get(SubscriptionsService);
+      const optinAt = t.clock.now();
+      const stopAt = new Date(optinAt.getTime() + 30 * SECOND);
+      const people = Array.from({ length: 20 }, (_, i) => ({ psid: `${aPsid()}${i}`, token: `tok-${aPsid()}-${i}` }));
+      await Promise.all(
+        people.flatMap(({ psid, token }) => [
+          asWorker(() => subscriptions.recordStatusChange({ pageId: page.id, psid, tokenHash: hashToken(token) }, 'stopped', stopAt)),
+          asWorker(() => subscriptions.recordOptin({ pageId: page.id, psid, topicId, token, at: optinAt }, null)),
+        ]),
+      );
+      for (const { psid } of people) expect(await subscription(shop, page.id, topicId, psid)).toMatchObject({ status: 'stopped' });
     });
   });
 
