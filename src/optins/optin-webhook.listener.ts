@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { MessengerEvents, type OptinEvent, type OptinStatusChangedEvent } from '../messenger/events/messenger-events';
-import { SqlDialect } from '../database/sql-dialect';
 import { OnMessengerEvent } from '../messenger/events/on-messenger-event';
 import { PeopleService } from '../messenger/people/people.service';
 import { PagesService } from '../pages/pages.service';
@@ -14,7 +13,6 @@ import { hashToken, SubscriptionsService } from './subscriptions.service';
 export class OptinWebhookListener {
   private readonly logger = new Logger(OptinWebhookListener.name);
   private readonly unregisteredWarnedAt = new Map<string, number>();
-  private readonly dialect: SqlDialect;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -22,9 +20,7 @@ export class OptinWebhookListener {
     private readonly topics: TopicsService,
     private readonly subscriptions: SubscriptionsService,
     private readonly people: PeopleService,
-  ) {
-    this.dialect = new SqlDialect(dataSource);
-  }
+  ) {}
 
   @OnMessengerEvent(MessengerEvents.Optin)
   async onOptin(event: OptinEvent): Promise<void> {
@@ -36,10 +32,9 @@ export class OptinWebhookListener {
       (await this.topics.findForOptin(event.pageId, event.payload, event.title)) ??
       (await this.topics.findOrCreateForTitle(event.pageId, event.title ?? event.payload, event.payload));
     await this.people.recordSeen(event.pageId, event.psid, event.platform, event.at);
-    // The request tapped was sent before the tap: a late delivery is not credited to a later request.
     const [request] = (await this.dataSource.query(
-      `SELECT id FROM optin_requests WHERE page_id = ? AND psid = ? AND topic_id = ? AND status = 'sent' AND created_at <= ? ORDER BY created_at DESC LIMIT 1`,
-      [event.pageId, event.psid, topic.id, this.dialect.time(event.at)],
+      `SELECT id FROM optin_requests WHERE page_id = ? AND psid = ? AND topic_id = ? AND status = 'sent' ORDER BY created_at DESC LIMIT 1`,
+      [event.pageId, event.psid, topic.id],
     )) as Array<{ id: string }>;
     await this.subscriptions.recordOptin(
       {

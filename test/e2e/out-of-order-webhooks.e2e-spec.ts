@@ -146,6 +146,19 @@ describe.each(testDatabases())('late, repeated and out-of-order webhooks on %s',
       expect(await subscription(s.shop, s.pageId, s.topicId, s.psid)).toMatchObject({ status: 'active' });
     });
 
+    it('a reconcile does not unlist a subscriber whose RESUME is newer than the listing it ran on', async () => {
+      const s = await aSubscribedCustomer();
+      await t.meta.personStop({ pageId: s.pageId, psid: s.psid });
+      await t.settle();
+      await t.advance(HOUR);
+      const listingStartedAt = t.clock.now(); // the listing reads the stopped token's page: not listed
+      await t.advance(10 * SECOND);
+      await t.meta.personResume({ pageId: s.pageId, psid: s.psid });
+      await t.settle();
+      await t.app.get(SubscriptionsService).markUnlisted(s.pageId, listingStartedAt);
+      expect(await subscription(s.shop, s.pageId, s.topicId, s.psid)).toMatchObject({ status: 'active' });
+    });
+
     it('applies to an imported token a STOP that arrived before the import created its row', async () => {
       const shop = await aShop(t);
       const page = await aConnectedPage(t, shop);

@@ -179,6 +179,7 @@ const ROUTES: Record<string, ControlHandler> = {
     ctx.state.reset();
     ctx.clock.rewind();
     ctx.webhooks.resetCounts();
+    ctx.webhooks.forgetHeld();
     return ok({ now: ctx.clock.now() });
   },
 };

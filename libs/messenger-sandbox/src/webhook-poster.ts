@@ -114,6 +114,12 @@ export class WebhookPoster {
     return { posted: this.posted, failed: this.failed, pending: this.inFlight.size, skipped: this.skipped };
   }
 
+  /** Stops holding and forgets the held bodies and the kept recent ones (the control API's reset). */
+  forgetHeld(): void {
+    this.held = undefined;
+    this.recent.length = 0;
+  }
+
   resetCounts(): void {
     this.posted = 0;
     this.failed = 0;
