@@ -68,9 +68,9 @@ export class SubscriptionsService {
    * for that token or that person and topic the new token (a re-opt-in) when this opt-in is not older
    * than the one it holds, and makes it active again when the opt-in is newer than its last status event
    * (a late opt-in never undoes a later STOP) unless the shop unsubscribed them. Then applies any
-   * STOP/RESUME that arrived before it. Returns the row as stored.
+   * STOP/RESUME that arrived before it.
    */
-  async recordOptin(facts: TokenFacts, optinRequestId: string | null): Promise<Subscription> {
+  async recordOptin(facts: TokenFacts, optinRequestId: string | null): Promise<void> {
     const tokenHash = hashToken(facts.token);
     const existing =
       (await this.repo.findOne({ where: { tokenHash } })) ??
@@ -130,7 +130,6 @@ export class SubscriptionsService {
       }
     }
     await this.applyEarlyStatusEvents([tokenHash]);
-    return (await this.repo.findOne({ where: { tokenHash } })) ?? (await this.repo.findOneOrFail({ where: { id: existing!.id } }));
   }
 
   /**
