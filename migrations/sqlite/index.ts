@@ -4,6 +4,7 @@ import { CreateTopicsAndOptins1764000002000 } from './1764000002000-create-topic
 import { CreateSequencesAndPosNotifications1764000003000 } from './1764000003000-create-sequences-and-pos-notifications';
 import { CreateBroadcasts1764000004000 } from './1764000004000-create-broadcasts';
 import { IndexDoneWebhookDeliveries1764000005000 } from './1764000005000-index-done-webhook-deliveries';
+import { OrderWebhookStateByEventTime1764000007000 } from './1764000007000-order-webhook-state-by-event-time';
 import { TrackMetaUnsubscribe1764000008000 } from './1764000008000-track-meta-unsubscribe';
 
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
@@ -14,5 +15,6 @@ export const sqliteMigrations = [
   CreateSequencesAndPosNotifications1764000003000,
   CreateBroadcasts1764000004000,
   IndexDoneWebhookDeliveries1764000005000,
+  OrderWebhookStateByEventTime1764000007000,
   TrackMetaUnsubscribe1764000008000,
 ];

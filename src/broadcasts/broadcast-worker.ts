@@ -10,7 +10,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { TokenCipher } from '../common/token-cipher';
 import { SqlDialect } from '../database/sql-dialect';
-import { SubscriptionsService } from '../optins/subscriptions.service';
+import { hashToken, SubscriptionsService } from '../optins/subscriptions.service';
 import { PagesService } from '../pages/pages.service';
 import { BroadcastGraphClient } from './broadcast-graph-client';
 import { BroadcastScheduler } from './broadcast-scheduler';
@@ -522,7 +522,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
       case 'sent':
         return { ...base, releaseSlot: false, write: { status: 'sent', trackingId: outcome.trackingId } };
       case 'skip':
-        if (outcome.mark) await this.subscriptions.markFromSend(item.subscriptionId, outcome.mark, now);
+        if (outcome.mark) await this.subscriptions.markFromSend(item.subscriptionId, outcome.mark, now, hashToken(item.token));
         return { ...base, releaseSlot: true, write: { status: 'skipped', reason: outcome.reason, error: outcome.error } };
       case 'defer':
         return {

@@ -61,14 +61,16 @@ export class OptinWebhookListener {
     this.logger.warn({ msg: 'opt-ins for a Page that is not registered are ignored', pageId });
   }
 
+  /** Applied only when newer than the subscription's last status event (SubscriptionsService keeps the order). */
   @OnMessengerEvent(MessengerEvents.OptinStatusChanged)
   async onStatusChanged(event: OptinStatusChangedEvent): Promise<void> {
+    const person = { pageId: event.pageId, psid: event.psid };
     if (event.token) {
-      await this.subscriptions.recordStatusChange({ tokenHash: hashToken(event.token) }, event.status, event.at);
+      await this.subscriptions.recordStatusChange({ ...person, tokenHash: hashToken(event.token) }, event.status, event.at);
       return;
     }
     // Without a token, the payload or title names the topic; without either, it is about all of the person's topics.
     const topic = event.payload || event.title ? await this.topics.findForOptin(event.pageId, event.payload, event.title) : null;
-    await this.subscriptions.recordStatusChange({ pageId: event.pageId, psid: event.psid, topicId: topic?.id }, event.status, event.at);
+    await this.subscriptions.recordStatusChange({ ...person, topicId: topic?.id }, event.status, event.at);
   }
 }

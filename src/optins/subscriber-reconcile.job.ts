@@ -7,10 +7,15 @@ import { InjectConfig } from '../common/app-config.provider';
 import { Clock } from '../common/clock';
 import { SqlDialect } from '../database/sql-dialect';
 import { SubscriberImportService } from './subscriber-import.service';
+import { SubscriptionsService } from './subscriptions.service';
+
+/** Meta retries a webhook delivery for up to a day (platform doc §3); two days leaves a margin. */
+const EARLY_STATUS_EVENTS_KEPT_MS = 2 * 24 * 3600_000;
 
 /**
  * Nightly reconcile of every Page against Meta's token listing. Every worker process fires the cron;
  * the row in `reconcile_runs` (primary key page + day) lets exactly one of them run each Page each day.
+ * It also forgets early STOP/RESUME events whose opt-in can no longer arrive.
  */
 @Injectable()
 export class SubscriberReconcileJob {
@@ -20,6 +25,7 @@ export class SubscriberReconcileJob {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectConfig() private readonly config: AppConfig,
     private readonly importer: SubscriberImportService,
+    private readonly subscriptions: SubscriptionsService,
     private readonly clock: Clock,
   ) {}
 
@@ -34,6 +40,7 @@ export class SubscriberReconcileJob {
     const day = this.clock.now().toISOString().slice(0, 10);
     const dialect = new SqlDialect(this.dataSource);
     const pages = (await this.dataSource.query('SELECT id FROM pages')) as Array<{ id: string }>;
+    await this.subscriptions.pruneEarlyStatusEvents(new Date(this.clock.now().getTime() - EARLY_STATUS_EVENTS_KEPT_MS));
     const ran: string[] = [];
     for (const { id } of pages) {
       const claimed = await SqlDialect.execute(

@@ -23,9 +23,31 @@ export interface TokenFacts {
   at: Date;
 }
 
+/** A STOP or RESUME from the person (the opt-in webhook's `notification_messages_status`). */
+export type StatusEvent = 'stopped' | 'resumed';
+
+/**
+ * Who a status event came from, and which subscriptions it is about: the token it carries, else the
+ * person's topic (`topicId`), else all the person's topics on the Page.
+ */
+export interface StatusEventTarget {
+  pageId: string;
+  psid: string;
+  tokenHash?: string;
+  topicId?: string;
+}
+
 /**
  * Subscriptions and their tokens. Every write is idempotent (webhooks are processed again after a
  * failure), and the unique keys decide races: one row per (page, person, topic), one row per token.
+ *
+ * Ordering (Meta retries a delivery for up to a day and does not order deliveries, platform doc §3):
+ * `status` moves only through an event newer than the row's `status_event_at`, in one conditional
+ * UPDATE (`status_event_at IS NULL OR status_event_at < ?`), so two processes applying two events in
+ * either order end in the newer one's state. On a tie a stop wins (`<=`). The token moves only with
+ * an opt-in at least as new as the row's `opted_in_at`. The shop's unsubscribe is final: nothing moves
+ * an `unsubscribed` row. A STOP/RESUME that finds no row (its opt-in is late) is kept in
+ * `early_status_events` and applied, when newer, by the opt-in or import that creates the row.
  */
 @Injectable()
 export class SubscriptionsService {
@@ -42,107 +64,223 @@ export class SubscriptionsService {
   }
 
   /**
-   * A person opted in: creates the subscription, or replaces the token of the existing one for that
-   * person and topic (a re-opt-in), and makes it active again unless the shop unsubscribed them.
+   * A person opted in at `facts.at` (Meta's time): creates the subscription, or gives the existing row
+   * for that token or that person and topic the new token (a re-opt-in) when this opt-in is not older
+   * than the one it holds, and makes it active again when the opt-in is newer than its last status event
+   * (a late opt-in never undoes a later STOP) unless the shop unsubscribed them. Then applies any
+   * STOP/RESUME that arrived before it.
    */
-  async recordOptin(facts: TokenFacts, optinRequestId: string | null): Promise<Subscription> {
+  async recordOptin(facts: TokenFacts, optinRequestId: string | null): Promise<void> {
     const tokenHash = hashToken(facts.token);
     const existing =
       (await this.repo.findOne({ where: { tokenHash } })) ??
       (facts.psid ? await this.repo.findOne({ where: { pageId: facts.pageId, psid: facts.psid, topicId: facts.topicId } }) : null);
-    const fields = {
-      tokenEnc: this.cipher.encrypt(facts.token),
-      tokenHash,
-      timezone: facts.timezone ?? existing?.timezone ?? null,
-      userTokenStatus: facts.userTokenStatus ?? null,
-      frequency: facts.frequency ?? null,
-      tokenExpiresAt: facts.tokenExpiresAt ?? null,
-      updatedAt: this.clock.now(),
-    };
+    const at = this.dialect.time(facts.at);
+    const now = this.dialect.time(this.clock.now());
     if (existing) {
-      // A shop's unsubscribe is final: the customer asked never to be addressed again.
-      const status: SubscriptionStatus = existing.status === 'unsubscribed' ? 'unsubscribed' : 'active';
-      const changed = status !== existing.status;
-      await this.repo.update(
-        { id: existing.id },
-        {
-          ...fields,
-          status,
-          optedInAt: facts.at,
-          optinRequestId: optinRequestId ?? existing.optinRequestId,
-          ...(changed ? { statusChangedAt: facts.at } : {}),
-        },
+      await SqlDialect.execute(
+        this.dataSource,
+        `UPDATE subscriptions SET token_enc = ?, token_hash = ?, timezone = COALESCE(?, timezone), user_token_status = ?, frequency = ?,
+           token_expires_at = ?, opted_in_at = ?, optin_request_id = COALESCE(?, optin_request_id), updated_at = ?
+         WHERE id = ? AND opted_in_at <= ?`,
+        [
+          this.cipher.encrypt(facts.token),
+          tokenHash,
+          facts.timezone ?? null,
+          facts.userTokenStatus ?? null,
+          facts.frequency ?? null,
+          facts.tokenExpiresAt ? this.dialect.time(facts.tokenExpiresAt) : null,
+          at,
+          optinRequestId,
+          now,
+          existing.id,
+          at,
+        ],
       );
-      return { ...existing, ...fields, status };
+      // A shop's unsubscribe is final: the customer asked never to be addressed again.
+      // Only while the row holds this opt-in's token: an older opt-in with another token changed nothing above.
+      await this.moveStatus({ id: existing.id, tokenHash }, 'active', ['active', 'stopped', 'invalid', 'unlisted'], facts.at);
+    } else {
+      const row: Subscription = {
+        id: randomUUID(),
+        pageId: facts.pageId,
+        psid: facts.psid,
+        topicId: facts.topicId,
+        tokenEnc: this.cipher.encrypt(facts.token),
+        tokenHash,
+        status: 'active',
+        timezone: facts.timezone ?? null,
+        userTokenStatus: facts.userTokenStatus ?? null,
+        frequency: facts.frequency ?? null,
+        tokenExpiresAt: facts.tokenExpiresAt ?? null,
+        source: 'optin',
+        optinRequestId,
+        optedInAt: facts.at,
+        statusChangedAt: facts.at,
+        statusEventAt: facts.at,
+        lastListedAt: null,
+        metaUnsubscribeStatus: null,
+        metaUnsubscribeBy: null,
+        metaUnsubscribeAttempts: 0,
+        metaUnsubscribeNextAt: null,
+        metaUnsubscribeError: null,
+        updatedAt: this.clock.now(),
+      };
+      try {
+        await this.repo.insert(row);
+      } catch (error) {
+        // The same opt-in processed twice at once: the other insert won; apply ours over it.
+        if (SqlDialect.isDuplicateKey(error)) return this.recordOptin(facts, optinRequestId);
+        throw error;
+      }
     }
-    const row: Subscription = {
-      id: randomUUID(),
-      pageId: facts.pageId,
-      psid: facts.psid,
-      topicId: facts.topicId,
-      status: 'active',
-      source: 'optin',
-      optinRequestId,
-      optedInAt: facts.at,
-      statusChangedAt: facts.at,
-      lastListedAt: null,
-      metaUnsubscribeStatus: null,
-      metaUnsubscribeBy: null,
-      metaUnsubscribeAttempts: 0,
-      metaUnsubscribeNextAt: null,
-      metaUnsubscribeError: null,
-      ...fields,
-    };
-    try {
-      await this.repo.insert(row);
-      return row;
-    } catch (error) {
-      // The same opt-in processed twice at once: the other insert won; apply ours over it.
-      if (SqlDialect.isDuplicateKey(error)) return this.recordOptin(facts, optinRequestId);
-      throw error;
-    }
+    await this.applyEarlyStatusEvents([tokenHash]);
   }
 
-  /** STOP / RESUME from the person. RESUME never revives a subscription the shop unsubscribed. */
-  async recordStatusChange(
-    where: { tokenHash: string } | { pageId: string; psid: string; topicId?: string },
-    status: 'stopped' | 'resumed',
-    at: Date,
-  ): Promise<number> {
-    const to: SubscriptionStatus = status === 'stopped' ? 'stopped' : 'active';
-    const from: SubscriptionStatus[] = status === 'stopped' ? ['active', 'unlisted'] : ['stopped'];
-    const qb = this.repo
-      .createQueryBuilder()
-      .update()
-      .set({ status: to, statusChangedAt: at, updatedAt: this.clock.now() })
-      .where('status IN (:...from)', { from });
-    if ('tokenHash' in where) qb.andWhere('token_hash = :tokenHash', { tokenHash: where.tokenHash });
-    else {
-      qb.andWhere('page_id = :pageId AND psid = :psid', { pageId: where.pageId, psid: where.psid });
-      if (where.topicId) qb.andWhere('topic_id = :topicId', { topicId: where.topicId });
-    }
-    return (await qb.execute()).affected ?? 0;
+  /**
+   * STOP / RESUME from the person at `at` (Meta's time), about one token (`tokenHash`), else about the
+   * person's topic (or all their topics on the Page), applied only when newer than the row's last status
+   * event. RESUME never revives a subscription the shop unsubscribed or Meta called invalid. An event
+   * that finds no subscription at all is kept for the opt-in that will create it. Returns the rows changed.
+   */
+  async recordStatusChange(event: StatusEventTarget, status: StatusEvent, at: Date): Promise<number> {
+    const changed = await this.applyStatusEvent(event, status, at);
+    if (changed > 0 || (await this.anyRow(event))) return changed;
+    await this.keepEarlyStatusEvent(event, status, at);
+    return 0;
   }
 
   /**
    * What a marketing send told us about a token (Broadcasts calls this): stopped (2300034), invalid
-   * (2300004/2300005) or expired (2300037). An expired token stops counting from `at`.
+   * (2300004/2300005) or expired (2300037). `at` is when Meta answered; a stop or invalid mark applies
+   * only when no newer status event reached the row, and only while it still holds the token that was
+   * sent (`sentTokenHash`): a re-opt-in processed meanwhile gave it a new, valid one. An expired token
+   * stops counting from `at`.
    */
-  async markFromSend(subscriptionId: string, mark: 'stopped' | 'invalid' | 'expired', at: Date): Promise<void> {
+  async markFromSend(subscriptionId: string, mark: 'stopped' | 'invalid' | 'expired', at: Date, sentTokenHash?: string): Promise<void> {
+    const sameToken = sentTokenHash ? { tokenHash: sentTokenHash } : {};
     if (mark === 'expired') {
       await SqlDialect.execute(
         this.dataSource,
-        'UPDATE subscriptions SET token_expires_at = ?, updated_at = ? WHERE id = ? AND (token_expires_at IS NULL OR token_expires_at > ?)',
-        [this.dialect.time(at), this.dialect.time(this.clock.now()), subscriptionId, this.dialect.time(at)],
+        `UPDATE subscriptions SET token_expires_at = ?, updated_at = ? WHERE id = ? AND (token_expires_at IS NULL OR token_expires_at > ?)${sentTokenHash ? ' AND token_hash = ?' : ''}`,
+        [
+          this.dialect.time(at),
+          this.dialect.time(this.clock.now()),
+          subscriptionId,
+          this.dialect.time(at),
+          ...(sentTokenHash ? [sentTokenHash] : []),
+        ],
       );
       return;
     }
-    await this.repo
-      .createQueryBuilder()
-      .update()
-      .set({ status: mark, statusChangedAt: at, updatedAt: this.clock.now() })
-      .where('id = :id AND status IN (:...from)', { id: subscriptionId, from: ['active', 'unlisted'] })
-      .execute();
+    if (mark === 'stopped') await this.moveStatus({ id: subscriptionId, ...sameToken }, 'stopped', ['active', 'unlisted', 'stopped'], at);
+    else await this.moveStatus({ id: subscriptionId, ...sameToken }, 'invalid', ['active', 'unlisted', 'invalid'], at);
+  }
+
+  /**
+   * Deletes kept early STOP/RESUME events received before `before`: Meta stops retrying a delivery
+   * after a day, so no opt-in older than that can still arrive for them.
+   */
+  async pruneEarlyStatusEvents(before: Date): Promise<number> {
+    return SqlDialect.execute(this.dataSource, 'DELETE FROM early_status_events WHERE created_at < ?', [this.dialect.time(before)]);
+  }
+
+  /** STOP moves active, unlisted (and, re-stamped, stopped) rows; RESUME moves stopped, unlisted (and re-stamps active) ones. */
+  private applyStatusEvent(where: StatusEventTarget | { id: string }, status: StatusEvent, at: Date): Promise<number> {
+    return status === 'stopped'
+      ? this.moveStatus(where, 'stopped', ['active', 'unlisted', 'stopped'], at)
+      : this.moveStatus(where, 'active', ['stopped', 'unlisted', 'active'], at);
+  }
+
+  /**
+   * The one conditional UPDATE every status event goes through: the rows of `where` whose status is one
+   * of `from` and whose last status event is older than `at` (or as old, for a stop: on a tie the stop
+   * wins) take `to` and `at`. `status_changed_at` moves only when the status does. Atomic per row, so
+   * concurrent events for the same row serialise on its row lock and the newer one is what stays.
+   */
+  private async moveStatus(
+    where: StatusEventTarget | { id: string; tokenHash?: string },
+    to: SubscriptionStatus,
+    from: SubscriptionStatus[],
+    at: Date,
+  ): Promise<number> {
+    const t = this.dialect.time(at);
+    const key = this.keyCondition(where);
+    const newer = to === 'active' ? 'status_event_at < ?' : 'status_event_at <= ?';
+    // status_changed_at is assigned before status: MySQL evaluates SET left to right with the new values.
+    return SqlDialect.execute(
+      this.dataSource,
+      `UPDATE subscriptions SET status_changed_at = CASE WHEN status = ? THEN status_changed_at ELSE ? END, status = ?, status_event_at = ?, updated_at = ?
+       WHERE ${key.sql} AND status IN (${from.map(() => '?').join(', ')}) AND (status_event_at IS NULL OR ${newer})`,
+      [to, t, to, t, this.dialect.time(this.clock.now()), ...key.params, ...from, t],
+    );
+  }
+
+  private keyCondition(where: StatusEventTarget | { id: string; tokenHash?: string }): { sql: string; params: string[] } {
+    if ('id' in where)
+      return where.tokenHash
+        ? { sql: 'id = ? AND token_hash = ?', params: [where.id, where.tokenHash] }
+        : { sql: 'id = ?', params: [where.id] };
+    if (where.tokenHash) return { sql: 'token_hash = ?', params: [where.tokenHash] };
+    return where.topicId
+      ? { sql: 'page_id = ? AND psid = ? AND topic_id = ?', params: [where.pageId, where.psid, where.topicId] }
+      : { sql: 'page_id = ? AND psid = ?', params: [where.pageId, where.psid] };
+  }
+
+  /**
+   * Whether any subscription matches, read as the latest committed state (a locking read on MySQL: inside
+   * the inbox's transaction a plain read sees its snapshot, and its gap lock makes an opt-in inserting the
+   * row wait until this event is kept, so that opt-in then finds it).
+   */
+  private async anyRow(where: StatusEventTarget): Promise<boolean> {
+    const key = this.keyCondition(where);
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM subscriptions WHERE ${key.sql} LIMIT 1${this.dialect.isMysql ? ' FOR UPDATE' : ''}`,
+      key.params,
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** Keeps a STOP/RESUME that found no subscription; its id is a hash of the event, so a redelivery is kept once. */
+  private async keepEarlyStatusEvent(event: StatusEventTarget, status: StatusEvent, at: Date): Promise<void> {
+    // With a token, the token alone says which subscription: the topic is not kept.
+    const key = { ...event, tokenHash: event.tokenHash ?? null, topicId: event.tokenHash ? null : (event.topicId ?? null) };
+    const id = createHash('sha256')
+      .update(JSON.stringify([key.pageId, key.psid, key.topicId, key.tokenHash, status, at.getTime()]))
+      .digest('hex');
+    await this.dataSource.query(
+      `${this.dialect.insertIgnore()} INTO early_status_events (id, page_id, psid, topic_id, token_hash, status, event_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, key.pageId, key.psid, key.topicId, key.tokenHash, status, this.dialect.time(at), this.dialect.time(this.clock.now())],
+    );
+  }
+
+  /**
+   * Applies, oldest first, the kept early STOP/RESUME events about the subscriptions holding these
+   * tokens (by token, or by the person and topic for events that carried no token). Each goes through
+   * the same conditional UPDATE, so one older than the row's opt-in changes nothing. Read with a
+   * locking read on MySQL for the latest committed events (see anyRow).
+   */
+  private async applyEarlyStatusEvents(tokenHashes: string[]): Promise<void> {
+    if (tokenHashes.length === 0) return;
+    const marks = tokenHashes.map(() => '?').join(', ');
+    const lock = this.dialect.isMysql ? ' FOR UPDATE' : '';
+    type Row = { subscription_id: string; status: StatusEvent; event_at: unknown };
+    const byToken = (await this.dataSource.query(
+      `SELECT s.id AS subscription_id, e.status, e.event_at FROM early_status_events e JOIN subscriptions s ON s.token_hash = e.token_hash
+        WHERE e.token_hash IN (${marks})${lock}`,
+      tokenHashes,
+    )) as Row[];
+    const byPerson = (await this.dataSource.query(
+      `SELECT s.id AS subscription_id, e.status, e.event_at FROM subscriptions s
+         JOIN early_status_events e ON e.page_id = s.page_id AND e.psid = s.psid AND e.token_hash IS NULL AND (e.topic_id IS NULL OR e.topic_id = s.topic_id)
+        WHERE s.token_hash IN (${marks})${lock}`,
+      tokenHashes,
+    )) as Row[];
+    const events = [...byToken, ...byPerson];
+    const ordered = events
+      .map((e) => ({ id: e.subscription_id, status: e.status, at: SqlDialect.parseTime(e.event_at) }))
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
+    for (const e of ordered) await this.applyStatusEvent({ id: e.id }, e.status, e.at);
   }
 
   /** One keyset page of a topic's subscribers (ordered by id), filtered by effective status. */
@@ -177,12 +315,13 @@ export class SubscriptionsService {
     return this.repo.findOne({ where: { id: subscriptionId, pageId } });
   }
 
+  /** The shop's unsubscribe: final, whatever event comes later (every other status move excludes `unsubscribed`). */
   async markUnsubscribed(ids: string[], at: Date): Promise<void> {
     if (ids.length === 0) return;
     await this.repo
       .createQueryBuilder()
       .update()
-      .set({ status: 'unsubscribed', statusChangedAt: at, updatedAt: this.clock.now() })
+      .set({ status: 'unsubscribed', statusChangedAt: at, statusEventAt: at, updatedAt: this.clock.now() })
       .where('id IN (:...ids)', { ids })
       .execute();
   }
@@ -192,9 +331,11 @@ export class SubscriptionsService {
   }
 
   /**
-   * One page of Meta's token listing: unknown tokens are inserted (INSERT IGNORE: a duplicate token or a
-   * (person, topic) row that already exists is left as it is), known ones are marked as listed now, and
-   * `unlisted` ones come back to active. Returns how many rows were created.
+   * One page of Meta's token listing, read after `listedAt` (the listing's start): unknown tokens are
+   * inserted (INSERT IGNORE: a duplicate token or a (person, topic) row that already exists is left as it
+   * is) with their creation time as their status event, then STOP/RESUME events kept for them apply; known
+   * ones are marked as listed now, and `unlisted` ones come back to active unless a newer status event
+   * reached them. A listing never revives a `stopped` row. Returns how many rows were created.
    */
   async upsertListed(tokens: TokenFacts[], listedAt: Date): Promise<{ created: number; seen: number }> {
     if (tokens.length === 0) return { created: 0, seen: 0 };
@@ -211,33 +352,44 @@ export class SubscriptionsService {
         f.timezone ?? null,
         f.userTokenStatus ?? null,
       );
-      values.push(f.frequency ?? null, t(f.tokenExpiresAt), t(f.at), t(listedAt), t(listedAt), t(this.clock.now()));
+      values.push(f.frequency ?? null, t(f.tokenExpiresAt), t(f.at), t(f.at), t(f.at), t(listedAt), t(this.clock.now()));
     }
-    const placeholders = tokens.map(() => "(?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, 'import', ?, ?, ?, ?)").join(', ');
+    const placeholders = tokens.map(() => "(?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, 'import', ?, ?, ?, ?, ?)").join(', ');
     const created = await SqlDialect.execute(
       this.dataSource,
       `${this.dialect.insertIgnore()} INTO subscriptions (id, page_id, psid, topic_id, token_enc, token_hash, status, timezone, user_token_status,
-         frequency, token_expires_at, source, opted_in_at, status_changed_at, last_listed_at, updated_at) VALUES ${placeholders}`,
+         frequency, token_expires_at, source, opted_in_at, status_changed_at, status_event_at, last_listed_at, updated_at) VALUES ${placeholders}`,
       values,
     );
     const hashes = tokens.map((f) => hashToken(f.token));
     const marks = hashes.map(() => '?').join(', ');
+    await SqlDialect.execute(this.dataSource, `UPDATE subscriptions SET last_listed_at = ? WHERE token_hash IN (${marks})`, [
+      t(listedAt),
+      ...hashes,
+    ]);
     await SqlDialect.execute(
       this.dataSource,
-      `UPDATE subscriptions SET last_listed_at = ?, status = CASE WHEN status = 'unlisted' THEN 'active' ELSE status END WHERE token_hash IN (${marks})`,
-      [t(listedAt), ...hashes],
+      `UPDATE subscriptions SET status = 'active', status_changed_at = ?, status_event_at = ?, updated_at = ?
+       WHERE token_hash IN (${marks}) AND status = 'unlisted' AND (status_event_at IS NULL OR status_event_at < ?)`,
+      [t(listedAt), t(listedAt), t(this.clock.now()), ...hashes, t(listedAt)],
     );
+    await this.applyEarlyStatusEvents(hashes);
     return { created, seen: tokens.length };
   }
 
-  /** After a full listing: active tokens Meta did not list any more are `unlisted` (no longer addressed). */
+  /**
+   * After a full listing started at `listingStartedAt`: active tokens Meta did not list any more are
+   * `unlisted` (no longer addressed), except those an opt-in or RESUME newer than the listing's start
+   * reached (the listing may have read their page before).
+   */
   async markUnlisted(pageId: string, listingStartedAt: Date): Promise<number> {
     const t = this.dialect.time(listingStartedAt);
     return SqlDialect.execute(
       this.dataSource,
-      `UPDATE subscriptions SET status = 'unlisted', status_changed_at = ?, updated_at = ?
-       WHERE page_id = ? AND status = 'active' AND (last_listed_at IS NULL OR last_listed_at < ?) AND opted_in_at < ?`,
-      [t, this.dialect.time(this.clock.now()), pageId, t, t],
+      `UPDATE subscriptions SET status = 'unlisted', status_changed_at = ?, status_event_at = ?, updated_at = ?
+       WHERE page_id = ? AND status = 'active' AND (last_listed_at IS NULL OR last_listed_at < ?) AND opted_in_at < ?
+         AND (status_event_at IS NULL OR status_event_at < ?)`,
+      [t, t, this.dialect.time(this.clock.now()), pageId, t, t, t],
     );
   }
 }

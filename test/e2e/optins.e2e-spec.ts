@@ -103,6 +103,8 @@ describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => 
     expect(list.items[0].status).toBe('stopped');
     expect(list.counts).toMatchObject({ active: 0, stopped: 1 });
 
+    // A minute later (in the same millisecond as the STOP, the STOP would win the tie).
+    await t.advance(60_000);
     await t.meta.personResume({ pageId: page.id, psid });
     await t.settle();
     expect((await subscribers(shop, page.id, topicId)).counts).toMatchObject({ active: 1, stopped: 0 });

@@ -15,6 +15,7 @@ import type {
   PersonRef,
   PersonStatusInput,
   PersonStatusResult,
+  MarketingSendWebhookInput,
   ReceivedItem,
   SandboxStats,
   SandboxTokenRow,
@@ -146,6 +147,32 @@ export class SandboxControl {
   /** POST /webhooks/flush: waits until no webhook is in flight. */
   flushWebhooks(): Promise<WebhookCounts> {
     return this.post('/webhooks/flush', {});
+  }
+
+  /**
+   * POST /webhooks/hold: from now on webhooks are kept back (control calls that post them answer at
+   * once) until releaseWebhooks(): a delivery Meta failed and retries later.
+   */
+  holdWebhooks(): Promise<{ held: number }> {
+    return this.post('/webhooks/hold', {});
+  }
+
+  /** POST /webhooks/release: posts the held webhooks, as held or in `order` (indexes; repeat one to redeliver it). */
+  releaseWebhooks(order?: number[]): Promise<{ released: number }> {
+    return this.post('/webhooks/release', order === undefined ? {} : { order });
+  }
+
+  /**
+   * POST /webhooks/redeliver: posts again the webhook posted `ago` posts before the last (0: the last),
+   * with `entry[].time` now, as Meta's retry of a delivery it took for failed.
+   */
+  redeliverWebhook(ago = 0): Promise<{ redelivered: true; entryTime: number }> {
+    return this.post('/webhooks/redeliver', { ago });
+  }
+
+  /** POST /marketing-sends/webhook: Meta's read / click / delivery_failed (or echo, delivery) webhook of a send, stamped now. */
+  marketingSendWebhook(input: MarketingSendWebhookInput): Promise<{ posted: string; timestamp: number }> {
+    return this.post('/marketing-sends/webhook', input);
   }
 
   /** POST /reset: forgets everything, the clock goes back to startTime, the webhook target to the option's. */

@@ -8,6 +8,8 @@ import type {
   PersonOptinInput,
   PersonRef,
   PersonStatusInput,
+  MarketingSendWebhookInput,
+  ReleaseWebhooksInput,
   SandboxStats,
   SettingsState,
 } from './control-types';
@@ -22,6 +24,7 @@ import {
   receivedBy,
   tokenRows,
 } from './people';
+import { postMarketingSendWebhook } from './marketing-webhooks';
 
 export const CONTROL_PREFIX = '/_sandbox';
 
@@ -155,10 +158,36 @@ const ROUTES: Record<string, ControlHandler> = {
     await ctx.webhooks.flush();
     return ok(ctx.webhooks.counts());
   },
+  'POST /webhooks/hold': (ctx) => ok({ held: ctx.webhooks.hold() }),
+  'POST /webhooks/release': async (ctx, body) => {
+    const { order } = body as ReleaseWebhooksInput;
+    if (order !== undefined && !Array.isArray(order)) return controlError(400, 'order must be absent or an array of indexes');
+    try {
+      return ok({ released: await ctx.webhooks.release(order) });
+    } catch (error) {
+      if (error instanceof RangeError) return controlError(400, error.message);
+      throw error;
+    }
+  },
+  'POST /webhooks/redeliver': withBody<{ ago?: number }>({ ago: '?number' }, async (ctx, input) => {
+    // Meta retries a delivery it holds for failed (a 200 that came too late) up to a day later, in a new
+    // delivery: entry[].time is the retry's, so the body differs from the first one.
+    const body = ctx.webhooks.recentBody(input.ago ?? 0) as { entry?: Array<{ time?: number }> } | undefined;
+    if (body === undefined) return controlError(404, `no webhook posted ${input.ago ?? 0} posts before the last is kept`);
+    const now = ctx.clock.now();
+    for (const entry of body.entry ?? []) entry.time = now;
+    await ctx.webhooks.post(body);
+    return ok({ redelivered: true, entryTime: now });
+  }),
+  'POST /marketing-sends/webhook': withBody<MarketingSendWebhookInput>(
+    { trackingId: 'string', field: 'string', errorMessage: '?string' },
+    postMarketingSendWebhook,
+  ),
   'POST /reset': (ctx) => {
     ctx.state.reset();
     ctx.clock.rewind();
     ctx.webhooks.resetCounts();
+    ctx.webhooks.forgetHeld();
     return ok({ now: ctx.clock.now() });
   },
 };

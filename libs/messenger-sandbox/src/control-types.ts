@@ -150,3 +150,21 @@ export interface SettingsState {
 export interface ClockState {
   now: number;
 }
+
+/** `POST /webhooks/release`: the held webhooks' indexes in posting order; default all, as held. */
+export interface ReleaseWebhooksInput {
+  order?: number[];
+}
+
+/** `POST /marketing-sends/webhook`: Meta's later webhook about an accepted marketing send, stamped now. */
+export interface MarketingSendWebhookInput {
+  trackingId: string;
+  field:
+    | 'marketing_message_echoes'
+    | 'marketing_message_deliveries'
+    | 'marketing_message_reads'
+    | 'marketing_message_clicks'
+    | 'marketing_message_delivery_failed';
+  /** For `marketing_message_delivery_failed`. */
+  errorMessage?: string;
+}

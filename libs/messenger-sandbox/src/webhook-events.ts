@@ -30,15 +30,22 @@ export interface OptinPayload {
   title: string;
 }
 
-export type MarketingWebhookField = 'marketing_message_echoes' | 'marketing_message_deliveries';
+export type MarketingWebhookField =
+  | 'marketing_message_echoes'
+  | 'marketing_message_deliveries'
+  | 'marketing_message_reads'
+  | 'marketing_message_clicks'
+  | 'marketing_message_delivery_failed';
 
+/** Platform doc §5: clicks and failures carry no tracking id; failures carry `error_message`. */
 export interface MarketingWebhookValue {
   page_id: string;
   timestamp: number;
   messenger_subscription_token: string;
   message_id: string;
-  marketing_message_tracking_id: string;
+  marketing_message_tracking_id?: string;
   recipient_id: string | null;
+  error_message?: string;
 }
 
 export function messagingWebhook(page: Page, time: number, event: MessagingEvent): WebhookBody {

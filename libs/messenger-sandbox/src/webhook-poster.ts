@@ -12,6 +12,9 @@ export interface WebhookPosterOptions {
   timeoutMs?: number;
 }
 
+/** How many of the last posted bodies are kept for `redeliver`. */
+const RECENT_KEPT = 100;
+
 export interface WebhookCounts {
   posted: number;
   failed: number;
@@ -37,6 +40,10 @@ export class WebhookPoster {
   private readonly abort = new AbortController();
   private readonly retryDelaysMs: number[];
   private readonly timeoutMs: number;
+  /** Raw bodies kept back while holding (see hold()), in the order they were posted. */
+  private held: string[] | undefined;
+  /** The last bodies posted (or held), newest last, for redeliveries. */
+  private readonly recent: string[] = [];
 
   constructor(private readonly options: WebhookPosterOptions) {
     this.retryDelaysMs = options.retryDelaysMs ?? [50, 150, 450];
@@ -49,6 +56,11 @@ export class WebhookPoster {
    */
   post(body: unknown, deliveries = 1): Promise<void> {
     const raw = JSON.stringify(body);
+    this.remember(raw);
+    if (this.held) {
+      for (let i = 0; i < deliveries; i++) this.held.push(raw);
+      return Promise.resolve();
+    }
     return this.track(async () => {
       for (let i = 0; i < deliveries; i++) await this.deliver(raw);
     });
@@ -56,13 +68,56 @@ export class WebhookPoster {
 
   /** Several bodies in order, without making the caller wait (used on the marketing send hot path). */
   postInBackground(bodies: unknown[]): void {
+    for (const body of bodies) this.remember(JSON.stringify(body));
+    if (this.held) {
+      for (const body of bodies) this.held.push(JSON.stringify(body));
+      return;
+    }
     void this.track(async () => {
       for (const body of bodies) await this.deliver(JSON.stringify(body));
     });
   }
 
+  /**
+   * From now on keeps every body back instead of posting it (a delivery Meta failed and will retry),
+   * until release(). Returns how many are held.
+   */
+  hold(): number {
+    this.held ??= [];
+    return this.held.length;
+  }
+
+  /**
+   * Stops holding and posts the held bodies, each waited for, in the order they were posted, or in
+   * `order` (indexes into the held bodies: late, out of order, twice, or never, as Meta may deliver
+   * them). Returns how many deliveries were made. Throws RangeError for an index out of range.
+   */
+  async release(order?: number[]): Promise<number> {
+    const held = this.held ?? [];
+    const picks = order ?? held.map((_, i) => i);
+    const bad = picks.find((i) => !Number.isInteger(i) || i < 0 || i >= held.length);
+    if (bad !== undefined) throw new RangeError(`order: ${bad} is not the index of one of the ${held.length} held webhooks`);
+    this.held = undefined;
+    await this.track(async () => {
+      for (const i of picks) await this.deliver(held[i]!);
+    });
+    return picks.length;
+  }
+
+  /** The body posted `ago` posts before the last one (0: the last), parsed; undefined when not kept. */
+  recentBody(ago: number): unknown {
+    const raw = this.recent[this.recent.length - 1 - ago];
+    return raw === undefined ? undefined : JSON.parse(raw);
+  }
+
   counts(): WebhookCounts {
     return { posted: this.posted, failed: this.failed, pending: this.inFlight.size, skipped: this.skipped };
+  }
+
+  /** Stops holding and forgets the held bodies and the kept recent ones (the control API's reset). */
+  forgetHeld(): void {
+    this.held = undefined;
+    this.recent.length = 0;
   }
 
   resetCounts(): void {
@@ -83,6 +138,11 @@ export class WebhookPoster {
       wake();
     }
     this.timers.clear();
+  }
+
+  private remember(raw: string): void {
+    this.recent.push(raw);
+    if (this.recent.length > RECENT_KEPT) this.recent.shift();
   }
 
   private track(work: () => Promise<void>): Promise<void> {

@@ -64,6 +64,13 @@ export class SubscriberResponse {
   @ApiProperty({ enum: ['optin', 'import'] }) source!: string;
   @ApiProperty() optedInAt!: string;
   @ApiProperty() statusChangedAt!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "Meta's time of the status event (opt-in, STOP, RESUME, send error, listing) the status comes from; only a newer one changes it",
+  })
+  statusEventAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) tokenExpiresAt!: string | null;
   @ApiProperty({ type: MetaUnsubscribeResponse, nullable: true, description: 'null until the shop unsubscribes this subscriber' })
   metaUnsubscribe!: MetaUnsubscribeResponse | null;
@@ -78,6 +85,7 @@ export class SubscriberResponse {
       source: s.source,
       optedInAt: s.optedInAt.toISOString(),
       statusChangedAt: s.statusChangedAt.toISOString(),
+      statusEventAt: s.statusEventAt?.toISOString() ?? null,
       tokenExpiresAt: s.tokenExpiresAt?.toISOString() ?? null,
       metaUnsubscribe:
         s.metaUnsubscribeStatus === null

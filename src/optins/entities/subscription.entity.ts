@@ -75,6 +75,14 @@ export class Subscription {
   @UtcDateColumn({ name: 'status_changed_at' })
   statusChangedAt!: Date;
 
+  /**
+   * Meta's time of the last status event applied to the row (opt-in, STOP, RESUME, a send's 2300034,
+   * a listing): only a newer event moves `status` again, since deliveries arrive late and out of order.
+   * NULL for rows written before it was kept (any event applies).
+   */
+  @UtcDateColumn({ name: 'status_event_at', nullable: true })
+  statusEventAt!: Date | null;
+
   /** Last time Meta's token listing showed this token (import and nightly reconcile). */
   @UtcDateColumn({ name: 'last_listed_at', nullable: true })
   lastListedAt!: Date | null;
