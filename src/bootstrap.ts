@@ -23,8 +23,9 @@ export interface CreateAppOptions {
 export async function createApp({ config, clock, graphEndpoint, logger }: CreateAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, clock, graphEndpoint }), {
     logger: logger ?? new JsonLogger(config.logLevel),
+    // JsonBodyMiddleware parses bodies, after the request id is set, with bounds checked before parsing.
+    bodyParser: false,
   });
-  app.useBodyParser('json', { limit: '2mb' });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

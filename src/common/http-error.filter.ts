@@ -1,5 +1,6 @@
 import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { SqlDialect } from '../database/sql-dialect';
 import { DomainError } from './domain-error';
 import { currentContext } from './request-context';
 
@@ -51,6 +52,11 @@ export class HttpErrorFilter implements ExceptionFilter {
       const res = exception.getResponse();
       const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
       return { status, body: { error: httpCode(status), message } };
+    }
+    // What a service did not foresee of the schema's guarantees is still the caller's conflict, not our fault.
+    if (SqlDialect.isDuplicateKey(exception)) return { status: 409, body: { error: 'conflict', message: 'It already exists' } };
+    if (SqlDialect.isForeignKeyViolation(exception)) {
+      return { status: 409, body: { error: 'in_use', message: 'Other records still refer to it, or to what it names' } };
     }
     return { status: 500, body: { error: 'internal', message: INTERNAL_ERROR_MESSAGE } };
   }
