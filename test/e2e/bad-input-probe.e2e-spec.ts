@@ -5,6 +5,7 @@ import { aBroadcastPage, aTopic } from '../helpers/broadcast-builders';
 import { aCustomerWhoWrote, aPage, aPageInput, aPsid, aShop, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { ShopsService } from '../../src/shops/shops.service';
 
 /**
  * The bad-input probe (issue 11 §4), as part of the suite: every write route of the OpenAPI document
@@ -85,6 +86,8 @@ async function freshCampaign(t: TestApp, f: Fixtures): Promise<string> {
 function routes(t: TestApp): Record<string, RouteCase> {
   const page = (f: Fixtures) => ({ pageId: f.pageId });
   return {
+    'POST /api/keys': { params: () => ({}) },
+    'DELETE /api/keys/{keyId}': { params: async (f) => ({ keyId: (await t.app.get(ShopsService).createKey(f.shop.id)).id }) },
     'POST /api/pages': { params: () => ({}), body: () => ({ ...aPageInput(), currency: 'PHP', pricePerMessage: 100 }) },
     'PATCH /api/pages/{pageId}': { params: page, body: () => ({ name: `Renamed ${unique()}`, currency: 'PHP' }) },
     'DELETE /api/pages/{pageId}': { params: async (f) => ({ pageId: (await aPage(t, f.shop)).id }) },
