@@ -51,7 +51,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const res = exception.getResponse();
       const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
-      return { status, body: { error: httpCode(status), message } };
+      // Terminus's 503 carries each indicator's state (`details`): kept, so a failed readiness says what is down.
+      const details = typeof res === 'object' ? (res as { details?: unknown }).details : undefined;
+      return { status, body: { error: httpCode(status), message, details } };
     }
     // What a service did not foresee of the schema's guarantees is still the caller's conflict, not our fault.
     if (SqlDialect.isDuplicateKey(exception)) return { status: 409, body: { error: 'conflict', message: 'It already exists' } };
@@ -76,8 +78,12 @@ export function httpCode(status: number): string {
       return 'forbidden';
     case 404:
       return 'not_found';
+    case 408:
+      return 'request_timeout';
     case 413:
       return 'payload_too_large';
+    case 503:
+      return 'unavailable';
     default:
       return status >= 500 ? 'internal' : 'http_error';
   }
