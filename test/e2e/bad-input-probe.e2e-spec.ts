@@ -199,6 +199,8 @@ const IMPOSSIBLE_INSTANTS = [
   '2026-04-31T00:00:00+08:00',
   '0000-01-01T00:00:00Z',
   '-0001-06-01T00:00:00Z',
+  // In UTC this is year 10000: stored wrapped on SQLite, a 500 on MariaDB.
+  '9999-12-31T23:30:00-05:00',
 ];
 const IMPOSSIBLE_DAYS = ['2027-02-30', '2026-13-01', '2026-06-31', '0000-01-01'];
 const isDateField = (name: string): boolean => /(^at$|At$|^date$)/.test(name);
