@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
@@ -45,6 +45,24 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
     expect(problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'DATABASE_URL', 'ENCRYPTION_KEY', 'META_APP_SECRET', 'ROLES']);
+  });
+
+  it('reads the HTTP bounds, with defaults, and refuses a headers timeout longer than the request timeout', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).http).toEqual({ headersTimeoutMs: 5000, requestTimeoutMs: 10_000, maxConnections: 2000 });
+    let error: unknown;
+    try {
+      loadConfig({ DATA_DIR: dataDir(), HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_MAX_CONNECTIONS: '0' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems.map((p) => p.split(' ')[0])).toEqual(['HTTP_MAX_CONNECTIONS', 'HTTP_HEADERS_TIMEOUT_MS']);
+  });
+
+  it('creates the data directory for its generated secrets readable by the owner only', () => {
+    const dir = join(dataDir(), 'fresh');
+    loadConfig({ DATA_DIR: dir });
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'encryption.key')).mode & 0o777).toBe(0o600);
   });
 
   it('turns the sandbox off when GRAPH_API_URL and the app secret are set', () => {

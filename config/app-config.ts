@@ -25,6 +25,21 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** URL the sandbox posts webhooks to (this app's own webhook endpoint). */
   publicUrl: string;
+  http: HttpLimits;
+}
+
+/**
+ * Bounds of the HTTP server (node:http's own settings): a client that sends its headers or its body too
+ * slowly is answered 408 and cut off, and connections beyond the cap are refused, so slow clients cannot
+ * hold the process. Meta's webhook posts are a few kilobytes sent at once: far inside these.
+ */
+export interface HttpLimits {
+  /** ms to receive the complete headers of a request (node: server.headersTimeout). */
+  headersTimeoutMs: number;
+  /** ms to receive the complete request, headers and body (node: server.requestTimeout). */
+  requestTimeoutMs: number;
+  /** Open connections at most (node: server.maxConnections); more are closed at once. */
+  maxConnections: number;
 }
 
 /** Every problem found, each naming the variable; boot prints them on one line each and exits. */
@@ -50,6 +65,9 @@ export const CONFIG_VARIABLES = {
   PUBLIC_URL: 'http://127.0.0.1:<PORT>',
   ROLES: 'api,worker',
   LOG_LEVEL: 'info',
+  HTTP_HEADERS_TIMEOUT_MS: '5000',
+  HTTP_REQUEST_TIMEOUT_MS: '10000',
+  HTTP_MAX_CONNECTIONS: '2000',
 } as const;
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -61,6 +79,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const graph = readGraph(env, dataDir, problems);
   const roles = readRoles(env.ROLES, problems);
   const logLevel = readLogLevel(env.LOG_LEVEL, problems);
+  const http: HttpLimits = {
+    headersTimeoutMs: readPositiveInt(env, 'HTTP_HEADERS_TIMEOUT_MS', 5000, problems),
+    requestTimeoutMs: readPositiveInt(env, 'HTTP_REQUEST_TIMEOUT_MS', 10_000, problems),
+    maxConnections: readPositiveInt(env, 'HTTP_MAX_CONNECTIONS', 2000, problems),
+  };
+  if (http.headersTimeoutMs > http.requestTimeoutMs) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS must not be larger than HTTP_REQUEST_TIMEOUT_MS (the request includes its headers)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -73,7 +99,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     roles,
     logLevel,
     publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, ''),
+    http,
   };
+}
+
+function readPositiveInt(env: Env, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    problems.push(`${name} must be a positive integer (got "${raw}")`);
+    return fallback;
+  }
+  return value;
 }
 
 function readPort(env: Env, name: string, fallback: number, problems: string[]): number {
@@ -178,7 +216,8 @@ function readLogLevel(raw: string | undefined, problems: string[]): AppConfig['l
 function persistedSecret(dataDir: string, file: string, bytes: number): string {
   const path = join(dataDir, file);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
+  // The directory holds the secrets and the embedded database: its owner's only (0700).
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(bytes).toString('base64');
   try {
     writeFileSync(path, secret + '\n', { mode: 0o600, flag: 'wx' });

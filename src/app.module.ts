@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
+import { JsonBodyMiddleware } from './common/json-body';
 import { RequestIdMiddleware } from './common/request-id.middleware';
 import { dataSourceOptions, openDataSource } from './database/data-source';
 import { runMigrations } from './database/migrate';
@@ -62,6 +63,6 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestIdMiddleware).forRoutes('*path');
+    consumer.apply(RequestIdMiddleware, JsonBodyMiddleware).forRoutes('*path');
   }
 }

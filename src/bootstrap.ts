@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/app-config';
 import { AppModule } from './app.module';
 import type { Clock } from './common/clock';
 import type { GraphEndpoint } from './common/graph-endpoint';
+import { BoundedExpressAdapter } from './common/bounded-express-adapter';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { JsonLogger } from './common/json-logger';
 import { createValidationPipe } from './common/validation.pipe';
@@ -21,10 +22,15 @@ export interface CreateAppOptions {
 
 /** The HTTP application as it ships: used by main.ts and, unchanged, by the end-to-end tests. */
 export async function createApp({ config, clock, graphEndpoint, logger }: CreateAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, clock, graphEndpoint }), {
-    logger: logger ?? new JsonLogger(config.logLevel),
-  });
-  app.useBodyParser('json', { limit: '2mb' });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({ config, clock, graphEndpoint }),
+    new BoundedExpressAdapter(config.http),
+    {
+      logger: logger ?? new JsonLogger(config.logLevel),
+      // JsonBodyMiddleware parses bodies, after the request id is set, with bounds checked before parsing.
+      bodyParser: false,
+    },
+  );
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

@@ -13,6 +13,8 @@ import { ShopsService } from './shops/shops.service';
 const USAGE = `usage: npm run cli -- <command>
   create-shop NAME     create a shop and print its first API key
   create-key SHOP_ID   print a new API key for a shop
+  list-keys SHOP_ID    list a shop's API keys (id, prefix, created, revoked)
+  revoke-key KEY_ID    revoke an API key: refused at once by every running process
   migrate              apply pending migrations
   import-subscribers PAGE_ID [--reconcile]
                        pull the Page's subscription tokens from Meta (and mark those no longer listed)`;
@@ -46,8 +48,25 @@ const commands: Record<string, Command> = {
   },
   'create-key': async (config, [shopId]) => {
     if (!shopId) throw new Error('create-key needs a SHOP_ID');
-    const apiKey = await withApp(config, (get) => get(ShopsService).createKey(shopId));
-    process.stdout.write(`api key (shown once): ${apiKey}\n`);
+    const { id, apiKey } = await withApp(config, (get) => get(ShopsService).createKey(shopId));
+    process.stdout.write(`api key ${id} (shown once): ${apiKey}\n`);
+  },
+  'list-keys': async (config, [shopId]) => {
+    if (!shopId) throw new Error('list-keys needs a SHOP_ID');
+    const keys = await withApp(config, (get) => get(ShopsService).listKeys(shopId));
+    for (const key of keys) {
+      process.stdout.write(
+        `${key.id}  ${key.prefix}…  created ${key.createdAt.toISOString()}  ${key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active'}\n`,
+      );
+    }
+  },
+  'revoke-key': async (config, [keyId]) => {
+    if (!keyId) throw new Error('revoke-key needs a KEY_ID (see list-keys)');
+    const key = await withApp(config, async (get) => {
+      const shops = get(ShopsService);
+      return shops.revokeKey(await shops.shopOfKey(keyId), keyId);
+    });
+    process.stdout.write(`api key ${key.id} (${key.prefix}…) revoked at ${key.revokedAt!.toISOString()}\n`);
   },
   'import-subscribers': async (config, [pageId, flag]) => {
     if (!pageId) throw new Error('import-subscribers needs a PAGE_ID');

@@ -107,7 +107,7 @@ export class CampaignsService {
 
   async get(shopId: string, pageId: string, id: string): Promise<Campaign> {
     const campaign = await this.repo.findOne({ where: { id, pageId, shopId } });
-    if (!campaign) throw notFound('Campaign');
+    if (!campaign) throw notFound('Campaign', 'id');
     return campaign;
   }
 

@@ -5,7 +5,7 @@
  */
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 402 | 404 | 409 | 422 | 429 | 502 | 503,
+    readonly status: 400 | 402 | 404 | 409 | 413 | 422 | 429 | 502 | 503,
     readonly code: string,
     message: string,
     readonly details: { field?: string } & Record<string, unknown> = {},
@@ -14,4 +14,6 @@ export class DomainError extends Error {
   }
 }
 
-export const notFound = (what: string): DomainError => new DomainError(404, 'not_found', `${what} not found`);
+/** A 404; `field` names the input that held the id (`topicId` in a body, `pageId` in a path) so callers see which one. */
+export const notFound = (what: string, field?: string): DomainError =>
+  new DomainError(404, 'not_found', `${what} not found`, field ? { field } : {});

@@ -1,5 +1,6 @@
 import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { SqlDialect } from '../database/sql-dialect';
 import { DomainError } from './domain-error';
 import { currentContext } from './request-context';
 
@@ -50,7 +51,14 @@ export class HttpErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const res = exception.getResponse();
       const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
-      return { status, body: { error: httpCode(status), message } };
+      // Terminus's 503 carries each indicator's state (`details`): kept, so a failed readiness says what is down.
+      const details = typeof res === 'object' ? (res as { details?: unknown }).details : undefined;
+      return { status, body: { error: httpCode(status), message, details } };
+    }
+    // What a service did not foresee of the schema's guarantees is still the caller's conflict, not our fault.
+    if (SqlDialect.isDuplicateKey(exception)) return { status: 409, body: { error: 'conflict', message: 'It already exists' } };
+    if (SqlDialect.isForeignKeyViolation(exception)) {
+      return { status: 409, body: { error: 'in_use', message: 'Other records still refer to it, or to what it names' } };
     }
     return { status: 500, body: { error: 'internal', message: INTERNAL_ERROR_MESSAGE } };
   }
@@ -70,8 +78,12 @@ export function httpCode(status: number): string {
       return 'forbidden';
     case 404:
       return 'not_found';
+    case 408:
+      return 'request_timeout';
     case 413:
       return 'payload_too_large';
+    case 503:
+      return 'unavailable';
     default:
       return status >= 500 ? 'internal' : 'http_error';
   }

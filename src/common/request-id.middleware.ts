@@ -17,8 +17,9 @@ export class RequestIdMiddleware implements NestMiddleware {
         // The path only: query strings may carry hub.verify_token.
         const line = { msg: 'request', method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
         // Successful calls are the bulk (webhooks at volume): debug, so production logs keep the failures.
+        // A 401 is counted in AuthFailureLimiter's line per interval instead: a key spray must not flood the log.
         if (res.statusCode >= 500) this.logger.warn(line);
-        else if (res.statusCode >= 400) this.logger.log(line);
+        else if (res.statusCode >= 400 && res.statusCode !== 401) this.logger.log(line);
         else this.logger.debug(line);
       });
       next();

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseSettings } from '../../config/app-config';
@@ -8,10 +8,20 @@ import { installAmbientTransactions } from './ambient-transaction';
 import { entities } from './entities';
 import { gateSqliteTransactions } from './sqlite-transaction-gate';
 
+/**
+ * The SQLite file holds every shop's data: its directory is created 0700 and the file 0600 (owner only),
+ * before SQLite opens it, whatever the umask; SQLite gives its -wal and -shm files the database file's mode.
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // 'a' creates the file if missing (with this mode) and never truncates an existing one.
+  closeSync(openSync(path, 'a', 0o600));
+}
+
 export function dataSourceOptions(db: DatabaseSettings): DataSourceOptions {
   const common = { entities, synchronize: false, migrationsRun: false, logging: false } as const;
   if (db.dialect === 'sqlite') {
-    if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
+    if (db.path !== ':memory:') createPrivately(db.path);
     return {
       ...common,
       type: 'better-sqlite3',

@@ -98,6 +98,14 @@ export class SqlDialect {
     const code = e?.code ?? e?.driverError?.code;
     return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
   }
+
+  /** A row other rows still refer to: MySQL 1451; SQLite reports ON DELETE RESTRICT as a constraint "trigger". */
+  static isForeignKeyViolation(error: unknown): boolean {
+    const e = error as { code?: string; message?: string; driverError?: { code?: string } } | undefined;
+    const code = e?.code ?? e?.driverError?.code;
+    if (code === 'ER_ROW_IS_REFERENCED_2' || code === 'ER_ROW_IS_REFERENCED' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return true;
+    return code === 'SQLITE_CONSTRAINT_TRIGGER' && /FOREIGN KEY/i.test(e?.message ?? '');
+  }
 }
 
 /** The part of mysql2's callback pool (TypeORM's MysqlDriver.pool) used here. */

@@ -1,19 +1,40 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+import { SchemaHealthIndicator } from './schema.health';
 
+/**
+ * Kubernetes-style probes (https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/):
+ * liveness says the process serves HTTP (restart it if not); readiness says it can do its work (send it
+ * traffic only then). Each answers 200 or 503 with terminus's body `{ status, info, error, details }`.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly schema: SchemaHealthIndicator,
   ) {}
 
-  /** 200 with `database: up` when a query answers, 503 otherwise. */
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers (no database call, so a database outage does not restart it)' })
+  @HealthCheck()
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database answers and its schema is complete (every table, every migration applied)' })
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.db.pingCheck('database', { timeout: 3000 }), () => this.schema.check('schema')]);
+  }
+
   @Get()
+  @ApiOperation({ summary: 'Readiness, as /health/ready (kept for existing monitors)' })
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 3000 })]);
+    return this.ready();
   }
 }

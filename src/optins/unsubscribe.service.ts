@@ -21,10 +21,10 @@ export class UnsubscribeService {
 
   async unsubscribe(pageId: string, dto: UnsubscribeDto): Promise<UnsubscribeResponse> {
     const one = dto.subscriptionId ? await this.subscriptions.get(pageId, dto.subscriptionId) : null;
-    if (dto.subscriptionId && !one) throw notFound('Subscription');
+    if (dto.subscriptionId && !one) throw notFound('Subscription', 'subscriptionId');
     const psid = dto.psid ?? one?.psid ?? null;
     const rows = psid ? await this.subscriptions.forPerson(pageId, psid) : [one!];
-    if (rows.length === 0) throw notFound('Subscriber');
+    if (rows.length === 0) throw notFound('Subscriber', dto.psid ? 'psid' : 'subscriptionId');
     await this.subscriptions.markUnsubscribed(
       rows.filter((r) => r.status !== 'unsubscribed').map((r) => r.id),
       this.clock.now(),

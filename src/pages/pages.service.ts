@@ -4,6 +4,8 @@ import { DataSource, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/domain-error';
 import { TokenCipher } from '../common/token-cipher';
+import { foreignKeyHolders } from '../database/foreign-key-holders';
+import { SqlDialect } from '../database/sql-dialect';
 import type { CreatePageDto, UpdatePageDto } from './dto/page.dto';
 import { Page } from './page.entity';
 
@@ -20,6 +22,8 @@ export interface MarketingCredentials {
   systemUserToken: string;
 }
 
+const pageExists = (id: string): DomainError => new DomainError(409, 'page_exists', `Page ${id} is already registered`, { field: 'id' });
+
 const normaliseAdAccount = (id: string | undefined): string | null | undefined => (id === undefined ? undefined : id.replace(/^act_/, ''));
 
 @Injectable()
@@ -27,7 +31,7 @@ export class PagesService {
   private readonly pages: Repository<Page>;
 
   constructor(
-    @InjectDataSource() dataSource: DataSource,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cipher: TokenCipher,
     private readonly clock: Clock,
   ) {
@@ -51,8 +55,11 @@ export class PagesService {
     });
     // The primary key (Meta's Page id) is what makes a second registration of the same Page impossible.
     const existing = await this.pages.findOne({ select: { id: true }, where: { id: dto.id } });
-    if (existing) throw new DomainError(409, 'page_exists', `Page ${dto.id} is already registered`, { field: 'id' });
-    await this.pages.insert(page);
+    if (existing) throw pageExists(dto.id);
+    // Two registrations at once both pass the check above: the primary key lets one in, the other is the same 409.
+    await this.pages.insert(page).catch((error: unknown) => {
+      throw SqlDialect.isDuplicateKey(error) ? pageExists(dto.id) : error;
+    });
     return page;
   }
 
@@ -63,7 +70,7 @@ export class PagesService {
   /** A Page of this shop; another shop's Page is "not found" so that ids do not leak. */
   async getForShop(shopId: string, pageId: string): Promise<Page> {
     const page = await this.pages.findOne({ where: { id: pageId, shopId } });
-    if (!page) throw notFound('Page');
+    if (!page) throw notFound('Page', 'pageId');
     return page;
   }
 
@@ -84,7 +91,17 @@ export class PagesService {
 
   async remove(shopId: string, pageId: string): Promise<void> {
     await this.getForShop(shopId, pageId);
-    await this.pages.delete({ id: pageId, shopId });
+    try {
+      await this.pages.delete({ id: pageId, shopId });
+    } catch (error) {
+      if (!SqlDialect.isForeignKeyViolation(error)) throw error;
+      // Opt-in requests and subscriptions are the Page's history with its customers: they are kept.
+      const heldBy = await foreignKeyHolders(this.dataSource, 'pages', pageId);
+      throw new DomainError(409, 'page_in_use', `The Page has history that is kept (${heldBy.join(', ')}); it cannot be deleted`, {
+        field: 'pageId',
+        heldBy,
+      });
+    }
   }
 
   /** For webhook processing, which knows the Page id but not the shop. */
@@ -94,14 +111,14 @@ export class PagesService {
 
   async credentials(pageId: string): Promise<PageCredentials> {
     const page = await this.pages.findOne({ where: { id: pageId } });
-    if (!page) throw notFound('Page');
+    if (!page) throw notFound('Page', 'pageId');
     return { pageId: page.id, platform: page.platform, accessToken: this.cipher.decrypt(page.accessTokenEnc) };
   }
 
   /** Ad account and system-user token, or a 422 naming what the Page still lacks to broadcast. */
   async marketingCredentials(pageId: string): Promise<MarketingCredentials> {
     const page = await this.pages.findOne({ where: { id: pageId } });
-    if (!page) throw notFound('Page');
+    if (!page) throw notFound('Page', 'pageId');
     if (!page.adAccountId) throw new DomainError(422, 'page_not_ready', 'The Page has no ad account id', { field: 'adAccountId' });
     if (!page.systemUserTokenEnc) {
       throw new DomainError(422, 'page_not_ready', 'The Page has no system-user token', { field: 'systemUserToken' });

@@ -53,7 +53,7 @@ export class RulesService {
 
   async get(shopId: string, ruleId: string): Promise<NotificationRule> {
     const rule = await this.rules.findOne({ where: { id: ruleId, shopId } });
-    if (!rule) throw notFound('Rule');
+    if (!rule) throw notFound('Rule', 'ruleId');
     return rule;
   }
 

@@ -1,3 +1,4 @@
+import { SqlDialect } from '../database/sql-dialect';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -59,7 +60,7 @@ export class SequencesService {
   /** A sequence of that Page with its steps (the caller has checked the Page is its shop's), or 404. */
   async getForPage(pageId: string, sequenceId: string, em: EntityManager = this.dataSource.manager): Promise<SequenceWithSteps> {
     const sequence = await em.findOne(Sequence, { where: { id: sequenceId, pageId } });
-    if (!sequence) throw notFound('Sequence');
+    if (!sequence) throw notFound('Sequence', 'sequenceId');
     const steps = await em.find(SequenceStep, { where: { sequenceId }, order: { position: 'ASC' } });
     return { sequence, steps };
   }
@@ -92,7 +93,7 @@ export class SequencesService {
         await em.delete(Sequence, { id: sequenceId });
       });
     } catch (error) {
-      if (isForeignKeyViolation(error)) {
+      if (SqlDialect.isForeignKeyViolation(error)) {
         throw new DomainError(409, 'sequence_in_use', 'A POS notification rule uses this sequence: delete or change the rule first');
       }
       throw error;
@@ -129,12 +130,4 @@ function stepRows(sequenceId: string, steps: StepDto[]): SequenceStep[] {
       content: JSON.stringify(content),
     };
   });
-}
-
-/** MySQL 1451 (a child row refers to it); SQLite reports ON DELETE RESTRICT as a constraint "trigger". */
-function isForeignKeyViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string; driverError?: { code?: string } } | undefined;
-  const code = e?.code ?? e?.driverError?.code;
-  if (code === 'ER_ROW_IS_REFERENCED_2' || code === 'ER_ROW_IS_REFERENCED' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return true;
-  return code === 'SQLITE_CONSTRAINT_TRIGGER' && /FOREIGN KEY/i.test(e?.message ?? '');
 }

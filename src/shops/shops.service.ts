@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { Clock } from '../common/clock';
+import { notFound } from '../common/domain-error';
 import { ApiKey } from './api-key.entity';
 import { Shop } from './shop.entity';
 
@@ -31,22 +32,48 @@ export class ShopsService {
     });
   }
 
-  async createKey(shopId: string): Promise<string> {
-    return this.issueKey(shopId, this.dataSource.getRepository(ApiKey));
+  /** A new key for the shop: its secret (shown once) and its id. */
+  async createKey(shopId: string): Promise<{ id: string; apiKey: string }> {
+    const id = randomUUID();
+    return { id, apiKey: await this.issueKey(shopId, this.dataSource.getRepository(ApiKey), id) };
   }
 
-  /** The shop id a presented key belongs to, or undefined for an unknown or revoked key. */
-  async shopIdForKey(key: string): Promise<string | undefined> {
+  /** The key (its id and shop) a presented secret is, or undefined for an unknown or revoked key. */
+  async keyFor(key: string): Promise<{ id: string; shopId: string } | undefined> {
     const row = await this.dataSource
       .getRepository(ApiKey)
-      .findOne({ select: { shopId: true }, where: { keyHash: hashKey(key), revokedAt: IsNull() } });
-    return row?.shopId;
+      .findOne({ select: { id: true, shopId: true }, where: { keyHash: hashKey(key), revokedAt: IsNull() } });
+    return row ? { id: row.id, shopId: row.shopId } : undefined;
   }
 
-  private async issueKey(shopId: string, repo: { insert(row: ApiKey): Promise<unknown> }): Promise<string> {
+  /** A shop's keys, revoked ones included (with `revokedAt`), oldest first. Never the secrets: only their hashes are kept. */
+  listKeys(shopId: string): Promise<ApiKey[]> {
+    return this.dataSource.getRepository(ApiKey).find({ where: { shopId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * Revokes a key of the shop (the row stays, with `revokedAt`, so the list shows it). Revoking a revoked
+   * key changes nothing; a key of another shop, or none, is a 404 naming `keyId`.
+   */
+  async revokeKey(shopId: string, keyId: string): Promise<ApiKey> {
+    const repo = this.dataSource.getRepository(ApiKey);
+    await repo.update({ id: keyId, shopId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    const key = await repo.findOne({ where: { id: keyId, shopId } });
+    if (!key) throw notFound('API key', 'keyId');
+    return key;
+  }
+
+  /** For the CLI, which names a key by id only (the operator acts for every shop). */
+  async shopOfKey(keyId: string): Promise<string> {
+    const key = await this.dataSource.getRepository(ApiKey).findOne({ select: { shopId: true }, where: { id: keyId } });
+    if (!key) throw notFound('API key', 'keyId');
+    return key.shopId;
+  }
+
+  private async issueKey(shopId: string, repo: { insert(row: ApiKey): Promise<unknown> }, id = randomUUID()): Promise<string> {
     const key = `mmk_${randomBytes(32).toString('base64url')}`;
     await repo.insert({
-      id: randomUUID(),
+      id,
       shopId,
       keyHash: hashKey(key),
       prefix: key.slice(0, 12),

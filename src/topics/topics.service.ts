@@ -78,7 +78,7 @@ export class TopicsService {
   /** A topic of that Page (the caller has checked the Page belongs to its shop), or 404. */
   async getForPage(pageId: string, topicId: string): Promise<Topic> {
     const topic = await this.topics.findOne({ where: { id: topicId, pageId } });
-    if (!topic) throw notFound('Topic');
+    if (!topic) throw notFound('Topic', 'topicId');
     return topic;
   }
 

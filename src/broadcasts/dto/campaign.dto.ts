@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsCalendarDate, IsInstant } from '../../common/validators';
 import type { CampaignContent } from '../campaign-content';
 import type { AlreadyMessagedPolicy, BudgetType, Campaign, CampaignStatus } from '../entities/campaign.entity';
 
@@ -79,7 +80,7 @@ export class ScheduleCampaignDto {
     description: 'Start at this instant (ISO 8601). Neither at nor localTime: as soon as Meta allows (one hour of warm-up).',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   at?: string;
 
   @ApiPropertyOptional({ description: "HH:MM in each recipient's own time zone, on `date`", example: '09:00' })
@@ -89,7 +90,7 @@ export class ScheduleCampaignDto {
 
   @ApiPropertyOptional({ description: 'YYYY-MM-DD, with localTime', example: '2026-06-02' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  @IsCalendarDate()
   date?: string;
 
   @ApiPropertyOptional({ description: 'IANA zone for subscribers whose opt-in reported none (default UTC)', example: 'Asia/Manila' })

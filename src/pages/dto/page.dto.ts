@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO4217CurrencyCode, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsCurrencyCode } from '../../common/validators';
 import type { Page, PagePlatform } from '../page.entity';
 
 export class CreatePageDto {
@@ -34,7 +35,7 @@ export class CreatePageDto {
 
   @ApiPropertyOptional({ example: 'PHP' })
   @IsOptional()
-  @IsISO4217CurrencyCode()
+  @IsCurrencyCode()
   currency?: string;
 
   @ApiPropertyOptional({ description: "Estimated price of one marketing message, in the currency's smallest unit", example: 120 })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsInstant } from '../../common/validators';
 import { OrderDetailsDto } from '../../sequences/dto/run.dto';
 import { ORDER_STATUSES, type OrderStatus } from '../order-status';
 
@@ -29,8 +30,12 @@ export class OrderEventDto extends OrderDetailsDto {
   @IsIn(ORDER_STATUSES)
   previousStatus?: OrderStatus;
 
-  @ApiProperty({ description: 'When the status changed in the POS (ISO 8601)', example: '2026-06-01T02:00:00Z' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({
+    description: 'When the status changed in the POS (RFC 3339 with an offset)',
+    format: 'date-time',
+    example: '2026-06-01T02:00:00Z',
+  })
+  @IsInstant()
   occurredAt!: string;
 }
 

@@ -1,18 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsISO4217CurrencyCode,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Length,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsNumber, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsCurrencyCode } from '../../common/validators';
 import type { RunStep, RunStepStatus } from '../entities/run-step.entity';
 import type { RunSource, RunStatus, SequenceRun } from '../entities/sequence-run.entity';
 import type { StepType } from '../step-content';
@@ -52,7 +41,7 @@ export class OrderDetailsDto {
 
   @ApiPropertyOptional({ example: 'PHP' })
   @IsOptional()
-  @IsISO4217CurrencyCode()
+  @IsCurrencyCode()
   currency?: string;
 
   @ApiPropertyOptional({ type: [OrderItemDto] })

@@ -37,7 +37,7 @@ export class SequenceRuns {
    */
   async startIn(em: EntityManager, input: StartRunInput): Promise<string> {
     const steps = await em.find(SequenceStep, { where: { sequenceId: input.sequenceId }, order: { position: 'ASC' } });
-    if (steps.length === 0) throw notFound('Sequence');
+    if (steps.length === 0) throw notFound('Sequence', 'sequenceId');
     const now = this.clock.now();
     const run: SequenceRun = {
       id: input.runId ?? randomUUID(),
@@ -88,7 +88,7 @@ export class SequenceRuns {
 
   async get(sequenceId: string, runId: string): Promise<{ run: SequenceRun; steps: RunStep[] }> {
     const run = await this.dataSource.getRepository(SequenceRun).findOne({ where: { id: runId, sequenceId } });
-    if (!run) throw notFound('Run');
+    if (!run) throw notFound('Run', 'runId');
     const steps = await this.dataSource.getRepository(RunStep).find({ where: { runId }, order: { position: 'ASC' } });
     return { run, steps };
   }
