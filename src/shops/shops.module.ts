@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ApiKeyGuard } from './api-key.guard';
+import { ShopsController } from './shops.controller';
 import { ShopsService } from './shops.service';
 
-/** Tenants and their API keys. Other modules use ApiKeyGuard + @CurrentShop() on their controllers. */
+/** Tenants (name, locale, currency) and their API keys. Other modules use ApiKeyGuard + @CurrentShop() on their controllers. */
 @Module({
+  controllers: [ShopsController],
   providers: [ShopsService, ApiKeyGuard],
   exports: [ShopsService, ApiKeyGuard],
 })
