@@ -72,6 +72,12 @@ describe("Meta's currency offset (https://developers.facebook.com/docs/marketing
 describe('canonicalLocale (BCP 47)', () => {
   it('canonicalises tags ICU can format for and refuses the rest', () => {
     expect(['vi-VN', 'vi-vn', 'EN-ph', 'fil-PH', 'en-US'].map(canonicalLocale)).toEqual(['vi-VN', 'vi-VN', 'en-PH', 'fil-PH', 'en-US']);
-    expect(['en_PH', 'xx-YY', '', 'a'.repeat(40), 42].map(canonicalLocale)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(['en_PH', 'xx-YY', '', 'a'.repeat(40), 42].map(canonicalLocale)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentShop, ShopScoped } from './api-key.guard';
 import { ShopResponse, UpdateShopDto } from './dto/shop.dto';
 import { ShopsService } from './shops.service';
@@ -12,11 +12,13 @@ export class ShopsController {
   constructor(private readonly shops: ShopsService) {}
 
   @Get()
+  @ApiOkResponse({ type: ShopResponse })
   async get(@CurrentShop() shopId: string): Promise<ShopResponse> {
     return ShopResponse.of(await this.shops.get(shopId));
   }
 
   @Patch()
+  @ApiOkResponse({ type: ShopResponse })
   async update(@CurrentShop() shopId: string, @Body() dto: UpdateShopDto): Promise<ShopResponse> {
     return ShopResponse.of(await this.shops.update(shopId, dto));
   }
