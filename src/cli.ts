@@ -50,7 +50,9 @@ const commands: Record<string, Command> = {
     const [name] = positionals;
     if (!name) throw new Error('create-shop needs a NAME');
     const { shop, apiKey } = await withApp(config, (get) => get(ShopsService).createShop(name, values));
-    process.stdout.write(`shop ${shop.id} "${shop.name}" (${shop.locale}, ${shop.currency}) created\napi key (shown once, keep it safe): ${apiKey}\n`);
+    process.stdout.write(
+      `shop ${shop.id} "${shop.name}" (${shop.locale}, ${shop.currency}) created\napi key (shown once, keep it safe): ${apiKey}\n`,
+    );
   },
   'create-key': async (config, [shopId]) => {
     if (!shopId) throw new Error('create-key needs a SHOP_ID');
