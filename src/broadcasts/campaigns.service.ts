@@ -6,7 +6,7 @@ import type { GraphError } from '../../libs/graph-api/src';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/domain-error';
 import { ValidationFailed } from '../common/http-error.filter';
-import { fromMetaUnits, mainUnitsToMinor, minorPerMetaUnit, toMetaUnits } from '../common/money';
+import { formatMoney, fromMetaUnits, mainUnitsToMinor, minorPerMetaUnit, toMetaUnits } from '../common/money';
 import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
 import { TopicsService } from '../topics/topics.service';
@@ -292,9 +292,15 @@ export class CampaignsService {
       campaign.budgetAmount !== null &&
       campaign.spend + campaign.pricePerMessage > campaign.budgetAmount
     ) {
-      throw new DomainError(409, 'budget_reached', 'The campaign spent its budget: raise the budget (PATCH budget) before resuming', {
-        field: 'budget',
-      });
+      // Said the shop's way (its locale, the campaign's currency): this message is shown on the shop's screen.
+      const { locale } = await this.pages.moneyStyle(pageId);
+      const money = (minor: number): string => formatMoney(minor, { locale, currency: campaign.currency });
+      throw new DomainError(
+        409,
+        'budget_reached',
+        `The campaign spent ${money(campaign.spend)} of its ${money(campaign.budgetAmount)} budget: raise the budget (PATCH budget) before resuming`,
+        { field: 'budget' },
+      );
     }
     const changed = await SqlDialect.execute(
       this.dataSource,
