@@ -47,6 +47,7 @@ export class ShopsService {
     });
   }
 
+  /** The shop (locale and currency included), or a 404. */
   async get(shopId: string): Promise<Shop> {
     const shop = await this.dataSource.getRepository(Shop).findOne({ where: { id: shopId } });
     if (!shop) throw notFound('Shop');
