@@ -1,3 +1,5 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { PosOrderEvents } from '../../src/pos-notifications/pos-order-events';
 import { SequenceWorker } from '../../src/sequences/runs/sequence-worker';
 import { subscribersOf, aTopic as aBroadcastTopic } from '../helpers/broadcast-builders';
 import { aConnectedPage, aCustomerWhoWrote, aMetaId, aPage, aPageInput, aPsid, aShop, aTopic, type TestShop } from '../helpers/builders';
@@ -147,6 +149,14 @@ describe.each(testDatabases())("money in the shop's locale on %s", (db) => {
       .send(anOrderEvent(page.id, aPsid(), { total: 1250.5, currency: 'PHP', items: [{ name: 'Hat', quantity: 1, price: 99.99 }] }))
       .expect(400);
     expect(fieldsOf(res.body).sort()).toEqual(['items.0.price:isMinorUnits', 'total:isMinorUnits']);
+    // The embedded POS's door names the nested field too.
+    const inProcess = t.app.get(EventEmitter2).emitAsync(PosOrderEvents.StatusChanged, {
+      shopId: shop.id,
+      ...anOrderEvent(page.id, aPsid(), { total: 125000, currency: 'PHP', items: [{ name: 'Hat', quantity: 1, price: 99.99 }] }),
+    });
+    await expect(inProcess).rejects.toMatchObject({
+      problems: [expect.objectContaining({ field: 'items.0.price', rule: 'isMinorUnits' })],
+    });
     const price = await t.http().patch(`/api/pages/${page.id}`).set(shop.auth).send({ pricePerMessage: 1.5 }).expect(400);
     expect(fieldsOf(price.body)).toEqual(['pricePerMessage:isMinorUnits']);
   });
