@@ -103,6 +103,8 @@ export interface MoneyStyle {
   currency: string;
 }
 
+// Building an Intl.NumberFormat loads ICU data and costs far more than formatting with it; there are
+// only as many as locale × currency pairs in use.
 const formatters = new Map<string, Intl.NumberFormat>();
 
 /**
