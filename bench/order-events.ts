@@ -263,7 +263,7 @@ async function main(): Promise<void> {
         previousStatus: 'NEW',
         occurredAt,
         customerName: 'Maria',
-        total: 1250,
+        total: 125000,
         currency: 'PHP',
         items: [{ name: 'Blue linen dress', quantity: 1 }],
       });

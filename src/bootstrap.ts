@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { MINOR_UNITS_RULE } from './common/money';
 import type { AppConfig } from '../config/app-config';
 import { AppModule } from './app.module';
 import type { Clock } from './common/clock';
@@ -39,7 +40,9 @@ export async function createApp({ config, clock, graphEndpoint, logger }: Create
     app,
     new DocumentBuilder()
       .setTitle('Marketing Messages plugin')
-      .setDescription('Topics, opt-ins, broadcasts and POS notification rules for Messenger marketing messages')
+      .setDescription(
+        `Topics, opt-ins, broadcasts and POS notification rules for Messenger marketing messages. Every amount (order totals and item prices, budgets, price per message, estimates, costs, spend) is an ${MINOR_UNITS_RULE}.`,
+      )
       .addBearerAuth()
       .build(),
   );

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, graphBaseUrl, loadConfig, type AppConfig } from '../config/app-config';
 import { AppModule } from './app.module';
@@ -11,7 +12,8 @@ import { SubscriberImportService } from './optins/subscriber-import.service';
 import { ShopsService } from './shops/shops.service';
 
 const USAGE = `usage: npm run cli -- <command>
-  create-shop NAME     create a shop and print its first API key
+  create-shop NAME [--locale vi-VN] [--currency VND]
+                       create a shop (default en-PH, PHP) and print its first API key
   create-key SHOP_ID   print a new API key for a shop
   list-keys SHOP_ID    list a shop's API keys (id, prefix, created, revoked)
   revoke-key KEY_ID    revoke an API key: refused at once by every running process
@@ -41,10 +43,18 @@ async function withApp<T>(config: AppConfig, work: (get: <S>(type: new (...a: ne
 }
 
 const commands: Record<string, Command> = {
-  'create-shop': async (config, [name]) => {
+  'create-shop': async (config, args) => {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { locale: { type: 'string' }, currency: { type: 'string' } },
+    });
+    const [name] = positionals;
     if (!name) throw new Error('create-shop needs a NAME');
-    const { shop, apiKey } = await withApp(config, (get) => get(ShopsService).createShop(name));
-    process.stdout.write(`shop ${shop.id} "${shop.name}" created\napi key (shown once, keep it safe): ${apiKey}\n`);
+    const { shop, apiKey } = await withApp(config, (get) => get(ShopsService).createShop(name, values));
+    process.stdout.write(
+      `shop ${shop.id} "${shop.name}" (${shop.locale}, ${shop.currency}) created\napi key (shown once, keep it safe): ${apiKey}\n`,
+    );
   },
   'create-key': async (config, [shopId]) => {
     if (!shopId) throw new Error('create-key needs a SHOP_ID');

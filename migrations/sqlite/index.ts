@@ -6,6 +6,7 @@ import { CreateBroadcasts1764000004000 } from './1764000004000-create-broadcasts
 import { IndexDoneWebhookDeliveries1764000005000 } from './1764000005000-index-done-webhook-deliveries';
 import { OrderWebhookStateByEventTime1764000007000 } from './1764000007000-order-webhook-state-by-event-time';
 import { TrackMetaUnsubscribe1764000008000 } from './1764000008000-track-meta-unsubscribe';
+import { ShopLocaleAndCurrency1764000012000 } from './1764000012000-shop-locale-and-currency';
 
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
 export const sqliteMigrations = [
@@ -17,4 +18,5 @@ export const sqliteMigrations = [
   IndexDoneWebhookDeliveries1764000005000,
   OrderWebhookStateByEventTime1764000007000,
   TrackMetaUnsubscribe1764000008000,
+  ShopLocaleAndCurrency1764000012000,
 ];

@@ -1,16 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../common/domain-error';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { BroadcastSettingsService } from './broadcast-settings.service';
 import { CampaignsService, type DeliveryListItem } from './campaigns.service';
 import { BroadcastSettingsResponse, UpdateBroadcastSettingsDto } from './dto/broadcast-settings.dto';
 import {
+  CampaignEstimate,
   CampaignResponse,
   CreateCampaignDto,
+  MetaInsights,
   ScheduleCampaignDto,
   UpdateCampaignDto,
-  type CampaignEstimate,
   type CampaignProgress,
 } from './dto/campaign.dto';
 import type { DeliveryStatus } from './entities/campaign-delivery.entity';
@@ -18,6 +19,7 @@ import type { DeliveryStatus } from './entities/campaign-delivery.entity';
 const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'skipped', 'failed', 'uncertain', 'canceled'];
 
 @ApiTags('broadcasts')
+@ApiExtraModels(MetaInsights)
 @ShopScoped()
 @Controller('api/pages/:pageId')
 export class CampaignsController {
@@ -51,6 +53,7 @@ export class CampaignsController {
   }
 
   @Get('campaigns/:id')
+  @ApiOkResponse({ type: CampaignResponse })
   async get(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<CampaignResponse> {
     return CampaignResponse.of(await this.campaigns.get(shopId, pageId, id));
   }
@@ -102,6 +105,7 @@ export class CampaignsController {
   }
 
   @Get('campaigns/:id/estimate')
+  @ApiOkResponse({ type: CampaignEstimate })
   estimate(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<CampaignEstimate> {
     return this.campaigns.estimate(shopId, pageId, id);
   }

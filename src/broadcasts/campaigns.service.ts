@@ -2,10 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
-import type { CampaignInsights, GraphError } from '../../libs/graph-api/src';
+import type { GraphError } from '../../libs/graph-api/src';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/domain-error';
 import { ValidationFailed } from '../common/http-error.filter';
+import { formatMoney, fromMetaUnits, mainUnitsToMinor, minorPerMetaUnit, toMetaUnits } from '../common/money';
 import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
 import { TopicsService } from '../topics/topics.service';
@@ -13,7 +14,15 @@ import { BroadcastGraphClient } from './broadcast-graph-client';
 import { CampaignSignals } from './campaign-signals';
 import { earliestLocalInstant, isValidTimeZone } from './broadcast-time';
 import { checkCampaignContent } from './campaign-content';
-import type { CampaignEstimate, CampaignProgress, CreateCampaignDto, ScheduleCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
+import type {
+  CampaignEstimate,
+  CampaignProgress,
+  CreateCampaignDto,
+  EstimateMeta,
+  MetaInsights,
+  ScheduleCampaignDto,
+  UpdateCampaignDto,
+} from './dto/campaign.dto';
 import { Campaign, type CampaignStatus } from './entities/campaign.entity';
 import type { DeliveryStatus } from './entities/campaign-delivery.entity';
 
@@ -59,6 +68,7 @@ export class CampaignsService {
     const checked = checkCampaignContent(dto.content);
     if ('problems' in checked) throw new ValidationFailed(checked.problems);
     await this.topics.getForPage(pageId, dto.topicId);
+    if (dto.budget) metaBudget(dto.budget.amount, page.currency);
     const now = this.clock.now();
     const campaign = this.repo.create({
       id: randomUUID(),
@@ -130,10 +140,11 @@ export class CampaignsService {
     if (dto.name !== undefined) campaign.name = dto.name;
     if (dto.onAlreadyMessaged !== undefined) campaign.onAlreadyMessaged = dto.onAlreadyMessaged;
     if (dto.budget !== undefined) {
+      const inMetaUnits = metaBudget(dto.budget.amount, campaign.currency);
       if (campaign.metaCampaignId) {
         const creds = await this.pages.marketingCredentials(pageId);
         const result = await this.graph.updateMessageCampaign(creds.systemUserToken, campaign.metaCampaignId, {
-          ...(dto.budget.type === 'daily' ? { dailyBudget: dto.budget.amount } : { lifetimeBudget: dto.budget.amount }),
+          ...(dto.budget.type === 'daily' ? { dailyBudget: inMetaUnits } : { lifetimeBudget: inMetaUnits }),
         });
         if (!result.ok) throw metaRefused('Meta did not accept the new budget', result.error);
       }
@@ -187,6 +198,8 @@ export class CampaignsService {
     }
     const creds = await this.pages.marketingCredentials(pageId);
     const page = await this.pages.getForShop(shopId, pageId);
+    // In the Page's currency, which the campaign takes on below.
+    const budgetInMetaUnits = campaign.budgetAmount === null ? undefined : metaBudget(campaign.budgetAmount, page.currency);
     const estimate = await this.estimateFor(campaign, creds.systemUserToken, creds.adAccountId, page.pricePerMessage, page.currency);
 
     // The conditional update is the claim: two concurrent schedule calls cannot both create a Meta campaign.
@@ -210,8 +223,8 @@ export class CampaignsService {
     const created = await this.graph.createMessageCampaign(creds.systemUserToken, creds.adAccountId, {
       name: `${campaign.name} [${campaign.id.slice(0, 8)}]`,
       pageId,
-      ...(campaign.budgetType === 'daily' && campaign.budgetAmount !== null && { dailyBudget: campaign.budgetAmount }),
-      ...(campaign.budgetType === 'lifetime' && campaign.budgetAmount !== null && { lifetimeBudget: campaign.budgetAmount }),
+      ...(campaign.budgetType === 'daily' && budgetInMetaUnits !== undefined && { dailyBudget: budgetInMetaUnits }),
+      ...(campaign.budgetType === 'lifetime' && budgetInMetaUnits !== undefined && { lifetimeBudget: budgetInMetaUnits }),
       startTime: when.startAt,
     });
     if (!created.ok) {
@@ -279,9 +292,15 @@ export class CampaignsService {
       campaign.budgetAmount !== null &&
       campaign.spend + campaign.pricePerMessage > campaign.budgetAmount
     ) {
-      throw new DomainError(409, 'budget_reached', 'The campaign spent its budget: raise the budget (PATCH budget) before resuming', {
-        field: 'budget',
-      });
+      // Said the shop's way (its locale, the campaign's currency): this message is shown on the shop's screen.
+      const { locale } = await this.pages.moneyStyle(pageId);
+      const money = (minor: number): string => formatMoney(minor, { locale, currency: campaign.currency });
+      throw new DomainError(
+        409,
+        'budget_reached',
+        `The campaign spent ${money(campaign.spend)} of its ${money(campaign.budgetAmount)} budget: raise the budget (PATCH budget) before resuming`,
+        { field: 'budget' },
+      );
     }
     const changed = await SqlDialect.execute(
       this.dataSource,
@@ -360,16 +379,26 @@ export class CampaignsService {
       [campaign.topicId, this.dialect.time(now)],
     )) as Array<{ n: number | string }>;
     const audience = Number(row?.n ?? 0);
+    // Budgets go to Meta in its unit for the currency; Meta states costs the same way, the API in minor units.
+    const budget = campaign.budgetAmount === null ? undefined : metaBudget(campaign.budgetAmount, currency);
     const meta = await this.graph.getDeliveryEstimate(token, adAccountId, {
       pageId: campaign.pageId,
-      ...(campaign.budgetType === 'daily' && campaign.budgetAmount !== null && { dailyBudget: campaign.budgetAmount }),
-      ...(campaign.budgetType === 'lifetime' && campaign.budgetAmount !== null && { lifetimeBudget: campaign.budgetAmount }),
+      ...(campaign.budgetType === 'daily' && budget !== undefined && { dailyBudget: budget }),
+      ...(campaign.budgetType === 'lifetime' && budget !== undefined && { lifetimeBudget: budget }),
     });
+    const inMinor = (n: number | undefined): number | undefined => (n === undefined ? undefined : fromMetaUnits(n, currency));
     return {
       audience,
       currency,
       ours: { pricePerMessage: price, cost: audience * price },
-      meta: meta.ok ? meta.value : { error: meta.error.kind },
+      meta: meta.ok
+        ? withoutUndefined({
+            deliveryLowerBound: meta.value.deliveryLowerBound,
+            deliveryUpperBound: meta.value.deliveryUpperBound,
+            costLowerBound: inMinor(meta.value.costLowerBound),
+            costUpperBound: inMinor(meta.value.costUpperBound),
+          })
+        : { error: meta.error.kind },
       at: now.toISOString(),
     };
   }
@@ -469,13 +498,23 @@ export class CampaignsService {
     shopId: string,
     pageId: string,
     id: string,
-  ): Promise<{ meta: CampaignInsights | { error: string } | null; ours: CampaignProgress }> {
+  ): Promise<{ meta: MetaInsights | { error: string } | null; ours: CampaignProgress }> {
     const campaign = await this.get(shopId, pageId, id);
     const ours = await this.progress(shopId, pageId, id);
     if (!campaign.metaCampaignId) return { meta: null, ours };
     const creds = await this.pages.marketingCredentials(pageId);
     const result = await this.graph.getCampaignInsights(creds.systemUserToken, campaign.metaCampaignId, { datePreset: 'maximum' });
-    return { meta: result.ok ? result.value : { error: result.error.kind }, ours };
+    if (!result.ok) return { meta: { error: result.error.kind }, ours };
+    // Insights give money as main-unit decimals ("31.40"); the API states minor units.
+    const { spend, costPerDelivered, ...counts } = result.value;
+    return {
+      meta: {
+        ...counts,
+        spend: mainUnitsToMinor(spend, campaign.currency),
+        costPerDelivered: mainUnitsToMinor(costPerDelivered, campaign.currency),
+      },
+      ours,
+    };
   }
 
   /** One keyset page of a campaign's delivery rows, e.g. the uncertain ones for the shop to look at. */
@@ -521,6 +560,27 @@ export class CampaignsService {
     return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
   }
 }
+
+/**
+ * A budget in minor units as Meta's integer unit for the ad account's currency
+ * (https://developers.facebook.com/docs/marketing-api/currencies), or a 400 on budget.amount when
+ * Meta cannot hold it exactly (Meta counts HUF in whole forints: 12345 fillér has no equivalent).
+ */
+function metaBudget(amount: number, currency: string): number {
+  const inMetaUnits = toMetaUnits(amount, currency);
+  if (inMetaUnits !== undefined) return inMetaUnits;
+  const step = minorPerMetaUnit(currency);
+  throw new ValidationFailed([
+    {
+      field: 'budget.amount',
+      rule: 'metaCurrencyUnit',
+      message: `budget.amount must be a multiple of ${step}: Meta counts ${currency} budgets in units of ${step} minor units`,
+    },
+  ]);
+}
+
+const withoutUndefined = (estimate: EstimateMeta): EstimateMeta =>
+  Object.fromEntries(Object.entries(estimate).filter(([, v]) => v !== undefined)) as EstimateMeta;
 
 function metaRefused(what: string, error: GraphError): DomainError {
   return new DomainError(

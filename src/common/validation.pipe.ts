@@ -73,7 +73,8 @@ function shapeProblems(value: unknown, dto: DtoClass, parent: string): FieldProb
   });
 }
 
-function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
+/** class-validator's errors as the API's field problems, nested fields by path (`items.0.price`). */
+export function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({

@@ -1,4 +1,4 @@
-import { isISO4217CurrencyCode, isISO8601, ValidateBy, type ValidationOptions } from 'class-validator';
+import { isISO8601, ValidateBy, type ValidationOptions } from 'class-validator';
 import { DateTime } from 'luxon';
 
 /**
@@ -48,23 +48,6 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
           return day.isValid && day.year >= 1970;
         },
         defaultMessage: (args) => `${args?.property ?? 'value'} must be an existing day as YYYY-MM-DD`,
-      },
-    },
-    options,
-  );
-}
-
-/**
- * An ISO 4217 alphabetic code as the standard writes it, upper case (`PHP`, `VND`). class-validator's own
- * check also takes `php`, which then reads as another string than `PHP` everywhere it is compared.
- */
-export function IsCurrencyCode(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isCurrencyCode',
-      validator: {
-        validate: (value) => typeof value === 'string' && /^[A-Z]{3}$/.test(value) && isISO4217CurrencyCode(value),
-        defaultMessage: (args) => `${args?.property ?? 'value'} must be an upper-case ISO 4217 currency code (PHP, VND)`,
       },
     },
     options,

@@ -34,13 +34,20 @@ export class Page {
   @Column({ name: 'system_user_token_enc', type: 'text', nullable: true })
   systemUserTokenEnc!: string | null;
 
-  /** ISO 4217 code of the ad account's currency. */
+  /**
+   * ISO 4217 code of the ad account's currency (one Meta lists): the currency of the price per message,
+   * budgets, estimates and costs. Not the currency orders are written in (that is the shop's).
+   */
   @Column({ type: 'varchar', length: 3, default: 'PHP' })
   currency!: string;
 
-  /** Estimated price of one marketing message, in the currency's smallest unit (as Meta's budgets are). */
+  /** Estimated price of one marketing message, in minor units of `currency` (MINOR_UNITS_RULE, src/common/money.ts). */
   @Column({ name: 'price_per_message', type: 'int', default: 0 })
   pricePerMessage!: number;
+
+  /** BCP 47 tag this Page writes to customers in, overriding its shop's; null: the shop's locale. */
+  @Column({ type: 'varchar', length: 35, nullable: true })
+  locale!: string | null;
 
   @UtcDateColumn({ name: 'created_at' })
   createdAt!: Date;

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { CreatePageDto, PageResponse, UpdatePageDto } from './dto/page.dto';
 import { PagesService } from './pages.service';
@@ -16,11 +16,13 @@ export class PagesController {
   }
 
   @Get()
+  @ApiOkResponse({ type: [PageResponse] })
   async list(@CurrentShop() shopId: string): Promise<PageResponse[]> {
     return (await this.pages.list(shopId)).map((p) => PageResponse.of(p));
   }
 
   @Get(':pageId')
+  @ApiOkResponse({ type: PageResponse })
   async get(@CurrentShop() shopId: string, @Param('pageId') pageId: string): Promise<PageResponse> {
     return PageResponse.of(await this.pages.getForShop(shopId, pageId));
   }

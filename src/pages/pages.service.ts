@@ -3,9 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/domain-error';
+import type { MoneyStyle } from '../common/money';
 import { TokenCipher } from '../common/token-cipher';
 import { foreignKeyHolders } from '../database/foreign-key-holders';
 import { SqlDialect } from '../database/sql-dialect';
+import { ShopsService } from '../shops/shops.service';
 import type { CreatePageDto, UpdatePageDto } from './dto/page.dto';
 import { Page } from './page.entity';
 
@@ -34,6 +36,7 @@ export class PagesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cipher: TokenCipher,
     private readonly clock: Clock,
+    private readonly shops: ShopsService,
   ) {
     this.pages = dataSource.getRepository(Page);
   }
@@ -50,6 +53,7 @@ export class PagesService {
       systemUserTokenEnc: dto.systemUserToken ? this.cipher.encrypt(dto.systemUserToken) : null,
       currency: dto.currency ?? 'PHP',
       pricePerMessage: dto.pricePerMessage ?? 0,
+      locale: dto.locale ?? null,
       createdAt: now,
       updatedAt: now,
     });
@@ -83,6 +87,7 @@ export class PagesService {
     if (dto.systemUserToken !== undefined) page.systemUserTokenEnc = this.cipher.encrypt(dto.systemUserToken);
     if (dto.currency !== undefined) page.currency = dto.currency;
     if (dto.pricePerMessage !== undefined) page.pricePerMessage = dto.pricePerMessage;
+    if (dto.locale !== undefined) page.locale = dto.locale;
     page.updatedAt = this.clock.now();
     const { id, shopId: _shop, createdAt: _created, ...changes } = page;
     await this.pages.update({ id }, changes);
@@ -102,6 +107,17 @@ export class PagesService {
         heldBy,
       });
     }
+  }
+
+  /**
+   * How money is written in this Page's messages: the Page's locale or else its shop's, and the shop's
+   * currency (the currency of an order that names none).
+   */
+  async moneyStyle(pageId: string): Promise<MoneyStyle> {
+    const page = await this.pages.findOne({ select: { shopId: true, locale: true }, where: { id: pageId } });
+    if (!page) throw notFound('Page');
+    const shop = await this.shops.get(page.shopId);
+    return { locale: page.locale ?? shop.locale, currency: shop.currency };
   }
 
   /** For webhook processing, which knows the Page id but not the shop. */

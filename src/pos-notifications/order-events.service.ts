@@ -48,6 +48,7 @@ export class OrderEventsService {
     };
     if (rules.length === 0) return result;
 
+    const moneyStyle = await this.pages.moneyStyle(event.pageId);
     const now = this.clock.now();
     // Every step of a sequence needs the 24-hour window (no tag can carry an order update since 2026-04),
     // so a customer outside it is recorded, with the reason, instead of being sent a run that cannot speak.
@@ -90,6 +91,7 @@ export class OrderEventsService {
               currency: event.currency,
               items: event.items,
             },
+            moneyStyle,
           });
         });
       } catch (error) {

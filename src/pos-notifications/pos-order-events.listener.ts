@@ -3,6 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { ValidationFailed } from '../common/http-error.filter';
+import { flatten } from '../common/validation.pipe';
 import { OrderEventDto, type OrderEventResult } from './dto/order-event.dto';
 import { OrderEventsService } from './order-events.service';
 import { PosOrderEvents, type PosOrderStatusChanged } from './pos-order-events';
@@ -21,11 +22,8 @@ export class PosOrderEventsListener {
       occurredAt: occurredAt instanceof Date ? occurredAt.toISOString() : occurredAt,
     });
     const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length > 0) {
-      throw new ValidationFailed(
-        errors.flatMap((e) => Object.entries(e.constraints ?? {}).map(([rule, message]) => ({ field: e.property, rule, message }))),
-      );
-    }
+    // The HTTP pipe's flattening, so that a nested field (items.0.price) is named here too.
+    if (errors.length > 0) throw new ValidationFailed(flatten(errors));
     return this.orderEvents.accept(shopId, dto);
   }
 }

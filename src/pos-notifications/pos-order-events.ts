@@ -24,7 +24,9 @@ export interface PosOrderStatusChanged {
   previousStatus?: OrderStatus;
   occurredAt: Date | string;
   customerName?: string;
+  /** In minor units of `currency` (MINOR_UNITS_RULE, src/common/money.ts): 1250000 VND, 125000 PHP for ₱1,250.00. */
   total?: number;
+  /** ISO 4217 in capitals; the shop's currency when absent. */
   currency?: string;
   items?: OrderItem[];
 }

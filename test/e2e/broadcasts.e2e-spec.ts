@@ -211,6 +211,8 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     const refused = await api(s.shop).post(`/api/pages/${s.page.id}/campaigns/${id}/resume`);
     expect(refused.status).toBe(409);
     expect(refused.body.error).toBe('budget_reached');
+    // 300 centavos, written for the shop's locale (en-PH by default).
+    expect(refused.body.message).toContain('spent ₱3.00 of its ₱3.00 budget');
 
     expect((await api(s.shop).patch(`/api/pages/${s.page.id}/campaigns/${id}`, { budget: { type: 'lifetime', amount: 600 } })).status).toBe(
       200,

@@ -63,7 +63,7 @@ describe.each(testDatabases())('POS notification rules on %s', (db) => {
     previousStatus: 'NEW',
     occurredAt: t.clock.now().toISOString(),
     customerName: 'Maria',
-    total: 1250,
+    total: 125000,
     currency: 'PHP',
     items: [
       { name: 'Blue linen dress', quantity: 2 },

@@ -151,7 +151,7 @@ describe.each(testDatabases())('sequences on %s', (db) => {
         { type: 'generic_template', elements: [{ title: 'Total {{order.total}}', subtitle: 'Order {{order.id}}' }] },
       ],
       psid,
-      { orderId: 'PO-77', status: 'SHIPPED', customerName: 'Ana', total: 99.5, currency: 'USD', items: [{ name: 'Tote', quantity: 1 }] },
+      { orderId: 'PO-77', status: 'SHIPPED', customerName: 'Ana', total: 9950, currency: 'USD', items: [{ name: 'Tote', quantity: 1 }] },
     );
     await runDue();
     const received = await t.meta.received(page.id, psid);

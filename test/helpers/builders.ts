@@ -24,6 +24,8 @@ export interface PageInput {
   adAccountId?: string;
   systemUserToken?: string;
   pricePerMessage?: number;
+  currency?: string;
+  locale?: string | null;
 }
 
 export function aPageInput(overrides: Partial<PageInput> = {}): PageInput {

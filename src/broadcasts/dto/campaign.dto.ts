@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { MINOR_UNITS_RULE } from '../../common/money';
+import { IsMinorUnits } from '../../common/money-validation';
 import { IsCalendarDate, IsInstant } from '../../common/validators';
 import type { CampaignContent } from '../campaign-content';
 import type { AlreadyMessagedPolicy, BudgetType, Campaign, CampaignStatus } from '../entities/campaign.entity';
@@ -10,8 +12,11 @@ export class BudgetDto {
   @IsIn(['daily', 'lifetime'])
   type!: BudgetType;
 
-  @ApiProperty({ description: "In the ad account's smallest currency unit (centavos for PHP)", example: 50000 })
-  @IsInt()
+  @ApiProperty({
+    description: `In the Page's (ad account's) currency: ${MINOR_UNITS_RULE}. ₱500.00 is 50000. Converted to Meta's unit for the currency when sent (https://developers.facebook.com/docs/marketing-api/currencies); an amount Meta cannot hold exactly (a fraction of a forint) is a 400.`,
+    example: 50000,
+  })
+  @IsMinorUnits()
   @Min(1)
   @Max(2_000_000_000)
   amount!: number;
@@ -100,12 +105,51 @@ export class ScheduleCampaignDto {
   fallbackTimezone?: string;
 }
 
-export interface CampaignEstimate {
-  audience: number;
-  currency: string;
-  ours: { pricePerMessage: number; cost: number };
-  meta: { deliveryLowerBound?: number; deliveryUpperBound?: number; costLowerBound?: number; costUpperBound?: number; error?: string };
-  at: string;
+const IN_MINOR = `in the campaign's currency: ${MINOR_UNITS_RULE}`;
+
+export class EstimateOurs {
+  @ApiProperty({ description: `The Page's price of one marketing message, ${IN_MINOR}` }) pricePerMessage!: number;
+  @ApiProperty({ description: `audience × pricePerMessage, ${IN_MINOR}` }) cost!: number;
+}
+
+/** Meta's message_delivery_estimate, its costs converted from Meta's unit for the currency. */
+export class EstimateMeta {
+  @ApiPropertyOptional() deliveryLowerBound?: number;
+  @ApiPropertyOptional() deliveryUpperBound?: number;
+  @ApiPropertyOptional({ description: IN_MINOR }) costLowerBound?: number;
+  @ApiPropertyOptional({ description: IN_MINOR }) costUpperBound?: number;
+  @ApiPropertyOptional({ description: "Meta's error kind when it gave no estimate" }) error?: string;
+}
+
+export class CampaignEstimate {
+  @ApiProperty({ description: 'Active, unexpired subscribers of the topic' }) audience!: number;
+  @ApiProperty({ description: "ISO 4217 code of the Page's ad account: the currency of every amount here" }) currency!: string;
+  @ApiProperty({ type: EstimateOurs }) ours!: EstimateOurs;
+  @ApiProperty({ type: EstimateMeta }) meta!: EstimateMeta;
+  @ApiProperty() at!: string;
+}
+
+export class CampaignCost {
+  @ApiProperty({ description: "ISO 4217 code of the Page's ad account when scheduled" }) currency!: string;
+  @ApiProperty({ description: `Price of one message, ${IN_MINOR}` }) pricePerMessage!: number;
+  @ApiProperty({ description: `Messages sent × pricePerMessage, ${IN_MINOR}` }) spent!: number;
+  @ApiProperty({ description: 'Messages sent' }) sent!: number;
+  @ApiProperty({ nullable: true, type: Number, description: `The budget's amount, ${IN_MINOR}` }) budget!: number | null;
+}
+
+export class CampaignSpend {
+  @ApiProperty({ description: "ISO 4217 code of the Page's ad account when scheduled" }) currency!: string;
+  @ApiProperty({ description: `Messages sent × price per message, ${IN_MINOR}` }) spent!: number;
+  @ApiProperty({ nullable: true, type: Number, description: `The budget's amount, ${IN_MINOR}` }) budget!: number | null;
+}
+
+/** Meta's insights of the message campaign; money converted from Meta's main-unit decimals. */
+export class MetaInsights {
+  @ApiProperty() delivered!: number;
+  @ApiProperty({ description: 'Percent' }) readRate!: number;
+  @ApiProperty() clicks!: number;
+  @ApiProperty({ description: IN_MINOR }) spend!: number;
+  @ApiProperty({ description: `An average, ${IN_MINOR}; may have a fraction (to 1/100 of a minor unit)` }) costPerDelivered!: number;
 }
 
 export class CampaignResponse {
@@ -125,8 +169,8 @@ export class CampaignResponse {
     fallbackTimezone: string | null;
   } | null;
   @ApiProperty({ nullable: true, type: String }) metaCampaignId!: string | null;
-  @ApiProperty({ type: Object, nullable: true }) estimate!: CampaignEstimate | null;
-  @ApiProperty({ type: Object }) cost!: { currency: string; pricePerMessage: number; spent: number; sent: number; budget: number | null };
+  @ApiProperty({ type: CampaignEstimate, nullable: true }) estimate!: CampaignEstimate | null;
+  @ApiProperty({ type: CampaignCost }) cost!: CampaignCost;
   @ApiProperty({ type: Object, nullable: true }) pause!: { reason: string | null; message: string | null; resumeAt: string | null } | null;
   @ApiProperty({ nullable: true, type: Number }) audienceSize!: number | null;
   @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
@@ -187,7 +231,7 @@ export interface CampaignProgress {
   skippedByReason: Record<string, number>;
   uncertain: number;
   canceled: number;
-  cost: { currency: string; spent: number; budget: number | null };
+  cost: CampaignSpend;
   ratePerSecond: number;
   secondsLeft: number | null;
 }

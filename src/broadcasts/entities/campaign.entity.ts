@@ -46,7 +46,7 @@ export class Campaign {
   @Column({ name: 'budget_type', type: 'varchar', length: 8, nullable: true })
   budgetType!: BudgetType | null;
 
-  /** Smallest currency unit of the ad account, as Meta's budgets are. */
+  /** Minor units of `currency` (ISO 4217, MINOR_UNITS_RULE); converted to Meta's unit when sent to Meta. */
   @Column({ name: 'budget_amount', type: 'int', nullable: true })
   budgetAmount!: number | null;
 
@@ -76,9 +76,11 @@ export class Campaign {
   @Column({ type: 'text', nullable: true })
   estimate!: string | null;
 
+  /** Minor units of `currency`, taken from the Page when scheduled. */
   @Column({ name: 'price_per_message', type: 'int', default: 0 })
   pricePerMessage!: number;
 
+  /** The Page's ad-account currency (ISO 4217) when scheduled: the currency of every amount of the campaign. */
   @Column({ type: 'varchar', length: 3 })
   currency!: string;
 
@@ -98,7 +100,7 @@ export class Campaign {
   @Column({ name: 'sent_count', type: 'int', default: 0 })
   sentCount!: number;
 
-  /** Running cost: messages sent × the Page's price per message. */
+  /** Running cost in minor units of `currency`: messages sent × the Page's price per message. */
   @Column({ type: 'int', default: 0 })
   spend!: number;
 

@@ -1,7 +1,14 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { IsCurrencyCode } from '../../common/validators';
+import { IsIn, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { MINOR_UNITS_RULE } from '../../common/money';
+import { IsLocale, IsMetaCurrency, IsMinorUnits } from '../../common/money-validation';
 import type { Page, PagePlatform } from '../page.entity';
+
+const CURRENCY_DOC =
+  "ISO 4217 code, in capitals, of the Page's ad account as Meta lists it (https://developers.facebook.com/docs/marketing-api/currencies): the currency of pricePerMessage and of campaign budgets, estimates and costs";
+const PRICE_DOC = `Estimated price of one marketing message in the Page's currency: ${MINOR_UNITS_RULE}`;
+const LOCALE_DOC =
+  "BCP 47 tag this Page writes to customers in (order totals and prices in messages), overriding the shop's locale; null: the shop's";
 
 export class CreatePageDto {
   @ApiProperty({ description: "Meta's id of the Facebook Page or Instagram Professional account", example: '104857361234567' })
@@ -33,20 +40,26 @@ export class CreatePageDto {
   @Length(10, 1000)
   systemUserToken?: string;
 
-  @ApiPropertyOptional({ example: 'PHP' })
-  @IsOptional()
-  @IsCurrencyCode()
+  @ApiPropertyOptional({ description: CURRENCY_DOC, example: 'PHP', default: 'PHP' })
+  @ValidateIf((_, value) => value !== undefined) // not IsOptional: null is no currency, refused
+  @IsMetaCurrency()
   currency?: string;
 
-  @ApiPropertyOptional({ description: "Estimated price of one marketing message, in the currency's smallest unit", example: 120 })
-  @IsOptional()
-  @IsInt()
+  @ApiPropertyOptional({ description: PRICE_DOC, example: 120, default: 0 })
+  @ValidateIf((_, value) => value !== undefined)
+  @IsMinorUnits()
   @Min(0)
   @Max(1_000_000)
   pricePerMessage?: number;
+
+  @ApiPropertyOptional({ description: LOCALE_DOC, example: 'fil-PH', nullable: true, type: String })
+  @IsOptional() // null clears the override
+  @IsLocale()
+  locale?: string | null;
 }
 
-export class UpdatePageDto extends PartialType(OmitType(CreatePageDto, ['id'] as const)) {}
+/** Omitted fields stay as they are; null is refused (400 naming the field) except for `locale`, where it means "the shop's". */
+export class UpdatePageDto extends PartialType(OmitType(CreatePageDto, ['id'] as const), { skipNullProperties: false }) {}
 
 /** What the API says of a Page: never a token, only whether one is set. */
 export class PageResponse {
@@ -55,8 +68,9 @@ export class PageResponse {
   @ApiProperty({ enum: ['facebook', 'instagram'] }) platform!: PagePlatform;
   @ApiProperty({ nullable: true, type: String }) adAccountId!: string | null;
   @ApiProperty() hasSystemUserToken!: boolean;
-  @ApiProperty() currency!: string;
-  @ApiProperty() pricePerMessage!: number;
+  @ApiProperty({ description: CURRENCY_DOC }) currency!: string;
+  @ApiProperty({ description: PRICE_DOC }) pricePerMessage!: number;
+  @ApiProperty({ description: LOCALE_DOC, nullable: true, type: String }) locale!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
@@ -69,6 +83,7 @@ export class PageResponse {
       hasSystemUserToken: page.systemUserTokenEnc !== null,
       currency: page.currency,
       pricePerMessage: page.pricePerMessage,
+      locale: page.locale,
       createdAt: page.createdAt.toISOString(),
       updatedAt: page.updatedAt.toISOString(),
     };

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsNumber, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
-import { IsCurrencyCode } from '../../common/validators';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { MINOR_UNITS_RULE } from '../../common/money';
+import { IsCurrencyCode, IsMinorUnits } from '../../common/money-validation';
 import type { RunStep, RunStepStatus } from '../entities/run-step.entity';
 import type { RunSource, RunStatus, SequenceRun } from '../entities/sequence-run.entity';
 import type { StepType } from '../step-content';
@@ -18,9 +19,9 @@ export class OrderItemDto {
   @Max(100_000)
   quantity!: number;
 
-  @ApiPropertyOptional({ example: 625 })
+  @ApiPropertyOptional({ description: `Unit price in the order's currency: ${MINOR_UNITS_RULE}`, example: 62500 })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsMinorUnits()
   @Min(0)
   price?: number;
 }
@@ -33,13 +34,16 @@ export class OrderDetailsDto {
   @Length(1, 200)
   customerName?: string;
 
-  @ApiPropertyOptional({ example: 1250 })
+  @ApiPropertyOptional({
+    description: `Order total in the order's currency: ${MINOR_UNITS_RULE}. ₱1,250.00 is 125000; 1.250.000 ₫ is 1250000. {{order.total}} shows it in the Page's (or shop's) locale.`,
+    example: 125000,
+  })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsMinorUnits()
   @Min(0)
   total?: number;
 
-  @ApiPropertyOptional({ example: 'PHP' })
+  @ApiPropertyOptional({ description: "ISO 4217 code in capitals; the shop's currency when omitted", example: 'PHP' })
   @IsOptional()
   @IsCurrencyCode()
   currency?: string;

@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
+import type { MoneyStyle } from '../../common/money';
 import { notFound } from '../../common/domain-error';
+import { PagesService } from '../../pages/pages.service';
 import { RunStep } from '../entities/run-step.entity';
 import { SequenceRun, type RunSource } from '../entities/sequence-run.entity';
 import { SequenceStep } from '../entities/sequence-step.entity';
@@ -19,6 +21,8 @@ export interface StartRunInput {
   psid: string;
   source: RunSource;
   order?: OrderContext;
+  /** How the Page writes money (PagesService.moneyStyle), read before the caller's transaction. */
+  moneyStyle: MoneyStyle;
 }
 
 /** Starting runs (durably, in the caller's transaction) and reading them back. */
@@ -28,6 +32,7 @@ export class SequenceRuns {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly worker: SequenceWorker,
+    private readonly pages: PagesService,
   ) {}
 
   /**
@@ -50,7 +55,7 @@ export class SequenceRuns {
       createdAt: now,
       finishedAt: null,
     };
-    const values = placeholderValues(input.order);
+    const values = placeholderValues(input.order, input.moneyStyle);
     const rows: RunStep[] = steps.map((step, index) => ({
       id: randomUUID(),
       runId: run.id,
@@ -75,9 +80,10 @@ export class SequenceRuns {
     return run.id;
   }
 
-  /** Starts a run in a transaction of its own (the API's "send this sequence to this person"). */
-  async start(input: StartRunInput): Promise<string> {
-    const runId = await this.dataSource.transaction((em) => this.startIn(em, input));
+  /** Starts a run in a transaction of its own (the API's "send this sequence to this person"), money written the Page's way. */
+  async start(input: Omit<StartRunInput, 'moneyStyle'>): Promise<string> {
+    const moneyStyle = await this.pages.moneyStyle(input.pageId);
+    const runId = await this.dataSource.transaction((em) => this.startIn(em, { ...input, moneyStyle }));
     this.nudge();
     return runId;
   }
