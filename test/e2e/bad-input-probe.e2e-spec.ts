@@ -86,6 +86,7 @@ async function freshCampaign(t: TestApp, f: Fixtures): Promise<string> {
 function routes(t: TestApp): Record<string, RouteCase> {
   const page = (f: Fixtures) => ({ pageId: f.pageId });
   return {
+    'PATCH /api/shop': { params: () => ({}), body: () => ({ name: `Shop ${unique()}`, locale: 'vi-VN', currency: 'VND' }) },
     'POST /api/keys': { params: () => ({}) },
     'DELETE /api/keys/{keyId}': { params: async (f) => ({ keyId: (await t.app.get(ShopsService).createKey(f.shop.id)).id }) },
     'POST /api/pages': { params: () => ({}), body: () => ({ ...aPageInput(), currency: 'PHP', pricePerMessage: 100 }) },
