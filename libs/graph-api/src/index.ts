@@ -36,5 +36,8 @@ export {
   buildTextMessage,
 } from './message-builders';
 export { MAX_MARKETING_TEXT_LENGTH } from './marketing-api';
+export { META_SECONDS_BELOW, parseMetaTime } from './meta-time';
+export { normaliseMetaEnum, readMetaEnum } from './meta-enum';
+export { USER_TOKEN_STATUSES } from './subscribers-api';
 export { REDACTED, redactText, redactUrl } from './redact';
 export type * from './types';
