@@ -102,7 +102,10 @@ describe('subscription tokens', () => {
         { field: 'user_token_status', value: 'PAUSED' },
       ],
     });
-    expect(lowerCase).toMatchObject({ userTokenStatus: 'REFRESHED', unrecognised: [{ field: 'next_eligible_time', value: '100000000000000000000' }] });
+    expect(lowerCase).toMatchObject({
+      userTokenStatus: 'REFRESHED',
+      unrecognised: [{ field: 'next_eligible_time', value: '100000000000000000000' }],
+    });
     expect(lowerCase!.nextEligibleAt).toBeUndefined();
   });
 
