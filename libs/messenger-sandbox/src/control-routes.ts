@@ -84,7 +84,7 @@ const ROUTES: Record<string, ControlHandler> = {
     return ok({ url: input.url });
   }),
   'POST /people/message': withBody<PersonMessageInput>(
-    { ...PERSON_FIELDS, text: '?string', timezone: '?string', deliveries: '?number' },
+    { ...PERSON_FIELDS, text: '?string', timezone: '?string', standby: '?boolean', deliveries: '?number' },
     personWrites,
   ),
   'POST /people/optin': withBody<PersonOptinInput>(

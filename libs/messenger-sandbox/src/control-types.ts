@@ -26,6 +26,8 @@ export interface PersonMessageInput {
   psid: string;
   text?: string;
   timezone?: string;
+  /** Another app owns the thread (handover protocol): the message is posted in `entry[].standby`. It opens the window all the same. */
+  standby?: boolean;
   /** Post the webhook this many times (same body) to exercise dedupe. Default 1. */
   deliveries?: number;
 }

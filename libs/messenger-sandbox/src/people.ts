@@ -30,7 +30,10 @@ function findPage(ctx: SandboxContext, pageId: string): Page | undefined {
   return ctx.state.pages.get(pageId);
 }
 
-/** The person writes to the Page: opens the 24-hour window and posts a `message` webhook. */
+/**
+ * The person writes to the Page: opens the 24-hour window (whichever app owns the thread) and posts a
+ * `message` webhook, in `standby` when `input.standby` says another app owns the thread.
+ */
 export async function personWrites(ctx: SandboxContext, input: PersonMessageInput): Promise<Reply> {
   const page = findPage(ctx, input.pageId);
   if (page === undefined) return controlError(404, `unknown page ${input.pageId}`);
@@ -40,7 +43,7 @@ export async function personWrites(ctx: SandboxContext, input: PersonMessageInpu
   person.lastMessageAt = now;
   const mid = ctx.ids.messageId();
   const event = personMessageEvent(page, person.psid, mid, input.text ?? 'Hello', now);
-  await ctx.webhooks.post(messagingWebhook(page, now, event), input.deliveries ?? 1);
+  await ctx.webhooks.post(messagingWebhook(page, now, event, input.standby === true ? 'standby' : 'messaging'), input.deliveries ?? 1);
   const result: PersonMessageResult = { mid, timestamp: now };
   return ok(result);
 }

@@ -7,6 +7,8 @@ export interface WebhookBody {
     id: string;
     time: number;
     messaging?: MessagingEvent[];
+    /** Events of threads another app owns (handover protocol); same shape as `messaging`. */
+    standby?: MessagingEvent[];
     changes?: Array<{ field: MarketingWebhookField; value: MarketingWebhookValue }>;
   }>;
 }
@@ -41,8 +43,17 @@ export interface MarketingWebhookValue {
   recipient_id: string | null;
 }
 
-export function messagingWebhook(page: Page, time: number, event: MessagingEvent): WebhookBody {
-  return { object: webhookObject(page), entry: [{ id: page.id, time, messaging: [event] }] };
+/**
+ * One event in an envelope: in `messaging`, or in `standby` when another app owns the thread
+ * (https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/standby).
+ */
+export function messagingWebhook(
+  page: Page,
+  time: number,
+  event: MessagingEvent,
+  channel: 'messaging' | 'standby' = 'messaging',
+): WebhookBody {
+  return { object: webhookObject(page), entry: [{ id: page.id, time, [channel]: [event] }] };
 }
 
 export function personMessageEvent(page: Page, psid: string, mid: string, text: string, time: number): MessagingEvent {

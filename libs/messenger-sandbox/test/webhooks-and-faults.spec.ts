@@ -26,6 +26,23 @@ describe('webhooks', () => {
     });
   });
 
+  it('posts a message of a thread another app owns in standby, and it opens the window all the same', async () => {
+    const { mid, timestamp } = await h.sandbox.control.personMessage({
+      pageId: PAGE_ID,
+      psid: 'p1',
+      text: 'Still in stock?',
+      standby: true,
+    });
+    expect(h.receiver.received[0]!.body.entry).toEqual([
+      {
+        id: PAGE_ID,
+        time: timestamp,
+        standby: [{ sender: { id: 'p1' }, recipient: { id: PAGE_ID }, timestamp, message: { mid, text: 'Still in stock?' } }],
+      },
+    ]);
+    expect((await h.graph.optinRequest('p1')).status).toBe(200);
+  });
+
   it('posts the opt-in webhook of the platform doc, then STOP and RESUME status changes', async () => {
     const token = await aSubscriber(h, 'p1', 'Deals');
     await h.sandbox.control.personStop({ pageId: PAGE_ID, psid: 'p1' });
