@@ -123,12 +123,23 @@ describe.each(testDatabases())('Webhook value forms and channels on %s', (db) =>
     expect(stopped.body.items).toEqual([expect.objectContaining({ psid, status: 'stopped' })]);
   });
 
-  it("shows a Page's unrecognised values only to its own shop", async () => {
+  it("shows a Page's unrecognised values only to its own shop, documented in OpenAPI", async () => {
     const shop = await aShop(t);
     const page = await aConnectedPage(t, shop);
     const other = await aShop(t, 'Hanoi Threads');
     await t.http().get(`/api/pages/${page.id}/unrecognised-values`).set(other.auth).expect(404);
     await t.http().get(`/api/pages/${page.id}/unrecognised-values`).expect(401);
+    const docs = await t.http().get('/docs-json').expect(200);
+    expect(docs.body.paths['/api/pages/{pageId}/unrecognised-values'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/UnrecognisedValuesResponse',
+    });
+    expect(Object.keys(docs.body.components.schemas.UnrecognisedValueResponse.properties)).toEqual([
+      'field',
+      'value',
+      'firstSeenAt',
+      'lastSeenAt',
+      'count',
+    ]);
   });
 
   it('sends the opt-in request to a customer who wrote while another app owned the thread (standby), not window_closed', async () => {
