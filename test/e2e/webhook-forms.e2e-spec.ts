@@ -123,6 +123,30 @@ describe.each(testDatabases())('Webhook value forms and channels on %s', (db) =>
     expect(stopped.body.items).toEqual([expect.objectContaining({ psid, status: 'stopped' })]);
   });
 
+  it("takes an opt-in and a stop from the sandbox in Meta's reference forms (quoted seconds, STOP NOTIFICATIONS with a space)", async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const topicId = await aTopic(t, shop, page.id);
+    const psid = await aCustomerWhoWrote(t, page.id);
+    await t.http().post(`/api/pages/${page.id}/optin-requests`).set(shop.auth).send({ psid, topicId }).expect(201);
+
+    const tokenExpiresInMs = Date.parse('2028-01-01T00:00:00Z') - t.clock.now().getTime();
+    await t.meta.personOptin({ pageId: page.id, psid, tokenExpiresInMs, times: 'quoted-seconds' });
+    await t.settle();
+    const subscribed = await subscribers(shop, page.id, topicId).expect(200);
+    expect(subscribed.body.items).toEqual([
+      expect.objectContaining({ psid, status: 'active', tokenExpiresAt: '2028-01-01T00:00:00.000Z' }),
+    ]);
+
+    await t.advance(60_000);
+    await t.meta.personStop({ pageId: page.id, psid, times: 'seconds', statusSpelling: 'space' });
+    await t.settle();
+    const stopped = await subscribers(shop, page.id, topicId).expect(200);
+    expect(stopped.body.items).toEqual([
+      expect.objectContaining({ psid, status: 'stopped', statusChangedAt: t.clock.now().toISOString() }),
+    ]);
+  });
+
   it("shows a Page's unrecognised values only to its own shop, documented in OpenAPI", async () => {
     const shop = await aShop(t);
     const page = await aConnectedPage(t, shop);

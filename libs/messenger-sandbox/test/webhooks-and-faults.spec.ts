@@ -63,6 +63,25 @@ describe('webhooks', () => {
     ]);
   });
 
+  it("writes the opt-in's times and status in the other forms Meta documents when asked (seconds, quoted seconds, a space)", async () => {
+    await h.sandbox.control.personMessage({ pageId: PAGE_ID, psid: 'p1' });
+    await h.graph.optinRequest('p1');
+    const now = await h.sandbox.control.now();
+    await h.sandbox.control.personOptin({ pageId: PAGE_ID, psid: 'p1', tokenExpiresInMs: HOUR, times: 'quoted-seconds' });
+    await h.sandbox.control.personStop({ pageId: PAGE_ID, psid: 'p1', times: 'seconds', statusSpelling: 'space' });
+    const [optin, stop] = h.receiver.received
+      .map((hook) => hook.body.entry[0].messaging?.[0])
+      .filter((event) => event?.optin !== undefined);
+    expect(optin).toMatchObject({
+      timestamp: String(Math.floor(now / 1000)),
+      optin: { token_expiry_timestamp: String(Math.floor((now + HOUR) / 1000)) },
+    });
+    expect(stop).toMatchObject({ timestamp: Math.floor(now / 1000), optin: { notification_messages_status: 'STOP NOTIFICATIONS' } });
+    await expect(h.sandbox.control.personResume({ pageId: PAGE_ID, psid: 'p1', times: 'minutes' as 'ms' })).rejects.toThrow(
+      /times must be one of/,
+    );
+  });
+
   it('includes token_expiry_timestamp only when the token expires', async () => {
     await h.sandbox.control.personMessage({ pageId: PAGE_ID, psid: 'p1' });
     await h.graph.optinRequest('p1');
