@@ -19,6 +19,9 @@ export function normaliseMetaEnum(value: string): string {
 /** The known value `value` spells (see normaliseMetaEnum), or undefined for anything else (absent included). */
 export function readMetaEnum<T extends string>(value: unknown, known: readonly T[]): T | undefined {
   if (typeof value !== 'string') return undefined;
+  // Meta's usual spelling is the listed one: found without normalising anything.
+  const exact = known.find((candidate) => candidate === value);
+  if (exact !== undefined) return exact;
   const normalised = normaliseMetaEnum(value);
   return known.find((candidate) => normaliseMetaEnum(candidate) === normalised);
 }

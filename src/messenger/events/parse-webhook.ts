@@ -3,6 +3,7 @@ import type {
   AnyMessengerEvent,
   MarketingMessageKind,
   MessageAttachment,
+  MessageReceivedEvent,
   MessagingChannel,
   Platform,
   ReferralInfo,
@@ -142,28 +143,27 @@ function messageEvents(message: Json, echo: boolean, base: Base): AnyMessengerEv
       },
     ];
   }
+  // Built field by field rather than through compact(): this is the hot path (every customer message).
+  const payload: MessageReceivedEvent = { ...base, mid };
+  put(payload, 'text', text(message.text));
+  put(payload, 'quickReplyPayload', text(record(message.quick_reply)?.payload));
   const replyTo = record(message.reply_to);
-  const attachments = list(message.attachments).flatMap((raw): MessageAttachment[] => {
-    const attachment = record(raw);
-    const type = text(attachment?.type);
-    return type ? [compact({ type, url: text(record(attachment?.payload)?.url) })] : [];
-  });
-  return [
-    {
-      name: MessengerEvents.MessageReceived,
-      payload: compact({
-        ...base,
-        mid,
-        text: text(message.text),
-        quickReplyPayload: text(record(message.quick_reply)?.payload),
-        replyToMid: text(replyTo?.mid),
-        replyToStoryId: id(record(replyTo?.story)?.id),
-        attachments: attachments.length > 0 ? attachments : undefined,
-        referral: referral(message.referral),
-        unsupported: message.is_unsupported === true ? true : undefined,
-      }),
-    },
-  ];
+  if (replyTo) {
+    put(payload, 'replyToMid', text(replyTo.mid));
+    put(payload, 'replyToStoryId', id(record(replyTo.story)?.id));
+  }
+  if (Array.isArray(message.attachments)) {
+    const attachments: MessageAttachment[] = [];
+    for (const raw of message.attachments) {
+      const attachment = record(raw);
+      const type = text(attachment?.type);
+      if (type) attachments.push(compact({ type, url: text(record(attachment?.payload)?.url) }));
+    }
+    if (attachments.length > 0) payload.attachments = attachments;
+  }
+  put(payload, 'referral', referral(message.referral));
+  if (message.is_unsupported === true) payload.unsupported = true;
+  return [{ name: MessengerEvents.MessageReceived, payload }];
 }
 
 /**
@@ -294,13 +294,23 @@ function unrecognised(pageId: string, field: string, value: unknown): AnyMesseng
   return { name: MessengerEvents.UnrecognisedValue, payload: { pageId, field, value: asText.slice(0, 100) } };
 }
 
+/** Zones already checked: building an Intl formatter per opt-in would cost more than the rest of the parse. */
+const knownZones = new Map<string, boolean>();
+
 const isTimeZone = (zone: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let valid = knownZones.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    // Bounded: a flood of made-up zones must not grow memory.
+    if (knownZones.size >= 1000) knownZones.clear();
+    knownZones.set(zone, valid);
   }
+  return valid;
 };
 
 const record = (value: unknown): Json | undefined =>
@@ -311,7 +321,14 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 const id = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : undefined;
 
+/** Sets `key` only when there is a value, so events carry only what Meta sent. */
+function put<T, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}
+
 /** Leaves out the keys whose value is undefined, so events carry only what Meta sent. */
 function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const kept: Record<string, unknown> = {};
+  for (const key in value) if (value[key] !== undefined) kept[key] = value[key];
+  return kept as T;
 }
