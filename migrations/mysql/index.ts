@@ -4,6 +4,7 @@ import { CreateTopicsAndOptins1764000002000 } from './1764000002000-create-topic
 import { CreateSequencesAndPosNotifications1764000003000 } from './1764000003000-create-sequences-and-pos-notifications';
 import { CreateBroadcasts1764000004000 } from './1764000004000-create-broadcasts';
 import { IndexDoneWebhookDeliveries1764000005000 } from './1764000005000-index-done-webhook-deliveries';
+import { CreateMetaUnrecognisedValues1764000006000 } from './1764000006000-create-meta-unrecognised-values';
 import { OrderWebhookStateByEventTime1764000007000 } from './1764000007000-order-webhook-state-by-event-time';
 import { TrackMetaUnsubscribe1764000008000 } from './1764000008000-track-meta-unsubscribe';
 import { ShopLocaleAndCurrency1764000012000 } from './1764000012000-shop-locale-and-currency';
@@ -16,6 +17,7 @@ export const mysqlMigrations = [
   CreateSequencesAndPosNotifications1764000003000,
   CreateBroadcasts1764000004000,
   IndexDoneWebhookDeliveries1764000005000,
+  CreateMetaUnrecognisedValues1764000006000,
   OrderWebhookStateByEventTime1764000007000,
   TrackMetaUnsubscribe1764000008000,
   ShopLocaleAndCurrency1764000012000,

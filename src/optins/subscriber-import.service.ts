@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { GraphApiClient } from '../../libs/graph-api/src';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { UnrecognisedValues } from '../messenger/unrecognised/unrecognised-values.service';
 import { PagesService } from '../pages/pages.service';
 import { TopicsService } from '../topics/topics.service';
 import { SubscriptionsService, type TokenFacts } from './subscriptions.service';
@@ -29,6 +30,7 @@ export class SubscriberImportService {
     private readonly topics: TopicsService,
     private readonly subscriptions: SubscriptionsService,
     private readonly clock: Clock,
+    private readonly unrecognised: UnrecognisedValues,
   ) {}
 
   async importPage(pageId: string, { reconcile = false } = {}): Promise<ImportResult> {
@@ -46,6 +48,9 @@ export class SubscriberImportService {
       }
       const facts: TokenFacts[] = [];
       for (const item of page.value.items) {
+        // A value the client could not read was left out of the item (the row stays as the rest says): kept for inspection.
+        for (const { field, value } of item.unrecognised ?? [])
+          await this.unrecognised.record(pageId, `notification_message_tokens.${field}`, value);
         const title = item.topicTitle ?? 'Updates and promotions';
         let topicId = topicIds.get(title);
         if (!topicId) {

@@ -22,7 +22,8 @@ import {
   isPermissionCode,
   type ErrorRule,
 } from './error-table';
-import { asNumber, asRecord, asString, dateFromUnix, parseJson, type JsonRecord } from './json';
+import { asNumber, asRecord, asString, parseJson, type JsonRecord } from './json';
+import { parseMetaTime } from './meta-time';
 
 /** Meta's error body: `{ error: { message, type, code, error_subcode?, error_data?, fbtrace_id } }`. */
 export interface RawGraphError {
@@ -201,7 +202,7 @@ const fromRule = (rule: ErrorRule, base: GraphErrorBase, errorData: JsonRecord, 
     case 'transient':
       return { ...base, kind: 'transient', reason: 'graph_transient', delivery: deliveryAfterServerError(base.httpStatus ?? 0) };
     case 'too_early': {
-      const nextEligibleAt = dateFromUnix(errorData.next_eligible_time);
+      const nextEligibleAt = parseMetaTime(errorData.next_eligible_time);
       return { ...base, kind: 'too_early', ...(nextEligibleAt !== undefined && { nextEligibleAt }) };
     }
     case 'budget_reached':

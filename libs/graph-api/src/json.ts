@@ -24,10 +24,3 @@ export const parseJson = (text: string): unknown => {
     return undefined;
   }
 };
-
-/** Meta's timestamps are unix seconds in most places and milliseconds in webhooks; tell them apart by size. */
-export const dateFromUnix = (value: unknown): Date | undefined => {
-  const n = asNumber(value);
-  if (n === undefined || n <= 0) return undefined;
-  return new Date(n < 1e12 ? n * 1000 : n);
-};

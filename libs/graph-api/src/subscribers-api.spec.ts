@@ -68,6 +68,47 @@ describe('subscription tokens', () => {
     });
   });
 
+  it('reads times as numbers or numeric strings, in seconds or ms, and leaves out (and reports) what it cannot read', async () => {
+    server.answer(() => ({
+      status: 200,
+      body: {
+        data: [
+          // The documented quoted form, in seconds: 2028-01-01T00:00:00Z.
+          { ...tokenRow(1), token_expiry_timestamp: '1830297600', creation_timestamp: '1760000001000', next_eligible_time: ' 1764000000 ' },
+          { ...tokenRow(2), token_expiry_timestamp: 'never', creation_timestamp: '', user_token_status: 'PAUSED' },
+          { ...tokenRow(3), user_token_status: 'refreshed', next_eligible_time: 1e20 },
+        ],
+      },
+    }));
+
+    const result = await t.client.listSubscriptionTokens(PAGE_TOKEN, PAGE_ID);
+
+    if (!result.ok) throw new Error('listing failed');
+    const [seconds, unreadable, lowerCase] = result.value.items;
+    expect(seconds).toMatchObject({
+      expiresAt: new Date('2028-01-01T00:00:00Z'),
+      createdAt: new Date(1_760_000_001_000),
+      nextEligibleAt: new Date(1_764_000_000_000),
+    });
+    expect(seconds!.unrecognised).toBeUndefined();
+    expect(unreadable).toEqual({
+      token: 'tok-2',
+      psid: 'psid-2',
+      topicTitle: 'Deals',
+      timezone: 'Europe/Paris',
+      unrecognised: [
+        { field: 'creation_timestamp', value: '' },
+        { field: 'token_expiry_timestamp', value: 'never' },
+        { field: 'user_token_status', value: 'PAUSED' },
+      ],
+    });
+    expect(lowerCase).toMatchObject({
+      userTokenStatus: 'REFRESHED',
+      unrecognised: [{ field: 'next_eligible_time', value: '100000000000000000000' }],
+    });
+    expect(lowerCase!.nextEligibleAt).toBeUndefined();
+  });
+
   it('iterates across three pages by cursor and stops when paging.next is gone', async () => {
     server.answer((req) => {
       switch (req.query.after) {

@@ -1,9 +1,12 @@
 import { segment, type GraphRequest } from './graph-request';
-import { asNumber, asRecord, asString, dateFromUnix } from './json';
+import { asNumber, asRecord, asString } from './json';
+import { readMetaEnum } from './meta-enum';
+import { parseMetaTime } from './meta-time';
 import type {
   ListSubscriptionTokensOptions,
   SubscriptionTokenInfo,
   SubscriptionTokenPage,
+  UnrecognisedValue,
   UnsubscribeRecipient,
   UnsubscribeResult,
 } from './types';
@@ -67,27 +70,48 @@ const readTokenPage = (body: unknown): SubscriptionTokenPage | undefined => {
   return { items, ...(nextCursor !== undefined && { nextCursor }) };
 };
 
+/** The `user_token_status` values Meta documents for the token listing and the opt-in webhook. */
+export const USER_TOKEN_STATUSES = ['REFRESHED', 'NOT_REFRESHED'] as const;
+
+/**
+ * One row of the listing. Times go through parseMetaTime (seconds or ms, number or string); a value
+ * that cannot be read (a time, or a `user_token_status` Meta does not document) is left out of its
+ * field and listed in `unrecognised`, so the caller can report it; the row itself is kept.
+ */
 const readTokenInfo = (row: unknown): SubscriptionTokenInfo | undefined => {
   const r = asRecord(row);
   const token = asString(r?.notification_messages_token);
   if (r === undefined || token === undefined) return undefined;
   const info: SubscriptionTokenInfo = { token };
+  const unrecognised: UnrecognisedValue[] = [];
+  const time = (field: string): Date | undefined => {
+    const parsed = parseMetaTime(r[field]);
+    if (parsed === undefined && r[field] !== undefined && r[field] !== null) unrecognised.push({ field, value: rawText(r[field]) });
+    return parsed;
+  };
   const psid = asString(r.recipient_id);
   if (psid !== undefined) info.psid = psid;
-  const createdAt = dateFromUnix(r.creation_timestamp);
+  const createdAt = time('creation_timestamp');
   if (createdAt !== undefined) info.createdAt = createdAt;
-  const expiresAt = dateFromUnix(r.token_expiry_timestamp);
+  const expiresAt = time('token_expiry_timestamp');
   if (expiresAt !== undefined) info.expiresAt = expiresAt;
-  const userTokenStatus = asString(r.user_token_status);
-  if (userTokenStatus !== undefined) info.userTokenStatus = userTokenStatus;
+  if (r.user_token_status !== undefined && r.user_token_status !== null) {
+    const userTokenStatus = readMetaEnum(r.user_token_status, USER_TOKEN_STATUSES);
+    if (userTokenStatus !== undefined) info.userTokenStatus = userTokenStatus;
+    else unrecognised.push({ field: 'user_token_status', value: rawText(r.user_token_status) });
+  }
   const topicTitle = asString(r.topic_title);
   if (topicTitle !== undefined) info.topicTitle = topicTitle;
   const timezone = asString(r.notification_messages_timezone);
   if (timezone !== undefined) info.timezone = timezone;
-  const nextEligibleAt = dateFromUnix(r.next_eligible_time);
+  const nextEligibleAt = time('next_eligible_time');
   if (nextEligibleAt !== undefined) info.nextEligibleAt = nextEligibleAt;
+  if (unrecognised.length > 0) info.unrecognised = unrecognised;
   return info;
 };
+
+/** A value as text for a report, at most 100 characters (these fields never hold a token). */
+const rawText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value)).slice(0, 100);
 
 /**
  * `invalid_rows_count` is what tells a refusal of some rows from a success; an answer without it is

@@ -212,10 +212,19 @@ export interface SubscriptionTokenInfo {
   createdAt?: Date;
   /** Absent means the token does not expire (the rule since 2023-08-10). */
   expiresAt?: Date;
-  userTokenStatus?: string;
+  /** `REFRESHED` or `NOT_REFRESHED`; any other value is left out and listed in `unrecognised`. */
+  userTokenStatus?: 'REFRESHED' | 'NOT_REFRESHED';
   topicTitle?: string;
   timezone?: string;
   nextEligibleAt?: Date;
+  /** Values Meta sent that could not be read (left out of the fields above), for the caller to report. */
+  unrecognised?: UnrecognisedValue[];
+}
+
+/** A field of a Meta answer whose value could not be read: its name and the value as text (≤ 100 characters). */
+export interface UnrecognisedValue {
+  field: string;
+  value: string;
 }
 
 export interface SubscriptionTokenPage {

@@ -64,6 +64,7 @@ function queryInt(query: URLSearchParams, key: string, fallback: number): number
 }
 
 const PERSON_FIELDS = { pageId: 'string', psid: 'string' } as const;
+const STATUS_FIELDS = { ...PERSON_FIELDS, title: '?string', times: '?string', statusSpelling: '?string', deliveries: '?number' } as const;
 
 const ROUTES: Record<string, ControlHandler> = {
   'POST /pages': withBody<PageRegistration>(
@@ -87,19 +88,15 @@ const ROUTES: Record<string, ControlHandler> = {
     return ok({ url: input.url });
   }),
   'POST /people/message': withBody<PersonMessageInput>(
-    { ...PERSON_FIELDS, text: '?string', timezone: '?string', deliveries: '?number' },
+    { ...PERSON_FIELDS, text: '?string', timezone: '?string', standby: '?boolean', deliveries: '?number' },
     personWrites,
   ),
   'POST /people/optin': withBody<PersonOptinInput>(
-    { ...PERSON_FIELDS, messageId: '?string', tokenExpiresInMs: '?number', deliveries: '?number' },
+    { ...PERSON_FIELDS, messageId: '?string', tokenExpiresInMs: '?number', times: '?string', deliveries: '?number' },
     personOptsIn,
   ),
-  'POST /people/stop': withBody<PersonStatusInput>({ ...PERSON_FIELDS, title: '?string', deliveries: '?number' }, (ctx, input) =>
-    personChangesStatus(ctx, input, 'stop'),
-  ),
-  'POST /people/resume': withBody<PersonStatusInput>({ ...PERSON_FIELDS, title: '?string', deliveries: '?number' }, (ctx, input) =>
-    personChangesStatus(ctx, input, 'resume'),
-  ),
+  'POST /people/stop': withBody<PersonStatusInput>(STATUS_FIELDS, (ctx, input) => personChangesStatus(ctx, input, 'stop')),
+  'POST /people/resume': withBody<PersonStatusInput>(STATUS_FIELDS, (ctx, input) => personChangesStatus(ctx, input, 'resume')),
   'POST /people/block': withBody<PersonRef>(PERSON_FIELDS, personBlocks),
   'GET /people/received': (ctx, _body, query) => receivedBy(ctx, query.get('pageId') ?? '', query.get('psid') ?? ''),
   'POST /tokens/bulk': withBody<BulkTokensInput>(

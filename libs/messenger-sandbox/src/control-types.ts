@@ -26,6 +26,8 @@ export interface PersonMessageInput {
   psid: string;
   text?: string;
   timezone?: string;
+  /** Another app owns the thread (handover protocol): the message is posted in `entry[].standby`. It opens the window all the same. */
+  standby?: boolean;
   /** Post the webhook this many times (same body) to exercise dedupe. Default 1. */
   deliveries?: number;
 }
@@ -42,6 +44,8 @@ export interface PersonOptinInput {
   messageId?: string;
   /** Gives the token a token_expiry_timestamp this far after the tap; default none (tokens no longer expire). */
   tokenExpiresInMs?: number;
+  /** How the webhook writes `timestamp` and `token_expiry_timestamp`: `ms` (default), `seconds`, `quoted-seconds`. */
+  times?: 'ms' | 'seconds' | 'quoted-seconds';
   deliveries?: number;
 }
 
@@ -56,6 +60,10 @@ export interface PersonStatusInput {
   psid: string;
   /** Only the token for this topic title; default all the person's tokens on the Page. */
   title?: string;
+  /** How the webhook writes its times: `ms` (default), `seconds`, `quoted-seconds`. */
+  times?: 'ms' | 'seconds' | 'quoted-seconds';
+  /** `underscore` (default, `STOP_NOTIFICATIONS`) or `space` (`STOP NOTIFICATIONS`, as Meta's reference renders it). */
+  statusSpelling?: 'underscore' | 'space';
   deliveries?: number;
 }
 

@@ -12,7 +12,7 @@ import type {
 } from './control-types';
 import { ok, type Reply } from './http-io';
 import type { Page, Person, SubscriptionToken } from './model';
-import { messagingWebhook, optinEvent, personMessageEvent } from './webhook-events';
+import { messagingWebhook, optinEvent, personMessageEvent, STATUS_SPELLINGS, TIME_FORMS } from './webhook-events';
 
 /** What people do on their side of Messenger, driven by the control API. Each answers a Reply. */
 
@@ -30,7 +30,10 @@ function findPage(ctx: SandboxContext, pageId: string): Page | undefined {
   return ctx.state.pages.get(pageId);
 }
 
-/** The person writes to the Page: opens the 24-hour window and posts a `message` webhook. */
+/**
+ * The person writes to the Page: opens the 24-hour window (whichever app owns the thread) and posts a
+ * `message` webhook, in `standby` when `input.standby` says another app owns the thread.
+ */
 export async function personWrites(ctx: SandboxContext, input: PersonMessageInput): Promise<Reply> {
   const page = findPage(ctx, input.pageId);
   if (page === undefined) return controlError(404, `unknown page ${input.pageId}`);
@@ -40,7 +43,7 @@ export async function personWrites(ctx: SandboxContext, input: PersonMessageInpu
   person.lastMessageAt = now;
   const mid = ctx.ids.messageId();
   const event = personMessageEvent(page, person.psid, mid, input.text ?? 'Hello', now);
-  await ctx.webhooks.post(messagingWebhook(page, now, event), input.deliveries ?? 1);
+  await ctx.webhooks.post(messagingWebhook(page, now, event, input.standby === true ? 'standby' : 'messaging'), input.deliveries ?? 1);
   const result: PersonMessageResult = { mid, timestamp: now };
   return ok(result);
 }
@@ -53,6 +56,8 @@ export async function personWrites(ctx: SandboxContext, input: PersonMessageInpu
 export async function personOptsIn(ctx: SandboxContext, input: PersonOptinInput): Promise<Reply> {
   const page = findPage(ctx, input.pageId);
   if (page === undefined) return controlError(404, `unknown page ${input.pageId}`);
+  if (input.times !== undefined && !TIME_FORMS.includes(input.times))
+    return controlError(400, `times must be one of ${TIME_FORMS.join(', ')}`);
   const person = ctx.state.person(page.id, input.psid);
   const requests = person?.optinRequests ?? [];
   const request = input.messageId === undefined ? requests.at(-1) : requests.find((candidate) => candidate.messageId === input.messageId);
@@ -69,7 +74,10 @@ export async function personOptsIn(ctx: SandboxContext, input: PersonOptinInput)
   });
   person.followUpUntil = now + FOLLOW_UP_PERIOD_MS;
   person.followUpsLeft = FOLLOW_UPS_AFTER_OPTIN;
-  await ctx.webhooks.post(messagingWebhook(page, now, optinEvent(page, token, now)), input.deliveries ?? 1);
+  await ctx.webhooks.post(
+    messagingWebhook(page, now, optinEvent(page, token, now, undefined, { times: input.times })),
+    input.deliveries ?? 1,
+  );
   const result: PersonOptinResult = { token: token.token, title: token.title, payload: token.payload };
   return ok(result);
 }
@@ -78,6 +86,10 @@ export async function personOptsIn(ctx: SandboxContext, input: PersonOptinInput)
 export async function personChangesStatus(ctx: SandboxContext, input: PersonStatusInput, action: 'stop' | 'resume'): Promise<Reply> {
   const page = findPage(ctx, input.pageId);
   if (page === undefined) return controlError(404, `unknown page ${input.pageId}`);
+  if (input.times !== undefined && !TIME_FORMS.includes(input.times))
+    return controlError(400, `times must be one of ${TIME_FORMS.join(', ')}`);
+  if (input.statusSpelling !== undefined && !STATUS_SPELLINGS.includes(input.statusSpelling))
+    return controlError(400, `statusSpelling must be one of ${STATUS_SPELLINGS.join(', ')}`);
   const person = ctx.state.person(page.id, input.psid);
   if (person === undefined) return controlError(404, `unknown person ${input.psid}`);
   const from = action === 'stop' ? 'ACTIVE' : 'STOPPED';
@@ -88,7 +100,10 @@ export async function personChangesStatus(ctx: SandboxContext, input: PersonStat
   const status = action === 'stop' ? 'STOP_NOTIFICATIONS' : 'RESUME_NOTIFICATIONS';
   for (const token of flipped) {
     ctx.state.setTokenStatus(token, action === 'stop' ? 'STOPPED' : 'ACTIVE');
-    await ctx.webhooks.post(messagingWebhook(page, now, optinEvent(page, token, now, status)), input.deliveries ?? 1);
+    await ctx.webhooks.post(
+      messagingWebhook(page, now, optinEvent(page, token, now, status, { times: input.times, statusSpelling: input.statusSpelling })),
+      input.deliveries ?? 1,
+    );
   }
   const result: PersonStatusResult = { tokens: flipped.map((token) => token.token) };
   return ok(result);

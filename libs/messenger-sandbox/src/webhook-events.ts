@@ -7,6 +7,8 @@ export interface WebhookBody {
     id: string;
     time: number;
     messaging?: MessagingEvent[];
+    /** Events of threads another app owns (handover protocol); same shape as `messaging`. */
+    standby?: MessagingEvent[];
     changes?: Array<{ field: MarketingWebhookField; value: MarketingWebhookValue }>;
   }>;
 }
@@ -14,7 +16,8 @@ export interface WebhookBody {
 export interface MessagingEvent {
   sender: { id: string };
   recipient: { id: string };
-  timestamp: number;
+  /** ms, unless a WebhookValueForm says otherwise (opt-in webhooks only). */
+  timestamp: number | string;
   message?: { mid: string; text: string };
   optin?: OptinPayload;
 }
@@ -24,9 +27,9 @@ export interface OptinPayload {
   payload: string;
   notification_messages_token: string;
   notification_messages_timezone: string;
-  token_expiry_timestamp?: number;
+  token_expiry_timestamp?: number | string;
   user_token_status: 'REFRESHED' | 'NOT_REFRESHED';
-  notification_messages_status?: 'STOP_NOTIFICATIONS' | 'RESUME_NOTIFICATIONS';
+  notification_messages_status?: 'STOP_NOTIFICATIONS' | 'RESUME_NOTIFICATIONS' | 'STOP NOTIFICATIONS' | 'RESUME NOTIFICATIONS';
   title: string;
 }
 
@@ -48,12 +51,41 @@ export interface MarketingWebhookValue {
   error_message?: string;
 }
 
-export function messagingWebhook(page: Page, time: number, event: MessagingEvent): WebhookBody {
-  return { object: webhookObject(page), entry: [{ id: page.id, time, messaging: [event] }] };
+/**
+ * One event in an envelope: in `messaging`, or in `standby` when another app owns the thread
+ * (https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/standby).
+ */
+export function messagingWebhook(
+  page: Page,
+  time: number,
+  event: MessagingEvent,
+  channel: 'messaging' | 'standby' = 'messaging',
+): WebhookBody {
+  return { object: webhookObject(page), entry: [{ id: page.id, time, [channel]: [event] }] };
 }
 
 export function personMessageEvent(page: Page, psid: string, mid: string, text: string, time: number): MessagingEvent {
   return { sender: { id: psid }, recipient: { id: page.id }, timestamp: time, message: { mid, text } };
+}
+
+/**
+ * The forms Meta documents for the opt-in webhook's values, beside the default (ms numbers, `_` spelling).
+ * https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_optins
+ */
+export interface WebhookValueForm {
+  /** `timestamp` and `token_expiry_timestamp`: `ms` (default, as integrators observe), `seconds`, or `quoted-seconds` (strings, as the reference example shows them). */
+  times?: 'ms' | 'seconds' | 'quoted-seconds';
+  /** `STOP_NOTIFICATIONS` (default) or `STOP NOTIFICATIONS`, as the reference renders the values. */
+  statusSpelling?: 'underscore' | 'space';
+}
+
+export const TIME_FORMS = ['ms', 'seconds', 'quoted-seconds'] as const;
+export const STATUS_SPELLINGS = ['underscore', 'space'] as const;
+
+function timeValue(ms: number, form: WebhookValueForm): number | string {
+  if (form.times === 'seconds') return Math.floor(ms / 1000);
+  if (form.times === 'quoted-seconds') return String(Math.floor(ms / 1000));
+  return ms;
 }
 
 /** The `messaging_optins` event of the platform doc, section 3; `status` only for stop/resume. */
@@ -62,6 +94,7 @@ export function optinEvent(
   token: SubscriptionToken,
   time: number,
   status?: 'STOP_NOTIFICATIONS' | 'RESUME_NOTIFICATIONS',
+  form: WebhookValueForm = {},
 ): MessagingEvent {
   const optin: OptinPayload = {
     type: 'notification_messages',
@@ -71,9 +104,12 @@ export function optinEvent(
     user_token_status: token.userTokenStatus,
     title: token.title,
   };
-  if (token.expiresAt !== undefined) optin.token_expiry_timestamp = token.expiresAt;
-  if (status !== undefined) optin.notification_messages_status = status;
-  return { sender: { id: token.psid }, recipient: { id: page.id }, timestamp: time, optin };
+  if (token.expiresAt !== undefined) optin.token_expiry_timestamp = timeValue(token.expiresAt, form);
+  if (status !== undefined) {
+    optin.notification_messages_status =
+      form.statusSpelling === 'space' ? (status === 'STOP_NOTIFICATIONS' ? 'STOP NOTIFICATIONS' : 'RESUME NOTIFICATIONS') : status;
+  }
+  return { sender: { id: token.psid }, recipient: { id: page.id }, timestamp: timeValue(time, form), optin };
 }
 
 export function marketingWebhook(page: Page, time: number, field: MarketingWebhookField, value: MarketingWebhookValue): WebhookBody {

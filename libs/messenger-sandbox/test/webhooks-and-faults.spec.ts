@@ -26,6 +26,23 @@ describe('webhooks', () => {
     });
   });
 
+  it('posts a message of a thread another app owns in standby, and it opens the window all the same', async () => {
+    const { mid, timestamp } = await h.sandbox.control.personMessage({
+      pageId: PAGE_ID,
+      psid: 'p1',
+      text: 'Still in stock?',
+      standby: true,
+    });
+    expect(h.receiver.received[0]!.body.entry).toEqual([
+      {
+        id: PAGE_ID,
+        time: timestamp,
+        standby: [{ sender: { id: 'p1' }, recipient: { id: PAGE_ID }, timestamp, message: { mid, text: 'Still in stock?' } }],
+      },
+    ]);
+    expect((await h.graph.optinRequest('p1')).status).toBe(200);
+  });
+
   it('posts the opt-in webhook of the platform doc, then STOP and RESUME status changes', async () => {
     const token = await aSubscriber(h, 'p1', 'Deals');
     await h.sandbox.control.personStop({ pageId: PAGE_ID, psid: 'p1' });
@@ -44,6 +61,25 @@ describe('webhooks', () => {
       'STOP_NOTIFICATIONS',
       'RESUME_NOTIFICATIONS',
     ]);
+  });
+
+  it("writes the opt-in's times and status in the other forms Meta documents when asked (seconds, quoted seconds, a space)", async () => {
+    await h.sandbox.control.personMessage({ pageId: PAGE_ID, psid: 'p1' });
+    await h.graph.optinRequest('p1');
+    const now = await h.sandbox.control.now();
+    await h.sandbox.control.personOptin({ pageId: PAGE_ID, psid: 'p1', tokenExpiresInMs: HOUR, times: 'quoted-seconds' });
+    await h.sandbox.control.personStop({ pageId: PAGE_ID, psid: 'p1', times: 'seconds', statusSpelling: 'space' });
+    const [optin, stop] = h.receiver.received
+      .map((hook) => hook.body.entry[0].messaging?.[0])
+      .filter((event) => event?.optin !== undefined);
+    expect(optin).toMatchObject({
+      timestamp: String(Math.floor(now / 1000)),
+      optin: { token_expiry_timestamp: String(Math.floor((now + HOUR) / 1000)) },
+    });
+    expect(stop).toMatchObject({ timestamp: Math.floor(now / 1000), optin: { notification_messages_status: 'STOP NOTIFICATIONS' } });
+    await expect(h.sandbox.control.personResume({ pageId: PAGE_ID, psid: 'p1', times: 'minutes' as 'ms' })).rejects.toThrow(
+      /times must be one of/,
+    );
   });
 
   it('includes token_expiry_timestamp only when the token expires', async () => {

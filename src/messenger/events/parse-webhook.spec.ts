@@ -1,151 +1,81 @@
+import { webhookFixtures } from './fixtures';
+import { fromPerson, PAGE_ID, pageDelivery, person, T_MS } from './fixtures/fixture';
 import { MessengerEvents } from './messenger-events';
 import { parseWebhook } from './parse-webhook';
 
-const PAGE = '104857361234567';
-const PSID = '7100000000001';
-const at = 1_780_000_000_000;
-const messaging = (item: Record<string, unknown>, object = 'page') => ({
-  object,
-  entry: [{ id: PAGE, time: at, messaging: [{ sender: { id: PSID }, recipient: { id: PAGE }, timestamp: at, ...item }] }],
-});
-
 describe('parseWebhook', () => {
-  it('turns a customer message into MessageReceived, with the quick reply payload', () => {
-    const [event] = parseWebhook(messaging({ message: { mid: 'm_1', text: 'M size?', quick_reply: { payload: 'SIZE_M' } } }));
-    expect(event).toEqual({
-      name: MessengerEvents.MessageReceived,
-      payload: {
-        pageId: PAGE,
-        psid: PSID,
-        platform: 'facebook',
-        at: new Date(at),
-        mid: 'm_1',
-        text: 'M size?',
-        quickReplyPayload: 'SIZE_M',
-      },
+  describe.each(Object.entries(webhookFixtures))('the documented shape %s', (_name, fixture) => {
+    it('names the Meta reference it follows', () => {
+      expect(fixture.reference).toMatch(/^https:\/\/developers\.facebook\.com\//);
+    });
+
+    it('makes exactly the expected events', () => {
+      expect(parseWebhook(fixture.body)).toEqual(fixture.events);
     });
   });
 
-  it("ignores the Page's own echoes", () => {
-    expect(parseWebhook(messaging({ message: { mid: 'm_2', text: 'thanks', is_echo: true } }))).toEqual([]);
-  });
-
-  it('reads postbacks, referrals, reads and deliveries, and Instagram as the platform', () => {
-    const names = [
-      parseWebhook(messaging({ postback: { payload: 'GET_STARTED', title: 'Get started' } }, 'instagram'))[0],
-      parseWebhook(messaging({ referral: { ref: 'summer-ad', source: 'ADS' } }))[0],
-      parseWebhook(messaging({ read: { watermark: at } }))[0],
-      parseWebhook(messaging({ delivery: { watermark: at, mids: ['m_1'] } }))[0],
-    ];
-    expect(names.map((e) => e?.name)).toEqual([
-      MessengerEvents.Postback,
-      MessengerEvents.Referral,
-      MessengerEvents.Read,
-      MessengerEvents.Delivery,
+  it('reads any spelling of STOP and RESUME (case, space, underscore) and nothing else', () => {
+    const status = (value: string): unknown =>
+      parseWebhook(
+        pageDelivery([
+          { ...fromPerson, timestamp: T_MS, optin: { type: 'notification_messages', payload: 'p', notification_messages_status: value } },
+        ]),
+      ).map((e) => (e.name === MessengerEvents.OptinStatusChanged ? e.payload.status : e.name));
+    expect(['STOP_NOTIFICATIONS', 'STOP NOTIFICATIONS', 'stop notifications', 'Stop-Notifications'].map(status)).toEqual([
+      ['stopped'],
+      ['stopped'],
+      ['stopped'],
+      ['stopped'],
     ]);
-    expect(names[0]!.payload).toMatchObject({ platform: 'instagram', payload: 'GET_STARTED' });
-  });
-
-  it('turns an opt-in into Optin with its token, timezone and expiry', () => {
-    const [event] = parseWebhook(
-      messaging({
-        optin: {
-          type: 'notification_messages',
-          payload: 'mm:summer',
-          title: 'Summer arrivals',
-          notification_messages_token: 'tok-1',
-          notification_messages_timezone: 'Asia/Manila',
-          token_expiry_timestamp: at + 1000,
-          user_token_status: 'NOT_REFRESHED',
-        },
-      }),
-    );
-    expect(event).toEqual({
-      name: MessengerEvents.Optin,
-      payload: expect.objectContaining({
-        payload: 'mm:summer',
-        token: 'tok-1',
-        timezone: 'Asia/Manila',
-        tokenExpiresAt: new Date(at + 1000),
-        title: 'Summer arrivals',
-      }),
-    });
-  });
-
-  it('turns STOP and RESUME into OptinStatusChanged', () => {
-    const stop = parseWebhook(
-      messaging({
-        optin: {
-          type: 'notification_messages',
-          payload: 'p',
-          notification_messages_token: 't',
-          notification_messages_status: 'STOP_NOTIFICATIONS',
-        },
-      }),
-    );
-    const resume = parseWebhook(
-      messaging({
-        optin: {
-          type: 'notification_messages',
-          payload: 'p',
-          notification_messages_token: 't',
-          notification_messages_status: 'RESUME_NOTIFICATIONS',
-        },
-      }),
-    );
-    expect([stop[0]!.payload, resume[0]!.payload]).toEqual([
-      expect.objectContaining({ status: 'stopped', token: 't' }),
-      expect.objectContaining({ status: 'resumed' }),
+    expect(['RESUME NOTIFICATIONS', 'resume_notifications'].map(status)).toEqual([['resumed'], ['resumed']]);
+    // Today anything but STOP_NOTIFICATIONS was read as a RESUME: an unknown value (or an empty one) now changes nothing.
+    expect(['NOTIFICATIONS_PAUSED', '', 'STOP'].map(status)).toEqual([
+      [MessengerEvents.UnrecognisedValue],
+      [MessengerEvents.UnrecognisedValue],
+      [MessengerEvents.UnrecognisedValue],
     ]);
   });
 
-  it('reads every marketing-message field, in seconds or milliseconds', () => {
-    const fields = [
-      'marketing_message_echoes',
-      'marketing_message_deliveries',
-      'marketing_message_reads',
-      'marketing_message_clicks',
-      'marketing_message_delivery_failed',
-    ];
-    const body = {
-      object: 'page',
-      entry: [
-        {
-          id: PAGE,
-          time: at,
-          changes: fields.map((field) => ({
-            field,
-            value: {
-              page_id: PAGE,
-              timestamp: at / 1000,
-              messenger_subscription_token: 'tok',
-              message_id: 'camp-1',
-              marketing_message_tracking_id: 'trk',
-              recipient_id: null,
-              error_message: 'failed',
-            },
-          })),
-        },
-      ],
-    };
-    const events = parseWebhook(body);
-    expect(events.map((e) => (e.payload as { kind: string }).kind)).toEqual(['echo', 'delivery', 'read', 'click', 'delivery_failed']);
-    expect(events[0]!.payload).toMatchObject({
-      at: new Date(at),
-      messageCampaignId: 'camp-1',
-      trackingId: 'trk',
-      subscriptionToken: 'tok',
-      psid: null,
-    });
+  it('gives an event whose timestamp cannot be read the entry time, and reports the value', () => {
+    const events = parseWebhook(pageDelivery([{ ...fromPerson, timestamp: 'yesterday', message: { mid: 'm_1', text: 'hi' } }]));
+    expect(events).toEqual([
+      { name: MessengerEvents.UnrecognisedValue, payload: { pageId: PAGE_ID, field: 'timestamp', value: 'yesterday' } },
+      { name: MessengerEvents.MessageReceived, payload: { ...person, at: new Date(T_MS + 500), mid: 'm_1', text: 'hi' } },
+    ]);
+  });
+
+  it('never makes an Invalid Date, whatever the time fields hold', () => {
+    const garbage = ['soon', '', {}, [], -1, 0, 1e20, '12abc'];
+    const dates = garbage.flatMap((value) =>
+      parseWebhook({
+        object: 'page',
+        entry: [
+          {
+            id: PAGE_ID,
+            time: value,
+            messaging: [
+              { ...fromPerson, timestamp: value, read: { watermark: value } },
+              {
+                ...fromPerson,
+                timestamp: T_MS,
+                optin: { type: 'notification_messages', payload: 'p', notification_messages_token: 't', token_expiry_timestamp: value },
+              },
+            ],
+            changes: [{ field: 'marketing_message_reads', value: { page_id: PAGE_ID, timestamp: value } }],
+          },
+        ],
+      }).flatMap((event) => Object.values(event.payload).filter((v): v is Date => v instanceof Date)),
+    );
+    expect(dates.length).toBeGreaterThan(0);
+    expect(dates.every((d) => !Number.isNaN(d.getTime()))).toBe(true);
   });
 
   it('skips what it cannot read instead of failing the whole delivery', () => {
-    expect(
-      parseWebhook({
-        object: 'page',
-        entry: [{ id: PAGE, messaging: [{ sender: {}, timestamp: 'x' }], changes: [{ field: 'feed', value: {} }] }],
-      }),
-    ).toEqual([]);
+    expect(parseWebhook({ object: 'page', entry: [{ id: PAGE_ID, messaging: [{ sender: {} }, null, 3], changes: [null] }, null] })).toEqual(
+      [],
+    );
     expect(parseWebhook({})).toEqual([]);
+    expect(parseWebhook(null)).toEqual([]);
+    expect(parseWebhook('{"object":"page"}')).toEqual([]);
   });
 });
