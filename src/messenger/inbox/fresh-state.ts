@@ -76,7 +76,7 @@ export class FreshState {
     // One person: their own id is the selective probe. Several: the Page's rows, matched here.
     const probe = subjectProbe(psids.length === 1 ? psids[0]! : pageId);
     const concerns = (subjects: string | null): boolean =>
-      subjects === null || wanted.size === 0 || [...wanted].some((psid) => subjects.includes(subjectProbe(psid)));
+      subjects === null || wanted.size === 0 || subjects.split(',').some((id) => wanted.has(id));
     let waited = false;
     let marked = new Set<string>();
     for (;;) {
@@ -127,11 +127,9 @@ export class FreshState {
   }
 
   private gaveUp(pageId: string, rows: UnappliedRow[], wanted: Set<string>): Freshness {
-    const psids = new Set(
-      wanted.size === 0
-        ? []
-        : [...wanted].filter((psid) => rows.some((row) => row.subjects === null || row.subjects.includes(subjectProbe(psid)))),
-    );
+    // The people still waiting on one of the rows (all of them if a row predates `subjects`).
+    const named = rows.some((row) => row.subjects === null) ? wanted : new Set(rows.flatMap((row) => row.subjects!.split(',')));
+    const psids = new Set([...wanted].filter((psid) => named.has(psid)));
     this.logger.warn({
       msg: 'acknowledged webhook deliveries still unapplied: decision deferred',
       pageId,
