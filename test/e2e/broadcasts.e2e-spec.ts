@@ -571,7 +571,8 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     const subs = await subscribersOf(t, s.page.id, s.topic, 3);
     const { id, metaCampaignId } = await aScheduledCampaign(s, 2 * HOUR);
     await t.advance(2 * HOUR);
-    expect(await worker().tick()).toEqual([id]);
+    // Campaigns of earlier stories may come due at the same tick: this one's rows and sends are filtered by its ids.
+    expect(await worker().tick()).toContain(id);
     await t.app.get(BroadcastScheduler).fanOut(id);
     // STOP pressed; Meta's delivery is answered and stored, not applied: this app only stores (ROLES=api).
     await t.meta.personStop({ pageId: s.page.id, psid: subs[0]!.psid });
