@@ -8,6 +8,7 @@ import { CreateMetaUnrecognisedValues1764000006000 } from './1764000006000-creat
 import { OrderWebhookStateByEventTime1764000007000 } from './1764000007000-order-webhook-state-by-event-time';
 import { TrackMetaUnsubscribe1764000008000 } from './1764000008000-track-meta-unsubscribe';
 import { ShopLocaleAndCurrency1764000012000 } from './1764000012000-shop-locale-and-currency';
+import { RecordWebhookSubjects1764000009000 } from './1764000009000-record-webhook-subjects';
 
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
 export const sqliteMigrations = [
@@ -20,5 +21,6 @@ export const sqliteMigrations = [
   CreateMetaUnrecognisedValues1764000006000,
   OrderWebhookStateByEventTime1764000007000,
   TrackMetaUnsubscribe1764000008000,
+  RecordWebhookSubjects1764000009000,
   ShopLocaleAndCurrency1764000012000,
 ];

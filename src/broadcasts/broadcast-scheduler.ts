@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { SqlDialect } from '../database/sql-dialect';
+import { FreshState } from '../messenger/inbox/fresh-state';
 import { isValidTimeZone, zonedTimeToUtc } from './broadcast-time';
 import { WARM_UP_MS } from './campaigns.service';
 
@@ -26,6 +27,7 @@ export class BroadcastScheduler {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly fresh: FreshState,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
@@ -67,9 +69,10 @@ export class BroadcastScheduler {
     const leaseOk = await this.extendLease(campaignId, true);
     if (!leaseOk) return false;
     const [c] = (await this.dataSource.query(
-      `SELECT topic_id, started_at, fanout_cursor, schedule_type, scheduled_at, local_date, local_time, fallback_timezone FROM campaigns WHERE id = ?`,
+      `SELECT page_id, topic_id, started_at, fanout_cursor, schedule_type, scheduled_at, local_date, local_time, fallback_timezone FROM campaigns WHERE id = ?`,
       [campaignId],
     )) as Array<{
+      page_id: string;
       topic_id: string;
       started_at: unknown;
       fanout_cursor: string | null;
@@ -80,6 +83,10 @@ export class BroadcastScheduler {
       fallback_timezone: string | null;
     }>;
     if (!c) return false;
+    // The audience is read from subscription statuses: first apply what Meta was already answered for about
+    // the Page's people (opt-ins, resumes), within FreshState's bound; a STOP that lands later is caught
+    // per recipient before the send (BroadcastWorker.prepare).
+    if (!c.fanout_cursor) await this.fresh.awaitApplied(c.page_id, []);
     const startedAt = SqlDialect.parseTime(c.started_at);
     const scheduledAt = SqlDialect.parseOptionalTime(c.scheduled_at) ?? startedAt;
     const active = `topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND opted_in_at <= ?`;

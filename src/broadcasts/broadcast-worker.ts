@@ -10,6 +10,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { TokenCipher } from '../common/token-cipher';
 import { SqlDialect } from '../database/sql-dialect';
+import { FreshState } from '../messenger/inbox/fresh-state';
 import { hashToken, SubscriptionsService } from '../optins/subscriptions.service';
 import { PagesService } from '../pages/pages.service';
 import { BroadcastGraphClient } from './broadcast-graph-client';
@@ -51,6 +52,18 @@ interface ReadyItem {
   token: string;
   attempts: number;
   period: Date;
+}
+
+/** A claimed delivery with its subscription as it stands (LEFT JOIN: the subscription may be gone). */
+interface Recipient {
+  id: string | number;
+  subscription_id: string;
+  attempts: number;
+  status: string | null;
+  token_enc: string | null;
+  token_expires_at: unknown;
+  page_id: string | null;
+  psid: string | null;
 }
 
 /** What a flush writes for one row. */
@@ -106,6 +119,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     private readonly claimer: DeliveryClaimer,
     private readonly scheduler: BroadcastScheduler,
     private readonly signals: CampaignSignals,
+    private readonly fresh: FreshState,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
@@ -425,23 +439,33 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     ids: string[],
   ): Promise<{ ready: ReadyItem[]; done: RowResult[] }> {
     const now = this.clock.now();
-    const rows = (await this.dataSource.query(
-      `SELECT d.id, d.subscription_id, d.attempts, s.status, s.token_enc, s.token_expires_at, s.page_id, s.psid
-         FROM campaign_deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id WHERE d.id IN (${ids.map(() => '?').join(',')})`,
-      ids,
-    )) as Array<{
-      id: string | number;
-      subscription_id: string;
-      attempts: number;
-      status: string | null;
-      token_enc: string | null;
-      token_expires_at: unknown;
-      page_id: string | null;
-      psid: string | null;
-    }>;
+    const recipients = (): Promise<Recipient[]> =>
+      this.dataSource.query(
+        `SELECT d.id, d.subscription_id, d.attempts, s.status, s.token_enc, s.token_expires_at, s.page_id, s.psid
+           FROM campaign_deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id WHERE d.id IN (${ids.map(() => '?').join(',')})`,
+        ids,
+      ) as Promise<Recipient[]>;
+    let rows = await recipients();
+    // Statuses are read only once every delivery Meta was answered for about these people is applied (a
+    // STOP just pressed must not be sent a paid message); whoever is still waiting on one is deferred.
+    const psids = [...new Set(rows.flatMap((r) => (r.status === 'active' && r.psid ? [r.psid] : [])))];
+    const freshness = psids.length > 0 ? await this.fresh.awaitApplied(c.pageId, psids) : undefined;
+    if (freshness?.waited) rows = await recipients();
+    const unapplied = freshness && !freshness.applied ? freshness : undefined;
     const done: RowResult[] = [];
     const active: typeof rows = [];
     for (const r of rows) {
+      if (unapplied && r.psid && unapplied.psids.has(r.psid)) {
+        done.push({
+          id: String(r.id),
+          owner,
+          subscriptionId: r.subscription_id,
+          period: null,
+          releaseSlot: false,
+          write: { status: 'pending', sendAfter: unapplied.retryAt, reason: 'webhooks_pending' },
+        });
+        continue;
+      }
       const expiresAt = SqlDialect.parseOptionalTime(r.token_expires_at);
       const reason =
         r.status === null

@@ -4,6 +4,7 @@ import { GraphApiClient } from '../../libs/graph-api/src';
 import { PagesModule } from '../pages/pages.module';
 import { ShopsModule } from '../shops/shops.module';
 import { graphClientProvider } from './graph-client.provider';
+import { FreshState } from './inbox/fresh-state';
 import { InboxProcessor } from './inbox/inbox-processor.service';
 import { WebhookIntake } from './inbox/webhook-intake.service';
 import { WebhookReceiver } from './inbox/webhook-receiver';
@@ -15,13 +16,23 @@ import { WebhookController } from './webhook.controller';
 
 /**
  * Everything that talks to Meta. Exports the Graph client, the messaging window, the people registry
- * and the record of values Meta sent that we do not recognise; tells the others what happened through MessengerEvents on the event emitter.
+ * the record of values Meta sent that we do not recognise, and FreshState (decide only on what Meta's acknowledged
+ * deliveries say); tells the others what happened through MessengerEvents on the event emitter.
  */
 @Module({
   imports: [ShopsModule, PagesModule],
   controllers: [WebhookController, UnrecognisedValuesController],
-  providers: [graphClientProvider, WebhookIntake, WebhookReceiver, InboxProcessor, PeopleService, MessagingWindow, UnrecognisedValues],
-  exports: [GraphApiClient, MessagingWindow, PeopleService, InboxProcessor, WebhookReceiver, UnrecognisedValues],
+  providers: [
+    graphClientProvider,
+    WebhookIntake,
+    WebhookReceiver,
+    InboxProcessor,
+    FreshState,
+    PeopleService,
+    MessagingWindow,
+    UnrecognisedValues,
+  ],
+  exports: [GraphApiClient, MessagingWindow, FreshState, PeopleService, InboxProcessor, WebhookReceiver, UnrecognisedValues],
 })
 export class MessengerModule implements OnApplicationShutdown {
   constructor(private readonly moduleRef: ModuleRef) {}

@@ -14,7 +14,12 @@ export type OptinRule =
   /** Meta refused what our own history allowed (its error kind is in `graphError`). */
   | 'refused_by_meta'
   /** Meta could not be reached or answered 5xx; nothing is known to be sent. */
-  | 'platform_unavailable';
+  | 'platform_unavailable'
+  /**
+   * Not a refusal: a webhook delivery about the person that Meta was already answered for is still
+   * unapplied (FreshState), so the rules cannot be read yet; nothing was sent. Ask again at `retryAt`.
+   */
+  | 'webhooks_pending';
 
 export interface OptinRefusal {
   allowed: false;

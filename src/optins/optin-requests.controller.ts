@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { PagesService } from '../pages/pages.service';
@@ -28,6 +28,13 @@ export class OptinRequestsController {
 
   /** Sends the topic's opt-in request (the MM button) to the person, or answers which rule refuses it. */
   @Post()
+  @ApiResponse({ status: 201, type: OptinRequestSentResponse, description: 'Sent' })
+  @ApiResponse({
+    status: 503,
+    description:
+      '`platform_unavailable` (Meta unreachable) or `webhooks_pending` (deliveries about the person acknowledged to Meta but ' +
+      'not applied within 5 s): nothing sent; ask again at or after `details.retryAt`.',
+  })
   async send(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,

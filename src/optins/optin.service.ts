@@ -6,10 +6,11 @@ import { GraphApiClient, type GraphError } from '../../libs/graph-api/src';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { SqlDialect } from '../database/sql-dialect';
+import { FreshState } from '../messenger/inbox/fresh-state';
 import { PagesService } from '../pages/pages.service';
 import { TopicsService } from '../topics/topics.service';
 import { OptinRequest } from './entities/optin-request.entity';
-import type { OptinDecision, OptinRequestInput, OptinRequestOutcome } from './optin-outcome';
+import type { OptinDecision, OptinRefusal, OptinRequestInput, OptinRequestOutcome } from './optin-outcome';
 import { OptinPolicy } from './optin.policy';
 
 /**
@@ -31,19 +32,30 @@ export class OptinService {
     private readonly topics: TopicsService,
     private readonly graph: GraphApiClient,
     private readonly clock: Clock,
+    private readonly fresh: FreshState,
   ) {}
 
-  /** What the policy would answer now, without sending anything. */
+  /** What the policy would answer now, without sending anything (after the person's acknowledged deliveries, as request()). */
   async check(input: Pick<OptinRequestInput, 'pageId' | 'psid' | 'topicId'>): Promise<OptinDecision> {
     const page = await this.pages.credentials(input.pageId);
     const topic = await this.topics.getForPage(input.pageId, input.topicId);
+    const pending = await this.unappliedDeliveries(page.pageId, input.psid);
+    if (pending) return { allowed: false, ...pending };
     return this.policy.check({ id: page.pageId, platform: page.platform }, topic, input.psid, this.clock.now());
   }
 
+  /**
+   * Sends the request if the policy allows it, or answers the rule that refuses it. The policy reads the
+   * window and the subscriptions only after every delivery about the person that Meta was already
+   * answered for is applied (FreshState): a customer who just wrote, or just pressed STOP, is seen so.
+   */
   async request(input: OptinRequestInput): Promise<OptinRequestOutcome> {
     const page = await this.pages.credentials(input.pageId);
     const topic = await this.topics.getForPage(input.pageId, input.topicId);
     const dialect = new SqlDialect(this.dataSource);
+    // Before the transaction: applying a delivery writes the person's row that the transaction locks.
+    const pending = await this.unappliedDeliveries(page.pageId, input.psid);
+    if (pending) return { sent: false, ...pending };
 
     // READ COMMITTED on MySQL so that, once the lock is ours, the history read sees the other caller's commit.
     const reservation = await this.dataSource.transaction(dialect.isMysql ? 'READ COMMITTED' : 'SERIALIZABLE', async (em) => {
@@ -93,6 +105,16 @@ export class OptinService {
       return { sent: true, requestId: reservation.id, messageId: result.value.messageId, sentAt };
     }
     return this.recordFailure(reservation.id, result.error);
+  }
+
+  private async unappliedDeliveries(pageId: string, psid: string): Promise<Omit<OptinRefusal, 'allowed'> | undefined> {
+    const freshness = await this.fresh.forPerson(pageId, psid);
+    if (freshness.applied) return undefined;
+    return {
+      rule: 'webhooks_pending',
+      message: 'Webhook deliveries about this person are not applied yet; ask again shortly',
+      retryAt: freshness.retryAt,
+    };
   }
 
   /**

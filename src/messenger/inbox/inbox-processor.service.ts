@@ -25,6 +25,14 @@ const MAX_ATTEMPTS = 8;
 /** Also how soon a worker sees the rows an `api`-only process stored. */
 const SWEEP_EVERY_MS = 1_000;
 const SWEEP_BATCH = 500;
+/**
+ * A decision in an `api`-only process (which may only store) that waits for deliveries marks them
+ * wanted by setting their `next_attempt_at` to WANTED_AT (earlier than any real due time); workers look
+ * for such rows this often and apply them at once, ahead of any backlog and of the rests under load.
+ */
+export const WANTED_AT = new Date(0);
+const WANTED_POLL_MS = 100;
+const WANTED_BATCH = 50;
 const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
 const KEEP_DONE_MS = 7 * 24 * 3600_000;
 
@@ -58,6 +66,8 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   /** Id lookups of rows this process stored, still running. */
   private lookups = 0;
   private timer?: NodeJS.Timeout;
+  private wantedTimer?: NodeJS.Timeout;
+  private takingWanted = false;
   private sweeping: Promise<void> = Promise.resolve();
   private readonly intakeLoad = new IntakeLoad();
   readonly processesHere: boolean;
@@ -80,10 +90,26 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     this.sweeping = this.sweep({ recoverAll: true });
     this.timer = setInterval(() => (this.sweeping = this.sweep({ recoverAll: false })), SWEEP_EVERY_MS);
     this.timer.unref();
+    this.wantedTimer = setInterval(() => void this.applyWanted(), WANTED_POLL_MS);
+    this.wantedTimer.unref();
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    clearInterval(this.wantedTimer);
+  }
+
+  /**
+   * Applies these rows now, in the caller's time, whatever queue they wait in here or elsewhere: the
+   * same atomic claim as every batch (so a row another process holds is left to it, and one whose
+   * holder died, lease run out, is taken over), then the same processing. Used by a decision that must
+   * see what was acknowledged about its person (FreshState). Resolves once they are done, or released
+   * with their error when a listener failed.
+   */
+  async applyNow(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const claimed = await this.claim(ids, true);
+    if (claimed.length > 0) await requestContext.run({ requestId: `inbox-${claimed[0]!.id}` }, () => this.processRows(claimed));
   }
 
   /** Told by the intake as each delivery comes in. */
@@ -275,6 +301,23 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
       `UPDATE webhook_inbox SET status = ?, next_attempt_at = ?, lease_until = NULL, claimed_by = NULL, last_error = ? WHERE id = ? AND status = 'processing'`,
       [failed ? 'failed' : 'pending', this.dialect.time(retryAt), message.slice(0, 2000), id],
     );
+  }
+
+  /** Rows that a decision in another process waits for (WANTED_AT). */
+  private async applyWanted(): Promise<void> {
+    if (this.takingWanted) return;
+    this.takingWanted = true;
+    try {
+      const rows = (await this.dataSource.query(
+        `SELECT id FROM webhook_inbox WHERE status = 'pending' AND next_attempt_at <= ? LIMIT ${WANTED_BATCH}`,
+        [this.dialect.time(WANTED_AT)],
+      )) as Array<{ id: string | number }>;
+      await this.applyNow(rows.map((r) => String(r.id)));
+    } catch (error) {
+      this.logger.error(error instanceof Error ? error : String(error));
+    } finally {
+      this.takingWanted = false;
+    }
   }
 
   private async deleteOldDoneRows(): Promise<void> {

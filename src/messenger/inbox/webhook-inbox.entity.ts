@@ -20,6 +20,13 @@ export class WebhookInboxRow {
   @Column({ type: 'text' })
   body!: string;
 
+  /**
+   * The ids the delivery names, as `,psid,page,…,` (webhookSubjects), so that a decision can find what
+   * is acknowledged but not yet applied for its person (FreshState). NULL on rows stored before it existed.
+   */
+  @Column({ type: 'text', nullable: true })
+  subjects!: string | null;
+
   @Column({ type: 'varchar', length: 16 })
   status!: InboxStatus;
 
@@ -29,6 +36,7 @@ export class WebhookInboxRow {
   @UtcDateColumn({ name: 'received_at' })
   receivedAt!: Date;
 
+  /** When a sweep may take the row; WANTED_AT (the epoch) when a decision in an `api`-only process is waiting for it. */
   @UtcDateColumn({ name: 'next_attempt_at' })
   nextAttemptAt!: Date;
 

@@ -6,6 +6,7 @@ import { Clock } from '../../common/clock';
 import { TokenCipher } from '../../common/token-cipher';
 import { SqlDialect } from '../../database/sql-dialect';
 import { InboxProcessor } from './inbox-processor.service';
+import { webhookSubjects } from './webhook-subjects';
 
 /** How long a row waits for the process that stored it (and will process it) before any other process's sweep may take it. */
 export const FRESH_ROW_GRACE_MS = 30_000;
@@ -15,6 +16,7 @@ const MAX_BATCH = 200;
 interface Waiting {
   hash: string;
   body: string;
+  subjects: string;
   done: { resolve: () => void; reject: (error: unknown) => void };
 }
 
@@ -53,6 +55,8 @@ export class WebhookIntake {
         hash: createHash('sha256').update(rawBody).digest('hex'),
         // Opt-in webhooks carry subscription tokens: the stored body is encrypted like every token at rest.
         body: this.cipher.encrypt(rawBody),
+        // Who it concerns, so that decisions about them wait for it (FreshState); ids only, no secrets.
+        subjects: webhookSubjects(rawBody),
         done: { resolve, reject },
       });
       // Deferred, so that the deliveries already read from the sockets join this write.
@@ -85,9 +89,9 @@ export class WebhookIntake {
     const dueAt = processedHere ? this.dialect.time(new Date(now.getTime() + FRESH_ROW_GRACE_MS)) : receivedAt;
     await SqlDialect.executePrepared(
       this.dataSource,
-      `${this.dialect.insertIgnore()} INTO webhook_inbox (body_hash, body, status, attempts, received_at, next_attempt_at)
-       VALUES ${batch.map(() => "(?, ?, 'pending', 0, ?, ?)").join(', ')}`,
-      batch.flatMap((w) => [w.hash, w.body, receivedAt, dueAt]),
+      `${this.dialect.insertIgnore()} INTO webhook_inbox (body_hash, body, subjects, status, attempts, received_at, next_attempt_at)
+       VALUES ${batch.map(() => "(?, ?, ?, 'pending', 0, ?, ?)").join(', ')}`,
+      batch.flatMap((w) => [w.hash, w.body, w.subjects, receivedAt, dueAt]),
     );
     // The 200s go out now; the processor finds the new rows' ids without holding up the next group.
     if (processedHere) this.processor.takeStored(batch.map((w) => w.hash));

@@ -50,13 +50,21 @@ export class SkippedRule {
   @ApiProperty({ nullable: true, type: String, example: 'never_wrote' }) detail!: string | null;
 }
 
-/** What became of the event: per matching active rule, dispatched, skipped (with why) or a duplicate. */
+/**
+ * What became of the event: per matching active rule, dispatched, skipped (with why) or a duplicate.
+ * A rule appears in exactly one of the three lists.
+ */
 export class OrderEventResult {
   @ApiProperty() orderId!: string;
   @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
   @ApiProperty({ description: 'Active rules of the Page for this status' }) matchedRules!: number;
-  @ApiProperty({ type: [DispatchedRule] }) dispatched!: DispatchedRule[];
-  @ApiProperty({ type: [SkippedRule] }) skipped!: SkippedRule[];
-  @ApiProperty({ type: [String], description: 'Rules this order had already reached this status for: nothing done again' })
+  @ApiProperty({
+    type: [DispatchedRule],
+    description: 'Runs started now, including rules this order and status were skipped for before and may be asked now',
+  })
+  dispatched!: DispatchedRule[];
+  @ApiProperty({ type: [SkippedRule], description: 'Rules not dispatched, with the current reason (a repeat evaluates them again)' })
+  skipped!: SkippedRule[];
+  @ApiProperty({ type: [String], description: 'Rules already dispatched for this order and status: nothing done again' })
   duplicates!: string[];
 }

@@ -30,6 +30,9 @@ export class StepSender {
   async send(step: ClaimedStep): Promise<StepOutcome> {
     if (step.content.type === 'optin') return this.requestOptin(step, step.content.topicId);
     const window = await this.window.state(step.pageId, step.psid, this.clock.now());
+    // Not known yet (a delivery about the person is still unapplied): ask again, never skip on a guess.
+    if (!window.open && window.reason === 'webhooks_pending')
+      return { kind: 'retry', error: 'webhook deliveries still unapplied', retryAt: window.retryAt };
     if (!window.open) return { kind: 'skipped', rule: 'window_closed', detail: window.reason };
     let page: PageCredentials;
     try {
@@ -54,8 +57,10 @@ export class StepSender {
       const outcome = await this.optins.request({ pageId: step.pageId, psid: step.psid, topicId, source: 'sequence', sourceRef: step.id });
       if (outcome.sent) return { kind: 'sent', messageId: outcome.messageId };
       // Meta unreachable: trying again is safe, because the policy counts a request whose fate is unknown
-      // as sent and will refuse to repeat it.
-      if (outcome.rule === 'platform_unavailable') return { kind: 'retry', error: outcome.message, retryAt: outcome.retryAt };
+      // as sent and will refuse to repeat it. Unapplied deliveries about the person: nothing was decided.
+      if (outcome.rule === 'platform_unavailable' || outcome.rule === 'webhooks_pending') {
+        return { kind: 'retry', error: outcome.message, retryAt: outcome.retryAt };
+      }
       return { kind: 'skipped', rule: outcome.rule, detail: (outcome.graphError ?? outcome.message).slice(0, 1000) };
     } catch (error) {
       // A topic or Page that is gone will not come back by retrying.
