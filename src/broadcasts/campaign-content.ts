@@ -7,7 +7,7 @@ import {
   MAX_TEMPLATE_BUTTONS,
   META_TEXT_LIMITS,
   metaTextProblem,
-  normalizeMetaText,
+  normaliseMetaText,
   requireMetaText,
   type OutgoingMessage,
   type TemplateButton,
@@ -79,7 +79,7 @@ export function checkCampaignContent(input: unknown, field = 'content'): { conte
     const tooLong = metaTextProblem(path, value, opts.max);
     if (tooLong !== undefined) problem(path, 'maxLength', tooLong);
     checkPlaceholders(value, path, opts.placeholders, problem);
-    return normalizeMetaText(value);
+    return normaliseMetaText(value);
   };
   const url = (obj: Json, key: string, at: string, required: boolean): string | undefined => {
     const value = text(obj, key, at, { required, max: MAX_URL_LENGTH, placeholders: false });

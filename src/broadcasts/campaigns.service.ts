@@ -397,6 +397,7 @@ export class CampaignsService {
             deliveryUpperBound: meta.value.deliveryUpperBound,
             costLowerBound: inMinor(meta.value.costLowerBound),
             costUpperBound: inMinor(meta.value.costUpperBound),
+            status: meta.value.status,
           })
         : { error: meta.error.kind },
       at: now.toISOString(),

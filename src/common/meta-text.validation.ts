@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { registerDecorator, type ValidationArguments } from 'class-validator';
-import { metaTextProblem, normalizeMetaText } from '../../libs/graph-api/src';
+import { metaTextProblem, normaliseMetaText } from '../../libs/graph-api/src';
 
 /**
  * A text Meta will receive: stored in NFC (the form it is sent in) and 1 to `max` long, measured by
@@ -11,7 +11,7 @@ import { metaTextProblem, normalizeMetaText } from '../../libs/graph-api/src';
  */
 export function MetaText(max: number, min = 1): PropertyDecorator {
   return (target, propertyName) => {
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeMetaText(value) : value))(target, propertyName);
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normaliseMetaText(value) : value))(target, propertyName);
     registerDecorator({
       name: 'isLength',
       target: target.constructor,

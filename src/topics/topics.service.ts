@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import slugify from 'slugify';
 import { DataSource, type Repository } from 'typeorm';
-import { fitMetaText, META_TEXT_LIMITS, normalizeMetaText } from '../../libs/graph-api/src';
+import { fitMetaText, META_TEXT_LIMITS, normaliseMetaText } from '../../libs/graph-api/src';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/domain-error';
 import { SqlDialect } from '../database/sql-dialect';
@@ -20,7 +20,7 @@ const SLUG_MAX = 40;
  * A title with nothing to keep (emoji only, a script slugify does not transliterate) gives `topic`.
  */
 export function titleSlug(title: string): string {
-  const slug = slugify(normalizeMetaText(title), { lower: true, strict: true, locale: 'vi', trim: true });
+  const slug = slugify(normaliseMetaText(title), { lower: true, strict: true, locale: 'vi', trim: true });
   if (slug.length <= SLUG_MAX) return slug || 'topic';
   // Cut at the last whole word that fits; a single long word is cut where it must.
   const head = slug.slice(0, SLUG_MAX + 1);
@@ -134,7 +134,7 @@ export class TopicsService {
       const byPayload = await this.topics.findOne({ where: { pageId, payload } });
       if (byPayload) return byPayload;
     }
-    return title ? this.topics.findOne({ where: { pageId, activeTitle: normalizeMetaText(title) } }) : null;
+    return title ? this.topics.findOne({ where: { pageId, activeTitle: normaliseMetaText(title) } }) : null;
   }
 
   /**

@@ -36,7 +36,7 @@ export {
   buildTextMessage,
 } from './message-builders';
 export { MAX_MARKETING_TEXT_LENGTH } from './marketing-api';
-export { META_TEXT_LIMITS, fitMetaText, metaTextLength, metaTextProblem, normalizeMetaText, requireMetaText } from './meta-text';
+export { META_TEXT_LIMITS, fitMetaText, metaTextLength, metaTextProblem, normaliseMetaText, requireMetaText } from './meta-text';
 export { META_SECONDS_BELOW, parseMetaTime } from './meta-time';
 export { normaliseMetaEnum, readMetaEnum } from './meta-enum';
 export { USER_TOKEN_STATUSES } from './subscribers-api';

@@ -16,7 +16,7 @@
 export const metaTextLength = (text: string): number => text.normalize('NFC').length;
 
 /** The composed (NFC) form every text is saved and sent in. */
-export const normalizeMetaText = (text: string): string => text.normalize('NFC');
+export const normaliseMetaText = (text: string): string => text.normalize('NFC');
 
 /**
  * Meta's limits, in the unit of `metaTextLength`, with the page that states each.
@@ -60,7 +60,7 @@ export function metaTextProblem(field: string, text: string, max: number, min = 
 export function requireMetaText(field: string, text: string, max: number, min = 1): string {
   const problem = metaTextProblem(field, text, max, min);
   if (problem !== undefined) throw new RangeError(problem);
-  return normalizeMetaText(text);
+  return normaliseMetaText(text);
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -71,7 +71,7 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
  * For texts filled in at send time (an order's item list), which must fit rather than fail.
  */
 export function fitMetaText(text: string, max: number, ellipsis = '…'): string {
-  const nfc = normalizeMetaText(text);
+  const nfc = normaliseMetaText(text);
   if (nfc.length <= max) return nfc;
   const room = max - ellipsis.length;
   let out = '';

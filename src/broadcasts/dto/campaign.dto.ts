@@ -118,6 +118,7 @@ export class EstimateMeta {
   @ApiPropertyOptional() deliveryUpperBound?: number;
   @ApiPropertyOptional({ description: IN_MINOR }) costLowerBound?: number;
   @ApiPropertyOptional({ description: IN_MINOR }) costUpperBound?: number;
+  @ApiPropertyOptional({ description: "Meta's estimate_status (READY, or not yet)" }) status?: string;
   @ApiPropertyOptional({ description: "Meta's error kind when it gave no estimate" }) error?: string;
 }
 
