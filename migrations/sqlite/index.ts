@@ -4,6 +4,7 @@ import { CreateTopicsAndOptins1764000002000 } from './1764000002000-create-topic
 import { CreateSequencesAndPosNotifications1764000003000 } from './1764000003000-create-sequences-and-pos-notifications';
 import { CreateBroadcasts1764000004000 } from './1764000004000-create-broadcasts';
 import { IndexDoneWebhookDeliveries1764000005000 } from './1764000005000-index-done-webhook-deliveries';
+import { SubscriberLocalDay1764000011000 } from './1764000011000-subscriber-local-day';
 
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
 export const sqliteMigrations = [
@@ -13,4 +14,5 @@ export const sqliteMigrations = [
   CreateSequencesAndPosNotifications1764000003000,
   CreateBroadcasts1764000004000,
   IndexDoneWebhookDeliveries1764000005000,
+  SubscriberLocalDay1764000011000,
 ];

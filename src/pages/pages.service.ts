@@ -20,6 +20,11 @@ export interface MarketingCredentials {
   systemUserToken: string;
 }
 
+/** A Page's zone until the shop sets one: Vietnam's for a Page billed in VND, else the Philippines'. */
+export function defaultPageTimeZone(currency: string): string {
+  return currency === 'VND' ? 'Asia/Ho_Chi_Minh' : 'Asia/Manila';
+}
+
 const normaliseAdAccount = (id: string | undefined): string | null | undefined => (id === undefined ? undefined : id.replace(/^act_/, ''));
 
 @Injectable()
@@ -46,6 +51,7 @@ export class PagesService {
       systemUserTokenEnc: dto.systemUserToken ? this.cipher.encrypt(dto.systemUserToken) : null,
       currency: dto.currency ?? 'PHP',
       pricePerMessage: dto.pricePerMessage ?? 0,
+      timezone: dto.timezone ?? defaultPageTimeZone(dto.currency ?? 'PHP'),
       createdAt: now,
       updatedAt: now,
     });
@@ -76,6 +82,7 @@ export class PagesService {
     if (dto.systemUserToken !== undefined) page.systemUserTokenEnc = this.cipher.encrypt(dto.systemUserToken);
     if (dto.currency !== undefined) page.currency = dto.currency;
     if (dto.pricePerMessage !== undefined) page.pricePerMessage = dto.pricePerMessage;
+    if (dto.timezone !== undefined) page.timezone = dto.timezone;
     page.updatedAt = this.clock.now();
     const { id, shopId: _shop, createdAt: _created, ...changes } = page;
     await this.pages.update({ id }, changes);

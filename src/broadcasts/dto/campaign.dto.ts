@@ -92,7 +92,10 @@ export class ScheduleCampaignDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
   date?: string;
 
-  @ApiPropertyOptional({ description: 'IANA zone for subscribers whose opt-in reported none (default UTC)', example: 'Asia/Manila' })
+  @ApiPropertyOptional({
+    description: "IANA zone for subscribers whose opt-in reported none or an unknown one (default: the Page's timezone)",
+    example: 'Asia/Manila',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 64)
@@ -184,6 +187,12 @@ export interface CampaignProgress {
   failedByReason: Record<string, number>;
   skipped: number;
   skippedByReason: Record<string, number>;
+  /**
+   * Pending rows that wait for a later moment, by reason (`already_messaged`: the subscriber's local day
+   * is taken; `meta_12h_spacing`: Meta's 12 hours since their last message; `too_early`, `retrying`, …),
+   * with how many and the earliest moment one of them goes (ISO 8601, UTC).
+   */
+  waitingByReason: Record<string, { count: number; nextAt: string }>;
   uncertain: number;
   canceled: number;
   cost: { currency: string; spent: number; budget: number | null };

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsISO4217CurrencyCode, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsTimeZone } from '../../common/time-zone.validator';
 import type { Page, PagePlatform } from '../page.entity';
 
 export class CreatePageDto {
@@ -43,6 +44,15 @@ export class CreatePageDto {
   @Min(0)
   @Max(1_000_000)
   pricePerMessage?: number;
+
+  @ApiPropertyOptional({
+    description:
+      "IANA time zone of the Page (https://www.iana.org/time-zones): the local day and time of subscribers whose opt-in reported no zone. Default: Asia/Ho_Chi_Minh when currency is VND, else Asia/Manila",
+    example: 'Asia/Manila',
+  })
+  @IsOptional()
+  @IsTimeZone()
+  timezone?: string;
 }
 
 export class UpdatePageDto extends PartialType(OmitType(CreatePageDto, ['id'] as const)) {}
@@ -56,6 +66,7 @@ export class PageResponse {
   @ApiProperty() hasSystemUserToken!: boolean;
   @ApiProperty() currency!: string;
   @ApiProperty() pricePerMessage!: number;
+  @ApiProperty({ description: 'IANA time zone of the Page', example: 'Asia/Manila' }) timezone!: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
@@ -68,6 +79,7 @@ export class PageResponse {
       hasSystemUserToken: page.systemUserTokenEnc !== null,
       currency: page.currency,
       pricePerMessage: page.pricePerMessage,
+      timezone: page.timezone,
       createdAt: page.createdAt.toISOString(),
       updatedAt: page.updatedAt.toISOString(),
     };
