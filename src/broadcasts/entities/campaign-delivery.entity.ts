@@ -42,7 +42,7 @@ export class CampaignDelivery {
   leaseUntil!: Date | null;
 
   /** The subscriber's local day (`YYYY-MM-DD`) this message counted for, once sent. */
-  @Column({ name: 'local_day', type: 'char', length: 10, nullable: true })
+  @Column({ name: 'local_day', type: 'varchar', length: 10, nullable: true })
   localDay!: string | null;
 
   @Column({ name: 'tracking_id', type: 'varchar', length: 64, nullable: true })

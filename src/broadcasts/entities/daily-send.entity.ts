@@ -14,7 +14,7 @@ export class DailySend {
   subscriberKey!: string;
 
   /** `YYYY-MM-DD` in the subscriber's zone (the opt-in's, else the Page's). */
-  @PrimaryColumn({ name: 'local_day', type: 'char', length: 10 })
+  @PrimaryColumn({ name: 'local_day', type: 'varchar', length: 10 })
   localDay!: string;
 
   @Column({ name: 'campaign_id', type: 'varchar', length: 36 })
