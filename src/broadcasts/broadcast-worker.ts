@@ -575,15 +575,10 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
    * flight, null if it sent nothing (a retry keeps its days).
    */
   private reachedMetaAt(h: { status: string | null; sent_at: unknown; updated_at: unknown }, now: Date): Date | null {
-    switch (h.status) {
-      case 'sending':
-        return now;
-      case 'sent':
-      case 'uncertain':
-        return SqlDialect.parseOptionalTime(h.sent_at) ?? SqlDialect.parseOptionalTime(h.updated_at);
-      default:
-        return null;
-    }
+    if (h.status === 'sending') return now;
+    if (h.status === 'sent' || h.status === 'uncertain')
+      return SqlDialect.parseOptionalTime(h.sent_at) ?? SqlDialect.parseOptionalTime(h.updated_at);
+    return null;
   }
 
   /** The subscriber's zone: the one their opt-in reported, else the Page's; an unknown one is logged (once) and replaced. */

@@ -47,7 +47,7 @@ export class CreatePageDto {
 
   @ApiPropertyOptional({
     description:
-      "IANA time zone of the Page (https://www.iana.org/time-zones): the local day and time of subscribers whose opt-in reported no zone. Default: Asia/Ho_Chi_Minh when currency is VND, else Asia/Manila",
+      'IANA time zone of the Page (https://www.iana.org/time-zones): the local day and time of subscribers whose opt-in reported no zone. Default: Asia/Ho_Chi_Minh when currency is VND, else Asia/Manila',
     example: 'Asia/Manila',
   })
   @IsOptional()
