@@ -543,6 +543,23 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     expect(await sent()).toEqual([manila!.token, unknown!.token, newYork!.token]);
   });
 
+  it("takes the Page's zone for a local-time campaign without a fallback zone, and refuses a date that does not exist, naming the field", async () => {
+    const s = await aSetup();
+    const created = await api(s.shop).post(`/api/pages/${s.page.id}/campaigns`, {
+      name: 'Morning deal',
+      topicId: s.topic.id,
+      content: { type: 'text', text: 'Good morning!' },
+    });
+    const path = `/api/pages/${s.page.id}/campaigns/${created.body.id}/schedule`;
+    const impossible = await api(s.shop).post(path, { localTime: '09:00', date: '2027-02-30' });
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.fields.map((f: { field: string }) => f.field)).toEqual(['date']);
+    const date = new Date(Math.floor(t.clock.now().getTime() / DAY + 2) * DAY).toISOString().slice(0, 10);
+    const scheduled = await api(s.shop).post(path, { localTime: '09:00', date });
+    expect(scheduled.status).toBe(200);
+    expect(scheduled.body.schedule).toMatchObject({ type: 'local_time', localTime: '09:00', fallbackTimezone: 'Asia/Manila' });
+  });
+
   it("records Meta's per-recipient refusals: a frequency-capped person is skipped, a too-early token waits for its next eligible time", async () => {
     const s = await aSetup();
     const [capped, early, plain] = await subscribersOf(t, s.page.id, s.topic, 3);
