@@ -33,7 +33,8 @@ export function periodDays(periodHours: number): number {
 
 /** The local days a message sent on `today` takes: `today` and the N-1 after it. */
 export function daysTakenBy(today: LocalDate, days: number): LocalDate[] {
-  return Array.from({ length: days }, (_, i) => addDays(today, i));
+  // The send loop calls this for every recipient: today itself needs no calendar arithmetic.
+  return Array.from({ length: days }, (_, i) => (i === 0 ? today : addDays(today, i)));
 }
 
 /**
