@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { SqlDialect } from '../database/sql-dialect';
 import { FreshState } from '../messenger/inbox/fresh-state';
-import { isValidTimeZone, zonedTimeToUtc } from './broadcast-time';
+import { isValidTimeZone, wallTimeToInstant } from '../common/local-time';
 import { WARM_UP_MS } from './campaigns.service';
 
 const FANOUT_BATCH = 2000;
@@ -69,7 +69,9 @@ export class BroadcastScheduler {
     const leaseOk = await this.extendLease(campaignId, true);
     if (!leaseOk) return false;
     const [c] = (await this.dataSource.query(
-      `SELECT page_id, topic_id, started_at, fanout_cursor, schedule_type, scheduled_at, local_date, local_time, fallback_timezone FROM campaigns WHERE id = ?`,
+      `SELECT c.page_id, c.topic_id, c.started_at, c.fanout_cursor, c.schedule_type, c.scheduled_at, c.local_date, c.local_time, c.fallback_timezone,
+              p.timezone AS page_timezone
+         FROM campaigns c JOIN pages p ON p.id = c.page_id WHERE c.id = ?`,
       [campaignId],
     )) as Array<{
       page_id: string;
@@ -81,6 +83,7 @@ export class BroadcastScheduler {
       local_date: string | null;
       local_time: string | null;
       fallback_timezone: string | null;
+      page_timezone: string;
     }>;
     if (!c) return false;
     // The audience is read from subscription statuses: first apply what Meta was already answered for about
@@ -136,11 +139,19 @@ export class BroadcastScheduler {
 
   /**
    * When each recipient is due. `at`: the start. `local_time`: the recipient's own HH:MM on the date,
-   * from the subscription's time zone (the fallback zone when it has none or an unknown one), as a
-   * CASE over the few zones present in this batch, so the batch stays one INSERT … SELECT.
+   * from the subscription's time zone (the campaign's fallback zone, else the Page's, when it has none
+   * or an unknown one, which is logged), as a CASE over the few zones present in this batch, so the
+   * batch stays one INSERT … SELECT. A time in a daylight-saving gap goes at the first valid instant
+   * after it, one in an overlap at its first occurrence (wallTimeToInstant).
    */
   private async sendAfterExpression(
-    c: { schedule_type: string; local_date: string | null; local_time: string | null; fallback_timezone: string | null },
+    c: {
+      schedule_type: string;
+      local_date: string | null;
+      local_time: string | null;
+      fallback_timezone: string | null;
+      page_timezone: string;
+    },
     scheduledAt: Date,
     active: string,
     activeParams: unknown[],
@@ -148,8 +159,8 @@ export class BroadcastScheduler {
     rangeParams: unknown[],
   ): Promise<{ sql: string; params: unknown[] }> {
     if (c.schedule_type !== 'local_time' || !c.local_date || !c.local_time) return { sql: '?', params: [this.dialect.time(scheduledAt)] };
-    const fallbackZone = c.fallback_timezone && isValidTimeZone(c.fallback_timezone) ? c.fallback_timezone : 'UTC';
-    const at = (zone: string): Date | string => this.dialect.time(zonedTimeToUtc(c.local_date!, c.local_time!, zone));
+    const fallbackZone = [c.fallback_timezone, c.page_timezone].find((z): z is string => !!z && isValidTimeZone(z)) ?? 'UTC';
+    const at = (zone: string): Date | string => this.dialect.time(wallTimeToInstant(c.local_date!, c.local_time!, zone));
     const zones = (await this.dataSource.query(
       `SELECT DISTINCT timezone FROM subscriptions WHERE ${active} AND ${range} AND timezone IS NOT NULL`,
       [...activeParams, ...rangeParams],
@@ -157,6 +168,9 @@ export class BroadcastScheduler {
       timezone: string;
     }>;
     const known = zones.map((z) => z.timezone).filter((z) => isValidTimeZone(z));
+    const unknown = zones.map((z) => z.timezone).filter((z) => !isValidTimeZone(z));
+    if (unknown.length > 0)
+      this.logger.warn({ msg: 'unknown time zones from opt-ins: the fallback zone is used', zones: unknown, fallbackZone });
     if (known.length === 0) return { sql: '?', params: [at(fallbackZone)] };
     return {
       sql: `CASE timezone ${known.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ? END`,

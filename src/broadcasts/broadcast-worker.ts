@@ -16,7 +16,8 @@ import { PagesService } from '../pages/pages.service';
 import { BroadcastGraphClient } from './broadcast-graph-client';
 import { BroadcastScheduler } from './broadcast-scheduler';
 import { BroadcastSettingsService, type BroadcastSettings } from './broadcast-settings.service';
-import { nextPeriodStart, periodStart } from './broadcast-time';
+import { addDays, isValidTimeZone, localDateOf, type LocalDate } from '../common/local-time';
+import { daysTakenBy, decideDailySlot, periodDays, type OtherSend } from './broadcast-time';
 import { toOutgoingMessage, type CampaignContent } from './campaign-content';
 import { CampaignSignals } from './campaign-signals';
 import { DeliveryClaimer } from './delivery-claimer';
@@ -35,6 +36,8 @@ const STATUS_POLL_MS = 250;
 interface RunningCampaign {
   id: string;
   pageId: string;
+  /** The Page's IANA zone: the local day of subscribers whose opt-in reported none. */
+  pageTimezone: string;
   metaCampaignId: string;
   onAlreadyMessaged: AlreadyMessagedPolicy;
   budgetType: string | null;
@@ -51,7 +54,9 @@ interface ReadyItem {
   subscriptionId: string;
   token: string;
   attempts: number;
-  period: Date;
+  subscriberKey: string;
+  /** The subscriber's local day the send counts for (its first daily_sends row). */
+  localDay: LocalDate;
 }
 
 /** A claimed delivery with its subscription as it stands (LEFT JOIN: the subscription may be gone). */
@@ -64,6 +69,7 @@ interface Recipient {
   token_expires_at: unknown;
   page_id: string | null;
   psid: string | null;
+  timezone: string | null;
 }
 
 /** What a flush writes for one row. */
@@ -71,8 +77,10 @@ interface RowResult {
   id: string;
   owner: string;
   subscriptionId: string;
-  period: Date | null;
-  /** The daily_sends row this delivery took is given back (nothing was sent). */
+  /** The subscriber whose daily_sends rows this delivery took (null: it took none). */
+  subscriberKey: string | null;
+  localDay: LocalDate | null;
+  /** The daily_sends rows this delivery took are given back (nothing was sent). */
   releaseSlot: boolean;
   write:
     | { status: 'sent'; trackingId: string }
@@ -88,7 +96,7 @@ export interface PassResult {
 
 /**
  * The broadcast worker: claims due delivery rows in batches (DeliveryClaimer), checks each recipient
- * is still subscribed, takes the subscriber's one-per-period slot (daily_sends) before the send, sends
+ * is still subscribed, takes the subscriber's local days of the period (daily_sends) before the send, sends
  * outside any transaction with `concurrency` sends in flight, and writes outcomes in small batches.
  * Memory holds at most a batch or two per campaign, whatever the audience.
  *
@@ -104,6 +112,8 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
   private loops: Promise<void>[] = [];
   /** Campaigns this process is draining now: one drain per campaign per process. */
   private readonly draining = new Set<string>();
+  /** Unknown zones from opt-ins already logged by this process (logged once each, not per recipient). */
+  private readonly unknownZonesLogged = new Set<string>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -218,13 +228,16 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
   private async runningCampaigns(): Promise<RunningCampaign[]> {
     const now = this.dialect.time(this.clock.now());
     const rows = (await this.dataSource.query(
-      `SELECT id, page_id, meta_campaign_id, on_already_messaged, budget_type, budget_amount, price_per_message, fanout_done, content
-         FROM campaigns WHERE status = 'running' AND (hold_until IS NULL OR hold_until <= ?) ORDER BY started_at LIMIT 50`,
+      `SELECT c.id, c.page_id, p.timezone AS page_timezone, c.meta_campaign_id, c.on_already_messaged, c.budget_type, c.budget_amount,
+              c.price_per_message, c.fanout_done, c.content
+         FROM campaigns c JOIN pages p ON p.id = c.page_id
+        WHERE c.status = 'running' AND (c.hold_until IS NULL OR c.hold_until <= ?) ORDER BY c.started_at LIMIT 50`,
       [now],
     )) as Array<Record<string, unknown>>;
     return rows.map((r) => ({
       id: String(r.id),
       pageId: String(r.page_id),
+      pageTimezone: String(r.page_timezone),
       metaCampaignId: String(r.meta_campaign_id),
       onAlreadyMessaged: r.on_already_messaged as AlreadyMessagedPolicy,
       budgetType: (r.budget_type as string | null) ?? null,
@@ -288,7 +301,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
           } catch (error) {
             // Nothing of this batch was sent (a deadlock, a lost connection): give it back rather than
             // let its lease run out into `uncertain`.
-            await this.releaseUnsent(c, settings, batch.owner, batch.ids).catch(() => undefined);
+            await this.releaseUnsent(batch.owner, batch.ids).catch(() => undefined);
             throw error;
           }
           results.push(...prepared.done);
@@ -386,7 +399,8 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
           id: item.id,
           owner: item.owner,
           subscriptionId: item.subscriptionId,
-          period: item.period,
+          subscriberKey: item.subscriberKey,
+          localDay: item.localDay,
           releaseSlot: true,
           write: { status: 'pending', sendAfter: this.clock.now(), reason: null },
         });
@@ -397,14 +411,24 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     return sent;
   }
 
-  /** A claimed batch that failed before any send: its daily_sends slots and its rows are given back. */
-  private async releaseUnsent(c: RunningCampaign, settings: BroadcastSettings, owner: string, ids: string[]): Promise<void> {
-    const period = this.dialect.time(periodStart(this.clock.now(), settings.periodHours));
-    await this.dataSource.query(
-      `DELETE FROM daily_sends WHERE period_start = ? AND campaign_id = ? AND delivery_id IN (${ids.map(() => '?').join(',')})`,
-      [period, c.id, ...ids],
-    );
+  /** A claimed batch that failed before any send: its daily_sends rows and its delivery rows are given back. */
+  private async releaseUnsent(owner: string, ids: string[]): Promise<void> {
+    const held = (await this.dataSource.query(
+      `SELECT d.id, d.subscription_id, s.page_id, s.psid FROM campaign_deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+        WHERE d.id IN (${ids.map(() => '?').join(',')})`,
+      ids,
+    )) as Array<{ id: string | number; subscription_id: string; page_id: string; psid: string | null }>;
+    await this.releaseDays(held.map((h) => ({ id: String(h.id), subscriberKey: subscriberKey(h.page_id, h.psid, h.subscription_id) })));
     await this.claimer.release(owner, ids);
+  }
+
+  /** Deletes the daily_sends rows these deliveries took (by the primary key's prefix, subscriber_key). */
+  private async releaseDays(held: Array<{ id: string; subscriberKey: string }>): Promise<void> {
+    if (held.length === 0) return;
+    await this.dataSource.query(
+      `DELETE FROM daily_sends WHERE ${held.map(() => '(subscriber_key = ? AND delivery_id = ?)').join(' OR ')}`,
+      held.flatMap((h) => [h.subscriberKey, h.id]),
+    );
   }
 
   /** How many more rows may be claimed now: 0 when the campaign stopped running or its budget is spent. */
@@ -428,9 +452,12 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
 
   /**
    * For a claimed batch: drops recipients who are no longer subscribed (with the reason), then takes
-   * each remaining subscriber's slot for this period in daily_sends. The primary key (subscription,
-   * period) does the dedupe across campaigns and processes: a row held by another delivery means
-   * "already messaged this period", deferred to the next period or skipped as the campaign says.
+   * each remaining subscriber's local days in daily_sends (see broadcast-time.ts). The primary key
+   * (subscriber_key, local_day) does the dedupe across campaigns and processes: a day held by another
+   * delivery means "already messaged", deferred to the first free local day or skipped as the campaign
+   * says. Meta's 12 hours are checked against the other deliveries holding the subscriber's recent
+   * days: each inserts its rows before reading the others', so of two racing sends at least one sees
+   * the other and waits. Rows that wait show the moment and the reason (send_after, reason).
    */
   private async prepare(
     c: RunningCampaign,
@@ -439,18 +466,18 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     ids: string[],
   ): Promise<{ ready: ReadyItem[]; done: RowResult[] }> {
     const now = this.clock.now();
-    const recipients = (): Promise<Recipient[]> =>
+    const readRecipients = (): Promise<Recipient[]> =>
       this.dataSource.query(
-        `SELECT d.id, d.subscription_id, d.attempts, s.status, s.token_enc, s.token_expires_at, s.page_id, s.psid
+        `SELECT d.id, d.subscription_id, d.attempts, s.status, s.token_enc, s.token_expires_at, s.page_id, s.psid, s.timezone
            FROM campaign_deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id WHERE d.id IN (${ids.map(() => '?').join(',')})`,
         ids,
       ) as Promise<Recipient[]>;
-    let rows = await recipients();
+    let rows = await readRecipients();
     // Statuses are read only once every delivery Meta was answered for about these people is applied (a
     // STOP just pressed must not be sent a paid message); whoever is still waiting on one is deferred.
     const psids = [...new Set(rows.flatMap((r) => (r.status === 'active' && r.psid ? [r.psid] : [])))];
     const freshness = psids.length > 0 ? await this.fresh.awaitApplied(c.pageId, psids) : undefined;
-    if (freshness?.waited) rows = await recipients();
+    if (freshness?.waited) rows = await readRecipients();
     const unapplied = freshness && !freshness.applied ? freshness : undefined;
     const done: RowResult[] = [];
     const active: typeof rows = [];
@@ -460,7 +487,8 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
           id: String(r.id),
           owner,
           subscriptionId: r.subscription_id,
-          period: null,
+          subscriberKey: null,
+          localDay: null,
           releaseSlot: false,
           write: { status: 'pending', sendAfter: unapplied.retryAt, reason: 'webhooks_pending' },
         });
@@ -480,7 +508,8 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
           id: String(r.id),
           owner,
           subscriptionId: r.subscription_id,
-          period: null,
+          subscriberKey: null,
+          localDay: null,
           releaseSlot: false,
           write: { status: 'skipped', reason },
         });
@@ -488,59 +517,123 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     }
     if (active.length === 0) return { ready: [], done };
 
-    // One lock order for every process (by subscriber), so concurrent inserts do not deadlock.
-    const keyOf = (r: (typeof active)[number]): string => subscriberKey(r.page_id!, r.psid, r.subscription_id);
-    active.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-    const period = periodStart(now, settings.periodHours);
-    const p = this.dialect.time(period);
+    const days = periodDays(settings.periodHours);
+    const todayIn = new Map<string, LocalDate>();
+    const recipients = active.map((r) => {
+      const zone = this.zoneOf(r.timezone, c.pageTimezone, r.subscription_id);
+      let today = todayIn.get(zone);
+      if (today === undefined) todayIn.set(zone, (today = localDateOf(now, zone)));
+      return { row: r, id: String(r.id), key: subscriberKey(r.page_id!, r.psid, r.subscription_id), zone, today };
+    });
+    // One lock order for every process (by subscriber, then day), so concurrent inserts do not deadlock.
+    const taken = recipients
+      .flatMap((x) => daysTakenBy(x.today, days).map((day) => ({ key: x.key, day, id: x.id })))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
     const t = this.dialect.time(now);
     await this.dataSource.query(
-      `${this.dialect.insertIgnore()} INTO daily_sends (subscriber_key, period_start, campaign_id, delivery_id, created_at) VALUES ${active.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-      active.flatMap((r) => [keyOf(r), p, c.id, String(r.id), t]),
+      `${this.dialect.insertIgnore()} INTO daily_sends (subscriber_key, local_day, campaign_id, delivery_id, created_at) VALUES ${taken.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+      taken.flatMap((x) => [x.key, x.day, c.id, x.id, t]),
+    );
+    const keys = [...new Set(recipients.map((x) => x.key))];
+    const since = addDays(
+      [...todayIn.values()].reduce((a, b) => (b < a ? b : a)),
+      -2,
     );
     const holders = (await this.dataSource.query(
-      `SELECT subscriber_key, delivery_id FROM daily_sends WHERE period_start = ? AND subscriber_key IN (${active.map(() => '?').join(',')})`,
-      [p, ...active.map(keyOf)],
-    )) as Array<{ subscriber_key: string; delivery_id: string | number }>;
-    const holder = new Map(holders.map((h) => [h.subscriber_key, String(h.delivery_id)]));
+      `SELECT ds.subscriber_key, ds.local_day, ds.delivery_id, d.status, d.sent_at, d.updated_at
+         FROM daily_sends ds LEFT JOIN campaign_deliveries d ON d.id = ds.delivery_id
+        WHERE ds.subscriber_key IN (${keys.map(() => '?').join(',')}) AND ds.local_day >= ?`,
+      [...keys, since],
+    )) as Array<{
+      subscriber_key: string;
+      local_day: string;
+      delivery_id: string | number;
+      status: string | null;
+      sent_at: unknown;
+      updated_at: unknown;
+    }>;
+    const byKey = new Map<string, typeof holders>();
+    for (const h of holders) byKey.set(h.subscriber_key, [...(byKey.get(h.subscriber_key) ?? []), h]);
+
     const ready: ReadyItem[] = [];
-    for (const r of active) {
-      const id = String(r.id);
-      if (holder.get(keyOf(r)) === id) {
-        ready.push({
-          id,
-          owner,
-          subscriptionId: r.subscription_id,
-          token: this.cipher.decrypt(r.token_enc!),
-          attempts: Number(r.attempts),
-          period,
-        });
-      } else if (c.onAlreadyMessaged === 'defer') {
-        done.push({
-          id,
-          owner,
-          subscriptionId: r.subscription_id,
-          period: null,
-          releaseSlot: false,
-          write: { status: 'pending', sendAfter: nextPeriodStart(now, settings.periodHours), reason: 'already_messaged' },
-        });
-      } else {
-        done.push({
-          id,
-          owner,
-          subscriptionId: r.subscription_id,
-          period: null,
-          releaseSlot: false,
-          write: { status: 'skipped', reason: 'already_messaged' },
-        });
+    const giveBack: Array<{ id: string; subscriberKey: string }> = [];
+    for (const x of recipients) {
+      const held = byKey.get(x.key) ?? [];
+      const mine = new Set(held.filter((h) => String(h.delivery_id) === x.id).map((h) => h.local_day));
+      const others = new Map<string, OtherSend>();
+      for (const h of held) {
+        const holder = String(h.delivery_id);
+        if (holder === x.id) continue;
+        const other = others.get(holder) ?? { days: [], sentAt: this.reachedMetaAt(h, now) };
+        other.days.push(h.local_day);
+        others.set(holder, other);
       }
+      const decision = decideDailySlot({
+        now,
+        zone: x.zone,
+        today: x.today,
+        days,
+        mineHoldsAll: daysTakenBy(x.today, days).every((d) => mine.has(d)),
+        others: [...others.values()],
+      });
+      const base = { id: x.id, owner, subscriptionId: x.row.subscription_id };
+      if (decision.allowed) {
+        ready.push({
+          ...base,
+          token: this.cipher.decrypt(x.row.token_enc!),
+          attempts: Number(x.row.attempts),
+          subscriberKey: x.key,
+          localDay: x.today,
+        });
+        continue;
+      }
+      if (mine.size > 0) giveBack.push({ id: x.id, subscriberKey: x.key });
+      done.push({
+        ...base,
+        subscriberKey: null,
+        localDay: null,
+        releaseSlot: false,
+        write:
+          decision.alreadyMessaged && c.onAlreadyMessaged === 'skip'
+            ? { status: 'skipped', reason: 'already_messaged' }
+            : { status: 'pending', sendAfter: decision.retryAt, reason: decision.rule },
+      });
     }
+    await this.releaseDays(giveBack);
     return { ready, done };
+  }
+
+  /**
+   * When another delivery holding the subscriber's days reached Meta, at the latest: its send time
+   * (sent_at is written after the send; uncertain rows by their last update), `now` while it is in
+   * flight, null if it sent nothing (a retry keeps its days).
+   */
+  private reachedMetaAt(h: { status: string | null; sent_at: unknown; updated_at: unknown }, now: Date): Date | null {
+    if (h.status === 'sending') return now;
+    if (h.status === 'sent' || h.status === 'uncertain')
+      return SqlDialect.parseOptionalTime(h.sent_at) ?? SqlDialect.parseOptionalTime(h.updated_at);
+    return null;
+  }
+
+  /** The subscriber's zone: the one their opt-in reported, else the Page's; an unknown one is logged (once) and replaced. */
+  private zoneOf(reported: string | null, pageZone: string, subscriptionId: string): string {
+    if (reported && isValidTimeZone(reported)) return reported;
+    if (reported && !this.unknownZonesLogged.has(reported)) {
+      if (this.unknownZonesLogged.size < 1000) this.unknownZonesLogged.add(reported);
+      this.logger.warn({ msg: 'unknown time zone from an opt-in: the Page zone is used', zone: reported, pageZone, subscriptionId });
+    }
+    return isValidTimeZone(pageZone) ? pageZone : 'UTC';
   }
 
   /** Turns Meta's answer into the row's next state, acting on the campaign, the Page or the subscription as it says. */
   private async resultFor(c: RunningCampaign, item: ReadyItem, outcome: SendOutcome): Promise<RowResult> {
-    const base = { id: item.id, owner: item.owner, subscriptionId: item.subscriptionId, period: item.period };
+    const base = {
+      id: item.id,
+      owner: item.owner,
+      subscriptionId: item.subscriptionId,
+      subscriberKey: item.subscriberKey,
+      localDay: item.localDay,
+    };
     const now = this.clock.now();
     switch (outcome.kind) {
       case 'sent':
@@ -631,16 +724,16 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     for (const [owner, group] of byOwner) {
       const sentRows = group.filter((r): r is RowResult & { write: { status: 'sent'; trackingId: string } } => r.write.status === 'sent');
       if (sentRows.length > 0) {
-        const period = sentRows[0]!.period;
+        const cases = sentRows.map(() => 'WHEN ? THEN ?').join(' ');
         sent += await SqlDialect.execute(
           this.dataSource,
-          `UPDATE campaign_deliveries SET status = 'sent', tracking_id = CASE id ${sentRows.map(() => 'WHEN ? THEN ?').join(' ')} END,
-             sent_at = ?, period_start = ?, reason = NULL, error_code = NULL, error_message = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
+          `UPDATE campaign_deliveries SET status = 'sent', tracking_id = CASE id ${cases} END, local_day = CASE id ${cases} END,
+             sent_at = ?, reason = NULL, error_code = NULL, error_message = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
            WHERE id IN (${sentRows.map(() => '?').join(',')}) AND lease_owner = ? AND status IN ('sending', 'uncertain')`,
           [
             ...sentRows.flatMap((r) => [r.id, r.write.trackingId]),
+            ...sentRows.flatMap((r) => [r.id, r.localDay]),
             now,
-            period ? this.dialect.time(period) : null,
             now,
             ...sentRows.map((r) => r.id),
             owner,
@@ -681,13 +774,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
         );
       }
     }
-    const released = rows.filter((r) => r.releaseSlot && r.period);
-    if (released.length > 0) {
-      await this.dataSource.query(
-        `DELETE FROM daily_sends WHERE ${released.map(() => '(period_start = ? AND delivery_id = ?)').join(' OR ')}`,
-        released.flatMap((r) => [this.dialect.time(r.period!), r.id]),
-      );
-    }
+    await this.releaseDays(rows.flatMap((r) => (r.releaseSlot && r.subscriberKey ? [{ id: r.id, subscriberKey: r.subscriberKey }] : [])));
     if (sent > 0) {
       await this.dataSource.query('UPDATE campaigns SET sent_count = sent_count + ?, spend = spend + ?, updated_at = ? WHERE id = ?', [
         sent,

@@ -12,7 +12,8 @@ import { PagesService } from '../pages/pages.service';
 import { TopicsService } from '../topics/topics.service';
 import { BroadcastGraphClient } from './broadcast-graph-client';
 import { CampaignSignals } from './campaign-signals';
-import { earliestLocalInstant, isValidTimeZone } from './broadcast-time';
+import { isValidLocalDate, isValidTimeZone } from '../common/local-time';
+import { earliestLocalInstant } from './broadcast-time';
 import { checkCampaignContent } from './campaign-content';
 import type {
   CampaignEstimate,
@@ -37,7 +38,10 @@ export interface DeliveryListItem {
   errorCode: number | null;
   errorMessage: string | null;
   attempts: number;
+  /** When a pending row goes next: the next allowed moment when it waits (`reason` says why). */
   sendAfter: string;
+  /** The subscriber's local day (`YYYY-MM-DD`) the message counted for, once sent. */
+  localDay: string | null;
   trackingId: string | null;
   sentAt: string | null;
   deliveredAt: string | null;
@@ -211,7 +215,7 @@ export class CampaignsService {
         scheduledAt: when.startAt,
         localDate: when.type === 'local_time' ? dto.date! : null,
         localTime: when.type === 'local_time' ? dto.localTime! : null,
-        fallbackTimezone: when.type === 'local_time' ? (dto.fallbackTimezone ?? 'UTC') : null,
+        fallbackTimezone: when.type === 'local_time' ? (dto.fallbackTimezone ?? page.timezone) : null,
         estimate: JSON.stringify(estimate),
         pricePerMessage: page.pricePerMessage,
         currency: page.currency,
@@ -253,6 +257,8 @@ export class CampaignsService {
       if (dto.localTime === undefined)
         problems.push({ field: 'localTime', rule: 'isNotEmpty', message: 'localTime is required with date' });
       if (dto.date === undefined) problems.push({ field: 'date', rule: 'isNotEmpty', message: 'date is required with localTime' });
+      else if (!isValidLocalDate(dto.date))
+        problems.push({ field: 'date', rule: 'isDate', message: 'date must be a calendar date (YYYY-MM-DD)' });
       if (dto.fallbackTimezone !== undefined && !isValidTimeZone(dto.fallbackTimezone)) {
         problems.push({
           field: 'fallbackTimezone',
@@ -412,7 +418,8 @@ export class CampaignsService {
       `SELECT status, reason, COUNT(*) AS n,
               SUM(CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END) AS delivered,
               SUM(CASE WHEN read_at IS NULL THEN 0 ELSE 1 END) AS seen,
-              SUM(CASE WHEN clicked_at IS NULL THEN 0 ELSE 1 END) AS clicked
+              SUM(CASE WHEN clicked_at IS NULL THEN 0 ELSE 1 END) AS clicked,
+              MIN(send_after) AS next_at
          FROM campaign_deliveries WHERE campaign_id = ? GROUP BY status, reason`,
       [id],
     )) as Array<{
@@ -422,6 +429,7 @@ export class CampaignsService {
       delivered: string | number | null;
       seen: string | number | null;
       clicked: string | number | null;
+      next_at: unknown;
     }>;
     const p: CampaignProgress = {
       campaignId: id,
@@ -442,6 +450,7 @@ export class CampaignsService {
       failedByReason: {},
       skipped: 0,
       skippedByReason: {},
+      waitingByReason: {},
       uncertain: 0,
       canceled: 0,
       cost: { currency: campaign.currency, spent: campaign.spend, budget: campaign.budgetAmount },
@@ -457,6 +466,8 @@ export class CampaignsService {
       switch (r.status) {
         case 'pending':
           p.pending += n;
+          // A reason on a pending row means it waits for a later moment (already messaged today, Meta's 12 h, a retry…).
+          if (r.reason) p.waitingByReason[r.reason] = { count: n, nextAt: SqlDialect.parseTime(r.next_at).toISOString() };
           break;
         case 'sending':
           p.sending += n;
@@ -539,7 +550,7 @@ export class CampaignsService {
       params.push(after);
     }
     const rows = (await this.dataSource.query(
-      `SELECT id, subscription_id, status, reason, error_code, error_message, attempts, send_after, tracking_id, sent_at, delivered_at, read_at
+      `SELECT id, subscription_id, status, reason, error_code, error_message, attempts, send_after, local_day, tracking_id, sent_at, delivered_at, read_at
          FROM campaign_deliveries WHERE ${where} ORDER BY id LIMIT ${limit + 1}`,
       params,
     )) as Array<Record<string, unknown>>;
@@ -553,6 +564,7 @@ export class CampaignsService {
       errorMessage: (r.error_message as string | null) ?? null,
       attempts: Number(r.attempts),
       sendAfter: SqlDialect.parseTime(r.send_after).toISOString(),
+      localDay: (r.local_day as string | null) ?? null,
       trackingId: (r.tracking_id as string | null) ?? null,
       sentAt: iso(r.sent_at),
       deliveredAt: iso(r.delivered_at),

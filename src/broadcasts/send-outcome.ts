@@ -6,6 +6,7 @@ import {
   type GraphError,
   type SubscriptionMark,
 } from '../../libs/graph-api/src';
+import { startOfNextLocalDay, UTC_ZONE } from '../common/local-time';
 
 /**
  * What the worker does with one recipient after Meta answered, decided in one place:
@@ -29,7 +30,12 @@ export type SendOutcome =
   | { kind: 'pause'; reason: string; resumeAt?: Date; error: GraphError }
   | { kind: 'fail'; reason: string; error: GraphError };
 
-const nextUtcMidnight = (now: Date): Date => new Date(Math.floor(now.getTime() / 86_400_000 + 1) * 86_400_000);
+/**
+ * When a daily budget (2300054) allows sends again: Meta's budget day is the ad account's; the plugin
+ * does not read the ad account's zone (and the sandbox resets at 00:00 UTC), so the pause ends at the
+ * next 00:00 UTC and a refusal after it simply pauses again.
+ */
+const nextBudgetDay = (now: Date): Date => startOfNextLocalDay(now, UTC_ZONE);
 
 export function decideSendOutcome(error: GraphError, now: Date): SendOutcome {
   const mark = marksSubscription(error);
@@ -43,7 +49,7 @@ export function decideSendOutcome(error: GraphError, now: Date): SendOutcome {
   if (pausesCampaign(error)) {
     if (error.kind === 'budget_reached') {
       return error.scope === 'daily'
-        ? { kind: 'pause', reason: 'daily_budget_reached', resumeAt: nextUtcMidnight(now), error }
+        ? { kind: 'pause', reason: 'daily_budget_reached', resumeAt: nextBudgetDay(now), error }
         : { kind: 'pause', reason: 'budget_reached', error };
     }
     return { kind: 'pause', reason: error.kind === 'payment_required' ? `payment_${error.problem}` : error.kind, error };

@@ -49,6 +49,13 @@ export class Page {
   @Column({ type: 'varchar', length: 35, nullable: true })
   locale!: string | null;
 
+  /**
+   * IANA time zone of the Page: the local day and time of subscribers whose opt-in reported no zone
+   * (or one we do not know). Default Asia/Manila, Asia/Ho_Chi_Minh for a Page billed in VND.
+   */
+  @Column({ type: 'varchar', length: 64, default: 'Asia/Manila' })
+  timezone!: string;
+
   @UtcDateColumn({ name: 'created_at' })
   createdAt!: Date;
 

@@ -26,6 +26,11 @@ export interface MarketingCredentials {
 
 const pageExists = (id: string): DomainError => new DomainError(409, 'page_exists', `Page ${id} is already registered`, { field: 'id' });
 
+/** A Page's zone until the shop sets one: Vietnam's for a Page billed in VND, else the Philippines'. */
+export function defaultPageTimeZone(currency: string): string {
+  return currency === 'VND' ? 'Asia/Ho_Chi_Minh' : 'Asia/Manila';
+}
+
 const normaliseAdAccount = (id: string | undefined): string | null | undefined => (id === undefined ? undefined : id.replace(/^act_/, ''));
 
 @Injectable()
@@ -54,6 +59,7 @@ export class PagesService {
       currency: dto.currency ?? 'PHP',
       pricePerMessage: dto.pricePerMessage ?? 0,
       locale: dto.locale ?? null,
+      timezone: dto.timezone ?? defaultPageTimeZone(dto.currency ?? 'PHP'),
       createdAt: now,
       updatedAt: now,
     });
@@ -88,6 +94,7 @@ export class PagesService {
     if (dto.currency !== undefined) page.currency = dto.currency;
     if (dto.pricePerMessage !== undefined) page.pricePerMessage = dto.pricePerMessage;
     if (dto.locale !== undefined) page.locale = dto.locale;
+    if (dto.timezone !== undefined) page.timezone = dto.timezone;
     page.updatedAt = this.clock.now();
     const { id, shopId: _shop, createdAt: _created, ...changes } = page;
     await this.pages.update({ id }, changes);

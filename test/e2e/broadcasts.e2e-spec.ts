@@ -226,7 +226,7 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     });
   });
 
-  it('sends a second campaign on the same day nothing for those already messaged, and sends it the next day', async () => {
+  it('sends a second campaign on the same local day nothing for those already messaged, and sends it from the next Manila midnight', async () => {
     const s = await aSetup();
     const subs = await subscribersOf(t, s.page.id, s.topic, 4);
     await advanceTo(Math.floor(t.clock.now().getTime() / DAY + 1) * DAY + HOUR); // 01:00 UTC of a new day
@@ -242,7 +242,8 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     const [{ n }] = await t.app.get(DataSource).query('SELECT COUNT(*) AS n FROM daily_sends WHERE campaign_id = ?', [second.id]);
     expect(Number(n)).toBe(0);
 
-    await advanceTo(Math.floor(t.clock.now().getTime() / DAY + 1) * DAY - MINUTE);
+    // The subscribers are in Manila (UTC+8): their next day begins at 16:00 UTC.
+    await advanceTo(Math.floor(t.clock.now().getTime() / DAY) * DAY + 16 * HOUR - MINUTE);
     await worker().runPass();
     expect(await sandboxSendsOf(t, second.metaCampaignId)).toHaveLength(0);
     await t.advance(MINUTE);
@@ -254,20 +255,123 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     });
   });
 
-  it('with a 48-hour period, waits for the next 48-hour period, not the next day', async () => {
+  it("counts each subscriber's own local day: Manila messaged at 23:41 UTC gets nothing from a campaign at 00:10 UTC until Manila's midnight; Los Angeles (same local day) until Meta's 12 hours; an unknown zone takes the Page's", async () => {
+    const s = await aSetup();
+    // The shop's Page is in Vietnam: subscribers whose opt-in reported no zone, or one we do not know, live by its day.
+    const badZone = await api(s.shop).patch(`/api/pages/${s.page.id}`, { timezone: 'Mars/Olympus' });
+    expect(badZone.status).toBe(400);
+    expect(badZone.body.fields.map((f: { field: string }) => f.field)).toEqual(['timezone']);
+    expect((await api(s.shop).patch(`/api/pages/${s.page.id}`, { timezone: 'Asia/Ho_Chi_Minh' })).body).toMatchObject({
+      timezone: 'Asia/Ho_Chi_Minh',
+    });
+    const [manila, losAngeles, unknown] = await subscribersOf(t, s.page.id, s.topic, 3, { timezone: 'Asia/Manila' });
+    await setSubscriptionTimezone(t, losAngeles!.subscriptionId, 'America/Los_Angeles');
+    await setSubscriptionTimezone(t, unknown!.subscriptionId, 'Mars/Olympus');
+
+    let firstAt = Math.floor(t.clock.now().getTime() / DAY) * DAY + 23 * HOUR + 41 * MINUTE;
+    if (firstAt < t.clock.now().getTime() + 2 * HOUR) firstAt += DAY;
+    const secondAt = firstAt + 29 * MINUTE; // 00:10 UTC: a new UTC day
+    const first = await aScheduledCampaign(s, firstAt - t.clock.now().getTime());
+    const second = await aScheduledCampaign(s, secondAt - t.clock.now().getTime());
+    const skipping = await aScheduledCampaign(s, secondAt - t.clock.now().getTime(), { onAlreadyMessaged: 'skip' });
+
+    await advanceTo(firstAt); // 07:41 in Manila, 16:41 (PDT) in Los Angeles, 06:41 in Ho Chi Minh City
+    await worker().tick();
+    await worker().runPass();
+    expect(await sandboxSendsOf(t, first.metaCampaignId)).toHaveLength(3);
+
+    await advanceTo(secondAt); // 08:10 in Manila, 17:10 in Los Angeles, 07:10 in Ho Chi Minh City: the same local days
+    await worker().tick();
+    await worker().runPass();
+    expect(await sandboxSendsOf(t, second.metaCampaignId)).toEqual([]);
+    expect(await sandboxSendsOf(t, skipping.metaCampaignId)).toEqual([]);
+
+    const nextManilaDay = Math.floor(secondAt / DAY) * DAY + 16 * HOUR;
+    const nextSaigonDay = Math.floor(secondAt / DAY) * DAY + 17 * HOUR;
+    const twelveHours = firstAt + 12 * HOUR; // Los Angeles' next day begins at 07:00 UTC, before Meta's 12 hours end
+    const listed = await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${second.id}/deliveries?status=pending`);
+    const bySubscription = new Map(
+      (listed.body.items as Array<{ subscriptionId: string; reason: string; sendAfter: string }>).map((x) => [x.subscriptionId, x]),
+    );
+    expect(bySubscription.get(manila!.subscriptionId)).toMatchObject({
+      reason: 'already_messaged',
+      sendAfter: new Date(nextManilaDay).toISOString(),
+    });
+    expect(bySubscription.get(losAngeles!.subscriptionId)).toMatchObject({
+      reason: 'meta_12h_spacing',
+      sendAfter: new Date(twelveHours).toISOString(),
+    });
+    expect(bySubscription.get(unknown!.subscriptionId)).toMatchObject({
+      reason: 'already_messaged',
+      sendAfter: new Date(nextSaigonDay).toISOString(),
+    });
+    expect(t.logs.some((line) => line.includes('unknown time zone') && line.includes('Mars/Olympus'))).toBe(true);
+    expect((await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${second.id}/progress`)).body).toMatchObject({
+      status: 'running',
+      pending: 3,
+      waitingByReason: {
+        already_messaged: { count: 2, nextAt: new Date(nextManilaDay).toISOString() },
+        meta_12h_spacing: { count: 1, nextAt: new Date(twelveHours).toISOString() },
+      },
+    });
+    expect((await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${skipping.id}/progress`)).body).toMatchObject({
+      status: 'completed',
+      sent: 0,
+      skippedByReason: { already_messaged: 3 },
+    });
+
+    const sentTo = async (): Promise<string[]> => (await sandboxSendsOf(t, second.metaCampaignId)).map((x) => x.token);
+    await advanceTo(twelveHours - MINUTE);
+    await worker().runPass();
+    expect(await sentTo()).toEqual([]);
+    await advanceTo(twelveHours); // 04:41 the next day in Los Angeles, 12 hours after the first
+    await worker().runPass();
+    expect(await sentTo()).toEqual([losAngeles!.token]);
+    await advanceTo(nextManilaDay - MINUTE);
+    await worker().runPass();
+    expect(await sentTo()).toEqual([losAngeles!.token]);
+    await advanceTo(nextManilaDay); // 00:00 in Manila
+    await worker().runPass();
+    expect(await sentTo()).toEqual([losAngeles!.token, manila!.token]);
+    await advanceTo(nextSaigonDay); // 00:00 in Ho Chi Minh City
+    await worker().runPass();
+    expect(await sentTo()).toEqual([losAngeles!.token, manila!.token, unknown!.token]);
+    const sentRows = await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${second.id}/deliveries?status=sent`);
+    const day = (at: number): string => new Date(at).toISOString().slice(0, 10);
+    expect(
+      new Map((sentRows.body.items as Array<{ subscriptionId: string; localDay: string }>).map((x) => [x.subscriptionId, x.localDay])),
+    ).toEqual(
+      new Map([
+        [manila!.subscriptionId, day(nextManilaDay + DAY)],
+        [losAngeles!.subscriptionId, day(twelveHours)],
+        [unknown!.subscriptionId, day(nextSaigonDay + DAY)],
+      ]),
+    );
+    expect((await t.meta.stats()).duplicateMarketingSends).toBe(0);
+  });
+
+  it('with a 48-hour period, a message late on one local day keeps the next away all the next local day, until 00:00 local the day after', async () => {
     const s = await aSetup();
     await subscribersOf(t, s.page.id, s.topic, 2);
     expect((await api(s.shop).put(`/api/pages/${s.page.id}/broadcast-settings`, { periodHours: 48 })).status).toBe(200);
-    const PERIOD = 2 * DAY;
-    await advanceTo(Math.floor(t.clock.now().getTime() / PERIOD + 1) * PERIOD + HOUR); // 01:00 of a new 48 h period
+    // Manila (UTC+8) days begin at 16:00 UTC. The first message goes at 22:30 local and takes that
+    // Manila day and the next; the second campaign starts at 00:30 local on that next day.
+    const manilaMidnight = Math.floor(t.clock.now().getTime() / DAY + 2) * DAY + 16 * HOUR;
+    await advanceTo(manilaMidnight - 2.5 * HOUR);
     await aScheduledCampaign(s, HOUR);
-    const second = await aScheduledCampaign(s, 2 * HOUR);
+    const second = await aScheduledCampaign(s, 3 * HOUR);
     await startAndRun(HOUR);
-    await startAndRun(HOUR);
-    await advanceTo(Math.floor(t.clock.now().getTime() / DAY + 1) * DAY + HOUR); // the next day, same period
+    await startAndRun(2 * HOUR);
+    expect(await sandboxSendsOf(t, second.metaCampaignId)).toHaveLength(0);
+    const waiting = await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${second.id}/deliveries`);
+    expect(waiting.body.items.map((x: { reason: string; sendAfter: string }) => [x.reason, x.sendAfter])).toEqual([
+      ['already_messaged', new Date(manilaMidnight + DAY).toISOString()],
+      ['already_messaged', new Date(manilaMidnight + DAY).toISOString()],
+    ]);
+    await advanceTo(manilaMidnight + DAY - MINUTE); // 23:59 local on the second day
     await worker().runPass();
     expect(await sandboxSendsOf(t, second.metaCampaignId)).toHaveLength(0);
-    await advanceTo(Math.floor(t.clock.now().getTime() / PERIOD + 1) * PERIOD);
+    await advanceTo(manilaMidnight + DAY);
     await worker().runPass();
     expect(await sandboxSendsOf(t, second.metaCampaignId)).toHaveLength(2);
   });
@@ -464,6 +568,23 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     expect(await sent()).toEqual([manila!.token, unknown!.token, newYork!.token]);
   });
 
+  it("takes the Page's zone for a local-time campaign without a fallback zone, and refuses a date that does not exist, naming the field", async () => {
+    const s = await aSetup();
+    const created = await api(s.shop).post(`/api/pages/${s.page.id}/campaigns`, {
+      name: 'Morning deal',
+      topicId: s.topic.id,
+      content: { type: 'text', text: 'Good morning!' },
+    });
+    const path = `/api/pages/${s.page.id}/campaigns/${created.body.id}/schedule`;
+    const impossible = await api(s.shop).post(path, { localTime: '09:00', date: '2027-02-30' });
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.fields.map((f: { field: string }) => f.field)).toEqual(['date']);
+    const date = new Date(Math.floor(t.clock.now().getTime() / DAY + 2) * DAY).toISOString().slice(0, 10);
+    const scheduled = await api(s.shop).post(path, { localTime: '09:00', date });
+    expect(scheduled.status).toBe(200);
+    expect(scheduled.body.schedule).toMatchObject({ type: 'local_time', localTime: '09:00', fallbackTimezone: 'Asia/Manila' });
+  });
+
   it("records Meta's per-recipient refusals: a frequency-capped person is skipped, a too-early token waits for its next eligible time", async () => {
     const s = await aSetup();
     const [capped, early, plain] = await subscribersOf(t, s.page.id, s.topic, 3);
@@ -625,7 +746,14 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     expect((await api(s.shop).get(path)).body).toMatchObject({ periodHours: 48 });
     const bad = await api(s.shop).put(path, { periodHours: 6, concurrency: 0 });
     expect(bad.status).toBe(400);
-    expect(bad.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['concurrency', 'periodHours']);
+    expect([...new Set(bad.body.fields.map((f: { field: string }) => f.field))].sort()).toEqual(['concurrency', 'periodHours']);
+    // A period is a whole number of the subscriber's local days.
+    for (const periodHours of [12, 36]) {
+      const notDays = await api(s.shop).put(path, { periodHours });
+      expect(notDays.status).toBe(400);
+      expect(notDays.body.fields.map((f: { field: string }) => f.field)).toContain('periodHours');
+    }
+    expect((await api(s.shop).get(path)).body).toMatchObject({ periodHours: 48 });
     const other = await aShop(t);
     expect((await api(other).get(path)).status).toBe(404);
   });

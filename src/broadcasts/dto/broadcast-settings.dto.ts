@@ -1,14 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDivisibleBy, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class UpdateBroadcastSettingsDto {
   @ApiPropertyOptional({
-    description: 'At most one marketing message per subscriber per this many hours, across all campaigns (Meta itself allows one per 12 h)',
+    description:
+      "At most one marketing message per subscriber per this many hours, across all campaigns, counted in the subscriber's own local days (the opt-in's time zone, else the Page's): a multiple of 24 from 24 to 720. 24: one message per local day. 48: after a message on local day D, none on D+1, the next from 00:00 local on D+2. Never less than Meta's 12 hours per subscription token after the previous message.",
     example: 48,
   })
   @IsOptional()
   @IsInt()
-  @Min(12)
+  @IsDivisibleBy(24, { message: 'periodHours must be a whole number of days: 24, 48, 72 …' })
+  @Min(24)
   @Max(24 * 30)
   periodHours?: number;
 

@@ -98,7 +98,10 @@ export class ScheduleCampaignDto {
   @IsCalendarDate()
   date?: string;
 
-  @ApiPropertyOptional({ description: 'IANA zone for subscribers whose opt-in reported none (default UTC)', example: 'Asia/Manila' })
+  @ApiPropertyOptional({
+    description: "IANA zone for subscribers whose opt-in reported none or an unknown one (default: the Page's timezone)",
+    example: 'Asia/Manila',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 64)
@@ -230,6 +233,12 @@ export interface CampaignProgress {
   failedByReason: Record<string, number>;
   skipped: number;
   skippedByReason: Record<string, number>;
+  /**
+   * Pending rows that wait for a later moment, by reason (`already_messaged`: the subscriber's local day
+   * is taken; `meta_12h_spacing`: Meta's 12 hours since their last message; `too_early`, `retrying`, …),
+   * with how many and the earliest moment one of them goes (ISO 8601, UTC).
+   */
+  waitingByReason: Record<string, { count: number; nextAt: string }>;
   uncertain: number;
   canceled: number;
   cost: CampaignSpend;

@@ -41,9 +41,9 @@ export class CampaignDelivery {
   @UtcDateColumn({ name: 'lease_until', nullable: true })
   leaseUntil!: Date | null;
 
-  /** The daily_sends period this delivery holds while it is being sent or after it was. */
-  @UtcDateColumn({ name: 'period_start', nullable: true })
-  periodStart!: Date | null;
+  /** The subscriber's local day (`YYYY-MM-DD`) this message counted for, once sent. */
+  @Column({ name: 'local_day', type: 'varchar', length: 10, nullable: true })
+  localDay!: string | null;
 
   @Column({ name: 'tracking_id', type: 'varchar', length: 64, nullable: true })
   trackingId!: string | null;

@@ -2,9 +2,10 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { UtcDateColumn } from '../../database/columns';
 
 /**
- * One marketing message to one subscriber in one period (the Page's `period_hours`, aligned to the
- * epoch). The primary key enforces "at most one per subscriber per period across all campaigns and
- * topics": the row is inserted before the send; a duplicate key means "already messaged".
+ * One local day of a subscriber taken by one marketing message (a message takes each local day of its
+ * period: see broadcast-time.ts). The primary key (subscriber_key, local_day) enforces "at most one
+ * message per subscriber per local day, across all campaigns, topics and processes": the rows are
+ * inserted before the send; a duplicate key means "already messaged".
  */
 @Entity('daily_sends')
 export class DailySend {
@@ -12,8 +13,9 @@ export class DailySend {
   @PrimaryColumn({ name: 'subscriber_key', type: 'varchar', length: 140 })
   subscriberKey!: string;
 
-  @PrimaryColumn({ name: 'period_start', type: 'datetime', precision: 3 })
-  periodStart!: Date;
+  /** `YYYY-MM-DD` in the subscriber's zone (the opt-in's, else the Page's). */
+  @PrimaryColumn({ name: 'local_day', type: 'varchar', length: 10 })
+  localDay!: string;
 
   @Column({ name: 'campaign_id', type: 'varchar', length: 36 })
   campaignId!: string;

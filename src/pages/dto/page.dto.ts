@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { IsIn, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { MINOR_UNITS_RULE } from '../../common/money';
 import { IsLocale, IsMetaCurrency, IsMinorUnits } from '../../common/money-validation';
+import { IsTimeZone } from '../../common/time-zone.validator';
 import type { Page, PagePlatform } from '../page.entity';
 
 const CURRENCY_DOC =
@@ -56,6 +57,14 @@ export class CreatePageDto {
   @IsOptional() // null clears the override
   @IsLocale()
   locale?: string | null;
+  @ApiPropertyOptional({
+    description:
+      'IANA time zone of the Page (https://www.iana.org/time-zones): the local day and time of subscribers whose opt-in reported no zone. Default: Asia/Ho_Chi_Minh when currency is VND, else Asia/Manila',
+    example: 'Asia/Manila',
+  })
+  @IsOptional()
+  @IsTimeZone()
+  timezone?: string;
 }
 
 /** Omitted fields stay as they are; null is refused (400 naming the field) except for `locale`, where it means "the shop's". */
@@ -71,6 +80,7 @@ export class PageResponse {
   @ApiProperty({ description: CURRENCY_DOC }) currency!: string;
   @ApiProperty({ description: PRICE_DOC }) pricePerMessage!: number;
   @ApiProperty({ description: LOCALE_DOC, nullable: true, type: String }) locale!: string | null;
+  @ApiProperty({ description: 'IANA time zone of the Page', example: 'Asia/Manila' }) timezone!: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
@@ -84,6 +94,7 @@ export class PageResponse {
       currency: page.currency,
       pricePerMessage: page.pricePerMessage,
       locale: page.locale,
+      timezone: page.timezone,
       createdAt: page.createdAt.toISOString(),
       updatedAt: page.updatedAt.toISOString(),
     };
