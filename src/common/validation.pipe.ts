@@ -61,7 +61,7 @@ function shapeProblems(value: unknown, dto: DtoClass, parent: string): FieldProb
     if (!property) return []; // not a field of the DTO: the whitelist reports it
     const field = parent ? `${parent}.${key}` : key;
     if (inner === null) {
-      return property.nullable ? [] : [{ field, rule: 'notNull', message: `${field} must not be null (leave it out to keep its value)` }];
+      return property.nullable ? [] : [{ field, rule: 'notNull', message: `${field} must not be null (leave it out instead)` }];
     }
     const nested = nestedDto(property);
     if (!nested) return [];

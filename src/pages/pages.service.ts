@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/domain-error';
-import type { MoneyStyle } from '../common/money';
+import { isMetaCurrency, type MoneyStyle } from '../common/money';
 import { TokenCipher } from '../common/token-cipher';
 import { foreignKeyHolders } from '../database/foreign-key-holders';
 import { SqlDialect } from '../database/sql-dialect';
@@ -48,6 +48,9 @@ export class PagesService {
 
   async create(shopId: string, dto: CreatePageDto): Promise<Page> {
     const now = this.clock.now();
+    // A Vietnamese shop's Page is billed in VND unless told otherwise, and lives on Vietnam's clock.
+    const shopCurrency = (await this.shops.get(shopId)).currency;
+    const currency = dto.currency ?? (isMetaCurrency(shopCurrency) ? shopCurrency : 'PHP');
     const page = this.pages.create({
       id: dto.id,
       shopId,
@@ -56,10 +59,10 @@ export class PagesService {
       accessTokenEnc: this.cipher.encrypt(dto.accessToken),
       adAccountId: normaliseAdAccount(dto.adAccountId) ?? null,
       systemUserTokenEnc: dto.systemUserToken ? this.cipher.encrypt(dto.systemUserToken) : null,
-      currency: dto.currency ?? 'PHP',
+      currency,
       pricePerMessage: dto.pricePerMessage ?? 0,
       locale: dto.locale ?? null,
-      timezone: dto.timezone ?? defaultPageTimeZone(dto.currency ?? 'PHP'),
+      timezone: dto.timezone ?? defaultPageTimeZone(currency),
       createdAt: now,
       updatedAt: now,
     });

@@ -60,6 +60,11 @@ describe.each(testDatabases())("money in the shop's locale on %s", (db) => {
     expect(set.body).toMatchObject({ id: shop.id, name: 'Sài Gòn Threads', locale: 'vi-VN', currency: 'VND' });
     expect((await t.http().get('/api/shop').set(shop.auth).expect(200)).body).toMatchObject({ locale: 'vi-VN', currency: 'VND' });
     const { page } = await aPageWithOrderRule(shop, 'Cảm ơn {{customer.name}}! Đơn {{order.id}}: {{order.total}} ({{order.currency}}).');
+    // A Page registered without a currency is billed in the shop's, and lives on Vietnam's clock.
+    expect((await t.http().get(`/api/pages/${page.id}`).set(shop.auth).expect(200)).body).toMatchObject({
+      currency: 'VND',
+      timezone: 'Asia/Ho_Chi_Minh',
+    });
     const psid = await aCustomerWhoWrote(t, page.id);
 
     // No currency in the event: the shop's (VND). 1250000 is in minor units, and VND has none below the đồng.

@@ -6,7 +6,7 @@ import { IsTimeZone } from '../../common/time-zone.validator';
 import type { Page, PagePlatform } from '../page.entity';
 
 const CURRENCY_DOC =
-  "ISO 4217 code, in capitals, of the Page's ad account as Meta lists it (https://developers.facebook.com/docs/marketing-api/currencies): the currency of pricePerMessage and of campaign budgets, estimates and costs";
+  "ISO 4217 code, in capitals, of the Page's ad account as Meta lists it (https://developers.facebook.com/docs/marketing-api/currencies): the currency of pricePerMessage and of campaign budgets, estimates and costs. Default: the shop's currency when Meta lists it, else PHP";
 const PRICE_DOC = `Estimated price of one marketing message in the Page's currency: ${MINOR_UNITS_RULE}`;
 const LOCALE_DOC =
   "BCP 47 tag this Page writes to customers in (order totals and prices in messages), overriding the shop's locale; null: the shop's";
