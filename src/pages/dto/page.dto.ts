@@ -71,6 +71,13 @@ export class PageResponse {
   @ApiProperty({ description: CURRENCY_DOC }) currency!: string;
   @ApiProperty({ description: PRICE_DOC }) pricePerMessage!: number;
   @ApiProperty({ description: LOCALE_DOC, nullable: true, type: String }) locale!: string | null;
+  @ApiProperty({
+    description:
+      'When another shop registered this Page with a token Meta confirmed: this row is then the archive of your history with it (its id is no longer the Meta id, it receives no webhooks and makes no Graph calls). Null while you hold the Page.',
+    nullable: true,
+    type: String,
+  })
+  transferredAt!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
@@ -84,6 +91,7 @@ export class PageResponse {
       currency: page.currency,
       pricePerMessage: page.pricePerMessage,
       locale: page.locale,
+      transferredAt: page.transferredAt?.toISOString() ?? null,
       createdAt: page.createdAt.toISOString(),
       updatedAt: page.updatedAt.toISOString(),
     };
