@@ -49,7 +49,9 @@ export class PageTokenVerifier implements OnApplicationShutdown {
       });
     }
     if (result.value.id !== pageId) {
-      throw new DomainError(422, 'token_not_for_page', 'The access token is not a Page access token of this Page', { field: 'accessToken' });
+      throw new DomainError(422, 'token_not_for_page', 'The access token is not a Page access token of this Page', {
+        field: 'accessToken',
+      });
     }
   }
 
@@ -63,8 +65,13 @@ export class PageTokenVerifier implements OnApplicationShutdown {
     if (result.ok && result.value.id === adAccountId) return;
     if (!result.ok && UNANSWERED.has(result.error.kind)) throw unanswered('systemUserToken');
     const code = result.ok ? '' : ` (code ${result.error.code})`;
-    throw new DomainError(422, 'token_cannot_use_ad_account', `Meta did not confirm that the system-user token can use the ad account${code}`, {
-      field: 'systemUserToken',
-    });
+    throw new DomainError(
+      422,
+      'token_cannot_use_ad_account',
+      `Meta did not confirm that the system-user token can use the ad account${code}`,
+      {
+        field: 'systemUserToken',
+      },
+    );
   }
 }

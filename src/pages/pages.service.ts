@@ -46,7 +46,8 @@ const REGISTRATION_ATTEMPTS = 3;
  * The id an earlier shop's Page row gets when another shop takes the Page: never a Meta id (the DTO
  * takes digits only), so no webhook and no new registration can ever name it.
  */
-const archivedPageId = (pageId: string, at: Date): string => `${pageId}-transferred-${at.getTime().toString(36)}${randomBytes(2).toString('hex')}`;
+const archivedPageId = (pageId: string, at: Date): string =>
+  `${pageId}-transferred-${at.getTime().toString(36)}${randomBytes(2).toString('hex')}`;
 
 const transferred = (): DomainError =>
   new DomainError(409, 'page_transferred', 'The Page was registered by another shop; its history is kept but it can no longer call Meta', {
