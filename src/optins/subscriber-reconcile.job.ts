@@ -39,7 +39,8 @@ export class SubscriberReconcileJob {
   async runAll(): Promise<string[]> {
     const day = this.clock.now().toISOString().slice(0, 10);
     const dialect = new SqlDialect(this.dataSource);
-    const pages = (await this.dataSource.query('SELECT id FROM pages')) as Array<{ id: string }>;
+    // An archived Page (another shop holds it now) has nobody to ask Meta about.
+    const pages = (await this.dataSource.query('SELECT id FROM pages WHERE transferred_at IS NULL')) as Array<{ id: string }>;
     await this.subscriptions.pruneEarlyStatusEvents(new Date(this.clock.now().getTime() - EARLY_STATUS_EVENTS_KEPT_MS));
     const ran: string[] = [];
     for (const { id } of pages) {

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { aBroadcastPage } from '../helpers/broadcast-builders';
 import { aMetaId, aPage, aPageInput, aShop, aSubscriber, aTopic, registerAtMeta, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
+import { SubscriberReconcileJob } from '../../src/optins/subscriber-reconcile.job';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -111,6 +112,12 @@ describe.each(testDatabases())('who holds a Page, on %s', (db) => {
       .send({ psid: before.psid, topicId: firstTopic });
     expect(send.status).toBe(409);
     expect(send.body).toMatchObject({ error: 'page_transferred' });
+    // Nor does the nightly reconcile ask Meta about it; the Page itself is reconciled for its new holder.
+    expect(await t.app.get(SubscriberReconcileJob).runAll()).toContain(page.id);
+    const runs = (await t.app
+      .get(DataSource)
+      .query('SELECT page_id AS id FROM reconcile_runs WHERE page_id = ?', [archived.id])) as unknown[];
+    expect(runs).toEqual([]);
   });
 
   it('answers a shop that registers a Page it already holds with 409, and a shop that lost it with 201 like any other', async () => {
