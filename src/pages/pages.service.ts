@@ -40,7 +40,7 @@ const registrationRaced = (): DomainError =>
 /** Raised inside the transfer transaction when another registration changed the Page meanwhile; the transaction is retried. */
 class RegistrationRace extends Error {}
 
-const REGISTRATION_ATTEMPTS = 3;
+const REGISTRATION_ATTEMPTS = 5;
 
 /**
  * The id an earlier shop's Page row gets when another shop takes the Page: never a Meta id (the DTO
@@ -105,14 +105,16 @@ export class PagesService {
     for (let attempt = 0; attempt < REGISTRATION_ATTEMPTS; attempt++) {
       try {
         await this.dataSource.transaction(async (em) => {
-          const holder = await em.findOne(Page, { select: { id: true, shopId: true }, where: { id: dto.id } });
+          // MySQL: the holder's row is locked so racing takeovers queue behind each other (SQLite has one writer anyway).
+          const lock = new SqlDialect(em).isMysql ? { lock: { mode: 'pessimistic_write' as const } } : {};
+          const holder = await em.findOne(Page, { select: { id: true, shopId: true }, where: { id: dto.id }, ...lock });
           if (holder?.shopId === shopId) throw pageExists(dto.id);
           if (holder) await this.archiveHolder(em, holder.shopId, dto.id, now);
           await em.insert(Page, page);
         });
         return page;
       } catch (error) {
-        if (!(error instanceof RegistrationRace) && !SqlDialect.isDuplicateKey(error)) throw error;
+        if (!(error instanceof RegistrationRace) && !SqlDialect.isDuplicateKey(error) && !SqlDialect.isLockConflict(error)) throw error;
       }
     }
     throw registrationRaced();

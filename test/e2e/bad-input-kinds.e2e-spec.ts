@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { aBroadcastPage, aTopic } from '../helpers/broadcast-builders';
-import { aPageInput, aShop, aSubscriber, registerAtMeta } from '../helpers/builders';
+import { aPage, aPageInput, aShop, aSubscriber, registerAtMeta } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -46,6 +46,17 @@ describe.each(testDatabases())('bad input, kind by kind, on %s', (db) => {
     for (const a of answers.filter((x) => x.status === 503)) expect(a.body).toMatchObject({ error: 'page_registration_busy' });
     expect(answers.some((a) => a.status === 201)).toBe(true);
     const reads = await Promise.all(shops.map((shop) => t.http().get(`/api/pages/${input.id}`).set(shop.auth)));
+    expect(reads.filter((r) => r.status === 200)).toHaveLength(1);
+  });
+
+  it('answers simultaneous takeovers of a held Page with 201 or a retryable 503, never a 500, and one holder', async () => {
+    const holder = await aShop(t, 'Holder');
+    const page = await aPage(t, holder);
+    await aTopic(t, holder, page.id);
+    const shops = await Promise.all(Array.from({ length: 6 }, (_, i) => aShop(t, `Taker ${i}`)));
+    const answers = await Promise.all(shops.map((shop) => t.http().post('/api/pages').set(shop.auth).send(page)));
+    for (const a of answers) expect([201, 503]).toContain(a.status);
+    const reads = await Promise.all([holder, ...shops].map((shop) => t.http().get(`/api/pages/${page.id}`).set(shop.auth)));
     expect(reads.filter((r) => r.status === 200)).toHaveLength(1);
   });
 
