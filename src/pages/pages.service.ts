@@ -78,7 +78,7 @@ export class PagesService {
    *
    * Who holds a Page (issue 11 §1): the most recent shop that proves it with a verified token. When
    * another shop held it, that shop's row and everything keyed by the Page id move to an archived Page of
-   * that shop (transferTo); the answer is the same 201 as for a Page nobody held, so no shop learns
+   * that shop (archiveHolder); the answer is the same 201 as for a Page nobody held, so no shop learns
    * about another. 409 `page_exists` only when this very shop already holds it.
    */
   async create(shopId: string, dto: CreatePageDto): Promise<Page> {
@@ -104,14 +104,19 @@ export class PagesService {
     // Two registrations at once: the primary key lets one in; the other starts again and then sees it.
     for (let attempt = 0; attempt < REGISTRATION_ATTEMPTS; attempt++) {
       try {
-        await this.dataSource.transaction(async (em) => {
+        const archived = await this.dataSource.transaction(async (em) => {
           // MySQL: the holder's row is locked so racing takeovers queue behind each other (SQLite has one writer anyway).
           const lock = new SqlDialect(em).isMysql ? { lock: { mode: 'pessimistic_write' as const } } : {};
           const holder = await em.findOne(Page, { select: { id: true, shopId: true }, where: { id: dto.id }, ...lock });
           if (holder?.shopId === shopId) throw pageExists(dto.id);
-          if (holder) await this.archiveHolder(em, holder.shopId, dto.id, now);
+          const archive = holder
+            ? { fromShopId: holder.shopId, archivedAs: await this.archiveHolder(em, holder.shopId, dto.id, now) }
+            : undefined;
           await em.insert(Page, page);
+          return archive;
         });
+        // The earlier shop sees its archived Page (transferredAt) in its list; operators see this line.
+        if (archived) this.logger.warn({ msg: 'page_transferred', pageId: dto.id, toShopId: shopId, ...archived });
         return page;
       } catch (error) {
         if (!(error instanceof RegistrationRace) && !SqlDialect.isDuplicateKey(error) && !SqlDialect.isLockConflict(error)) throw error;
@@ -124,9 +129,9 @@ export class PagesService {
    * The earlier holder keeps its history, out of the new holder's sight: a copy of its Page row under
    * archivedPageId (transferredAt set), and every row of every table with a `page_id` column moved to
    * that id (topics, subscriptions, opt-in requests, people, sequences, campaigns, settings, ...), then
-   * the original row removed so the new holder's row can take the Meta id. Logged as `page_transferred`.
+   * the original row removed so the new holder's row can take the Meta id. Returns the archived Page's id.
    */
-  private async archiveHolder(em: EntityManager, holderShopId: string, pageId: string, now: Date): Promise<void> {
+  private async archiveHolder(em: EntityManager, holderShopId: string, pageId: string, now: Date): Promise<string> {
     const held = await em.findOneOrFail(Page, { where: { id: pageId, shopId: holderShopId } });
     const archiveId = archivedPageId(pageId, now);
     await em.insert(Page, { ...held, id: archiveId, transferredAt: now, updatedAt: now });
@@ -135,7 +140,7 @@ export class PagesService {
     }
     const removed = await SqlDialect.execute(em, 'DELETE FROM pages WHERE id = ? AND shop_id = ?', [pageId, holderShopId]);
     if (removed !== 1) throw new RegistrationRace();
-    this.logger.warn({ msg: 'page_transferred', pageId, fromShopId: holderShopId, archivedAs: archiveId });
+    return archiveId;
   }
 
   list(shopId: string): Promise<Page[]> {
