@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startMessengerSandbox } from '../libs/messenger-sandbox/src';
 import { openDataSource } from '../src/database/data-source';
 import { aFreshMysqlDatabase, databaseSettings } from './lib/databases';
 import { percentile, round, runLoad, signed, type Delivery } from './lib/load';
@@ -23,6 +24,7 @@ import { serveBareWebhooks, spawnListening, stop, type Child } from './lib/proce
 const APP_SECRET = 'bench-optin-app-secret';
 const BARE_SERVER_FLAG = '--bare-server';
 const PAGE_ID = '104857361230001';
+const PAGE_TOKEN = 'EAAG-bench-page-token';
 
 function readOptions(): { count: number; concurrency: number; mysql?: string; timeoutS: number } {
   const { values } = parseArgs({
@@ -73,13 +75,16 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mm-bench-optins-'));
   const mysql = options.mysql ? await aFreshMysqlDatabase(options.mysql, runId) : undefined;
   const databaseUrl = mysql?.url ?? `sqlite:${join(dataDir, 'mm.sqlite')}`;
+  // Meta's side, only so the Page can be registered (the app asks Meta whose its token is); no webhooks come from it.
+  const sandbox = await startMessengerSandbox({ port: 0, appSecret: APP_SECRET, startTime: Date.now() });
+  await sandbox.control.registerPage({ id: PAGE_ID, platform: 'facebook', accessToken: PAGE_TOKEN });
   const env = {
     PATH: process.env.PATH,
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
     PORT: '0',
     HOST: '127.0.0.1',
-    GRAPH_API_URL: 'http://127.0.0.1:9/v23.0',
+    GRAPH_API_URL: sandbox.graphUrl,
     META_APP_SECRET: APP_SECRET,
     META_VERIFY_TOKEN: 'bench',
     ENCRYPTION_KEY: 'cd'.repeat(32),
@@ -107,7 +112,7 @@ async function main(): Promise<void> {
       if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as { id: string; payload: string };
     };
-    await api('/api/pages', { id: PAGE_ID, name: 'Bench Page', platform: 'facebook', accessToken: 'EAAG-bench-page-token' });
+    await api('/api/pages', { id: PAGE_ID, name: 'Bench Page', platform: 'facebook', accessToken: PAGE_TOKEN });
     const topic = await api(`/api/pages/${PAGE_ID}/topics`, { title: 'Summer arrivals' });
 
     const at = Date.now();
@@ -162,6 +167,7 @@ async function main(): Promise<void> {
     if (lost !== 0 || appLoad.refused > 0) process.exitCode = 1;
   } finally {
     for (const child of children) await stop(child);
+    await sandbox.close();
     await mysql?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }

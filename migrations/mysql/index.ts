@@ -11,6 +11,7 @@ import { ShopLocaleAndCurrency1764000012000 } from './1764000012000-shop-locale-
 import { RecordWebhookSubjects1764000009000 } from './1764000009000-record-webhook-subjects';
 import { SubscriberLocalDay1764000011000 } from './1764000011000-subscriber-local-day';
 
+import { PageTransfers1764000014000 } from './1764000014000-page-transfers';
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
 export const mysqlMigrations = [
   CreateShopsAndPages1764000000000,
@@ -25,4 +26,5 @@ export const mysqlMigrations = [
   RecordWebhookSubjects1764000009000,
   SubscriberLocalDay1764000011000,
   ShopLocaleAndCurrency1764000012000,
+  PageTransfers1764000014000,
 ];

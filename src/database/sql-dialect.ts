@@ -99,6 +99,13 @@ export class SqlDialect {
     return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
   }
 
+  /** The database gave up on a transaction because another held what it needed (MySQL deadlock, SQLite busy): try again. */
+  static isLockConflict(error: unknown): boolean {
+    const e = error as { code?: string; driverError?: { code?: string } } | undefined;
+    const code = e?.code ?? e?.driverError?.code;
+    return code === 'ER_LOCK_DEADLOCK' || code === 'SQLITE_BUSY';
+  }
+
   /** A row other rows still refer to: MySQL 1451; SQLite reports ON DELETE RESTRICT as a constraint "trigger". */
   static isForeignKeyViolation(error: unknown): boolean {
     const e = error as { code?: string; message?: string; driverError?: { code?: string } } | undefined;

@@ -55,8 +55,9 @@ export class SubscriberReconcileJob {
   /** Reconciles each Page whose local 03:30 has passed on a local date not yet reconciled; returns the Pages this process ran. */
   async runAll(): Promise<string[]> {
     const dialect = new SqlDialect(this.dataSource);
+    // An archived Page (another shop holds it now) has nobody to ask Meta about.
     const pages = (await this.dataSource.query(
-      'SELECT p.id, p.timezone, (SELECT MAX(r.run_date) FROM reconcile_runs r WHERE r.page_id = p.id) AS last_run FROM pages p',
+      'SELECT p.id, p.timezone, (SELECT MAX(r.run_date) FROM reconcile_runs r WHERE r.page_id = p.id) AS last_run FROM pages p WHERE p.transferred_at IS NULL',
     )) as Array<{ id: string; timezone: string; last_run: string | null }>;
     await this.subscriptions.pruneEarlyStatusEvents(new Date(this.clock.now().getTime() - EARLY_STATUS_EVENTS_KEPT_MS));
     const ran: string[] = [];

@@ -56,6 +56,14 @@ export class Page {
   @Column({ type: 'varchar', length: 64, default: 'Asia/Manila' })
   timezone!: string;
 
+  /**
+   * Set on the archived row an earlier shop keeps when another shop registered the Page with a token Meta
+   * confirmed (PagesService.create): the row's id is then no Meta id (see archivedPageId), it receives no
+   * webhook and has no credentials for Graph calls. Null for a Page the shop holds.
+   */
+  @UtcDateColumn({ name: 'transferred_at', nullable: true })
+  transferredAt!: Date | null;
+
   @UtcDateColumn({ name: 'created_at' })
   createdAt!: Date;
 

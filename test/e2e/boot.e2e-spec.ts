@@ -186,6 +186,9 @@ describe('node dist/src/main.js', () => {
       expect(empty.status).toBe(200);
       expect(await empty.json()).toEqual([]);
       const pageId = `1048573${Date.now()}`;
+      // The Page exists at "Meta" (the bundled sandbox) with its token: the app asks Meta before registering it.
+      const meta = new SandboxControl(`http://127.0.0.1:${sandboxPort}`);
+      await meta.registerPage({ id: pageId, platform: 'facebook', accessToken: 'EAAG-boot-page-token' });
       const created = await fetch(api, {
         method: 'POST',
         headers: { ...auth, 'Content-Type': 'application/json' },
@@ -195,8 +198,6 @@ describe('node dist/src/main.js', () => {
       expect(await (await fetch(api, { headers: auth })).json()).toEqual([expect.objectContaining({ id: pageId })]);
 
       // A customer writes on the sandbox's side; its signed webhook must be stored and processed by the app.
-      const meta = new SandboxControl(`http://127.0.0.1:${sandboxPort}`);
-      await meta.registerPage({ id: pageId, platform: 'facebook', accessToken: 'EAAG-boot-page-token' });
       await meta.personMessage({ pageId, psid: '7001', text: 'Is the blue dress in stock?' });
       expect(await meta.stats()).toMatchObject({ webhooksPosted: 1, webhooksFailed: 0 });
       // The only delivery this fresh DATA_DIR ever got (bodies are stored encrypted, so it is found by count, not content).

@@ -172,6 +172,8 @@ describe.each(testDatabases())("money in the shop's locale on %s", (db) => {
     const page = aPageInput({ adAccountId, systemUserToken: `EAAB-system-user-${adAccountId}`, currency: 'HUF', pricePerMessage: 300 });
     await t.meta.registerPage({ id: page.id, name: page.name, platform: page.platform, accessToken: page.accessToken });
     // At "Meta" the price is 3 (forints); in our API 300 (fillér).
+    await aPage(t, shop, page);
+    // Meta's side of the ad account, after aPage registered a plain one: HUF at 3 forints a message.
     await t.meta.registerAdAccount({
       id: adAccountId,
       systemUserToken: page.systemUserToken!,
@@ -179,7 +181,6 @@ describe.each(testDatabases())("money in the shop's locale on %s", (db) => {
       pricePerMessage: 3,
       currency: 'HUF',
     });
-    await aPage(t, shop, page);
     const topic = await aBroadcastTopic(t, shop, page.id);
     await subscribersOf(t, page.id, topic, 4);
 

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { aPage, aPageInput, aShop } from '../helpers/builders';
+import { aPage, aPageInput, aShop, registerAtMeta } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -24,6 +24,7 @@ describe.each(testDatabases())('shops, Pages and API keys on %s', (db) => {
   it('registers a Page and reads it back without its tokens', async () => {
     const shop = await aShop(t);
     const input = aPageInput({ systemUserToken: 'EAAB-system-user-secret', adAccountId: 'act_1234567890', pricePerMessage: 120 });
+    await registerAtMeta(t, input);
     const created = await t.http().post('/api/pages').set(shop.auth).send(input).expect(201);
     expect(created.body).toMatchObject({
       id: input.id,
@@ -97,6 +98,8 @@ describe.each(testDatabases())('shops, Pages and API keys on %s', (db) => {
   it('updates a Page and keeps the token out of the answer', async () => {
     const shop = await aShop(t);
     const input = await aPage(t, shop);
+    // The Page's token is rotated at Meta; the plugin is given the new one.
+    await registerAtMeta(t, { ...input, accessToken: 'EAAG-rotated-token-123' });
     const res = await t
       .http()
       .patch(`/api/pages/${input.id}`)

@@ -33,28 +33,42 @@ export function aPageInput(overrides: Partial<PageInput> = {}): PageInput {
   return { id, name: 'Manila Threads PH', platform: 'facebook', accessToken: `EAAG-page-token-${id}`, ...overrides };
 }
 
+/** Ad accounts each sandbox was told about by these builders: their token and every Page given to them so far. */
+const knownAdAccounts = new WeakMap<TestApp['meta'], Map<string, { systemUserToken: string; pageIds: Set<string> }>>();
+
+/**
+ * Registers at "Meta" (the sandbox) what the plugin will be told: the Page with its access token and, when
+ * both are given, the ad account its system-user token can use (Pages added to an ad account it already
+ * has, so several Pages can share one). The plugin asks Meta whose a token is before it registers a Page.
+ */
+export async function registerAtMeta(t: TestApp, input: PageInput): Promise<void> {
+  await t.meta.registerPage({ id: input.id, name: input.name, platform: input.platform, accessToken: input.accessToken });
+  if (!input.adAccountId || !input.systemUserToken) return;
+  const id = input.adAccountId.replace(/^act_/, '');
+  const accounts = knownAdAccounts.get(t.meta) ?? new Map<string, { systemUserToken: string; pageIds: Set<string> }>();
+  knownAdAccounts.set(t.meta, accounts);
+  const known = accounts.get(id);
+  const pageIds = known?.systemUserToken === input.systemUserToken ? known.pageIds.add(input.id) : new Set([input.id]);
+  accounts.set(id, { systemUserToken: input.systemUserToken, pageIds });
+  await t.meta.registerAdAccount({
+    id,
+    systemUserToken: input.systemUserToken,
+    pageIds: [...pageIds],
+    pricePerMessage: input.pricePerMessage ?? 100,
+  });
+}
+
+/** A Page registered both at "Meta" (the sandbox, with its tokens) and in the plugin under the shop. */
 export async function aPage(t: TestApp, shop: TestShop, overrides: Partial<PageInput> = {}): Promise<PageInput> {
   const input = aPageInput(overrides);
+  await registerAtMeta(t, input);
   const res = await t.http().post('/api/pages').set(shop.auth).send(input);
   if (res.status !== 201) throw new Error(`aPage: ${res.status} ${JSON.stringify(res.body)}`);
   return input;
 }
 
-/** A Page registered both at "Meta" (the sandbox, with its token) and in the plugin under the shop. */
-export async function aConnectedPage(t: TestApp, shop: TestShop, overrides: Partial<PageInput> = {}): Promise<PageInput> {
-  const input = aPageInput(overrides);
-  await t.meta.registerPage({ id: input.id, name: input.name, platform: input.platform, accessToken: input.accessToken });
-  if (input.adAccountId && input.systemUserToken) {
-    await t.meta.registerAdAccount({
-      id: input.adAccountId.replace(/^act_/, ''),
-      systemUserToken: input.systemUserToken,
-      pageIds: [input.id],
-      pricePerMessage: input.pricePerMessage ?? 100,
-    });
-  }
-  await aPage(t, shop, input);
-  return input;
-}
+/** The same as aPage (every Page is registered at Meta now); kept for the tests that say "connected". */
+export const aConnectedPage = aPage;
 
 let psidCounter = 0;
 /** A PSID unique across the run. */

@@ -1,4 +1,5 @@
 import { GraphTransport } from './graph-transport';
+import { adAccountAccessRequest, tokenIdentityRequest } from './identity-api';
 import {
   campaignInsightsRequest,
   createMessageCampaignRequest,
@@ -17,6 +18,7 @@ import {
 import { sendMessageRequest } from './send-api';
 import { listSubscriptionTokensRequest, unsubscribeRequest } from './subscribers-api';
 import type {
+  AdAccountAccess,
   CampaignInsights,
   CreateMessageCampaignInput,
   DeliveryEstimate,
@@ -37,6 +39,7 @@ import type {
   TemplateButton,
   UnsubscribeRecipient,
   UnsubscribeResult,
+  TokenIdentity,
   UpdateMessageCampaignInput,
 } from './types';
 
@@ -57,6 +60,18 @@ export class GraphApiClient {
   /** Closes the keep-alive sockets the client opened; call on shutdown. */
   close(): void {
     this.transport.close();
+  }
+
+  // ---- Whose token is it ----
+
+  /** The node a token speaks for (`GET /me?fields=id,name`); with a Page access token, the Page. */
+  getTokenIdentity(accessToken: string): Promise<GraphResult<TokenIdentity>> {
+    return this.transport.request(tokenIdentityRequest(accessToken));
+  }
+
+  /** The ad account as the system-user token sees it; fails (code 100/33 or 190) when the token cannot use it. */
+  getAdAccountAccess(systemUserToken: string, adAccountId: string): Promise<GraphResult<AdAccountAccess>> {
+    return this.transport.request(adAccountAccessRequest(systemUserToken, adAccountId));
   }
 
   // ---- Send API (Page token) ----

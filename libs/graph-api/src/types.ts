@@ -261,3 +261,16 @@ export interface UnsubscribeResult {
 export interface SuccessResult {
   success: boolean;
 }
+
+/** Who an access token speaks for (`GET /me`): with a Page access token, the Page's id and name. */
+export interface TokenIdentity {
+  id: string;
+  name: string;
+}
+
+/** An ad account a system-user token can use: id without `act_`, Meta's `account_status` number, ISO 4217 currency. */
+export interface AdAccountAccess {
+  id: string;
+  accountStatus: number;
+  currency: string;
+}

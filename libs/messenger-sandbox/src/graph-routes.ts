@@ -11,7 +11,7 @@ import {
   unknownPath,
   type GraphErrorSpec,
 } from './errors';
-import { readString, type Params, type Reply } from './http-io';
+import { ok, readString, type Params, type Reply } from './http-io';
 import { campaignInsights, createCampaign, deleteCampaign, deliveryEstimate, readCampaign, updateCampaign } from './marketing-api';
 import { sendMarketingMessage } from './marketing-send';
 import type { AdAccount, Campaign, Page, Principal } from './model';
@@ -24,7 +24,8 @@ export const GRAPH_PATH = /^\/v\d+\.\d+(\/.*)?$/;
 type Route =
   | { kind: 'send_api' | 'token_list' | 'unsubscribe'; id: string }
   | { kind: 'campaign_create' | 'marketing_send' | 'estimate'; id: string }
-  | { kind: 'insights' | 'campaign'; id: string };
+  | { kind: 'insights' | 'campaign'; id: string }
+  | { kind: 'me' | 'ad_account'; id: string };
 
 export interface GraphRequest {
   method: string;
@@ -69,6 +70,8 @@ function matchRoute(method: string, segments: string[]): Route | undefined {
   const [id, edge, subEdge] = segments;
   if (id === undefined) return undefined;
   const isAdAccount = id.startsWith('act_');
+  if (segments.length === 1 && method === 'GET' && id === 'me') return { kind: 'me', id };
+  if (segments.length === 1 && method === 'GET' && isAdAccount) return { kind: 'ad_account', id };
   if (segments.length === 1 && !isAdAccount && (method === 'GET' || method === 'POST' || method === 'DELETE'))
     return { kind: 'campaign', id };
   if (segments.length === 2 && method === 'POST' && edge === 'messages') return { kind: isAdAccount ? 'marketing_send' : 'send_api', id };
@@ -101,12 +104,25 @@ function rateLimitFor(route: Route): GraphErrorSpec {
     case 'estimate':
     case 'insights':
     case 'campaign':
+    case 'me':
+    case 'ad_account':
       return applicationRateLimit();
   }
 }
 
 function dispatch(ctx: SandboxContext, request: GraphRequest, route: Route, principal: Principal): Reply | GraphErrorSpec {
   switch (route.kind) {
+    case 'me': {
+      // Only Page tokens are modelled as nodes; a system user's own node is not something the plugin reads.
+      const page = pageFor(ctx, 'me', principal);
+      if (page === undefined) return objectNotAccessible(request.method, route.id);
+      return ok(pickFields({ id: page.id, name: page.name }, request.params));
+    }
+    case 'ad_account': {
+      const account = adAccountFor(ctx, route.id, principal);
+      if (account === undefined) return objectNotAccessible(request.method, route.id);
+      return ok(pickFields({ id: `act_${account.id}`, account_status: ACCOUNT_STATUS_ACTIVE, currency: account.currency }, request.params));
+    }
     case 'send_api':
     case 'token_list':
     case 'unsubscribe': {
@@ -136,6 +152,20 @@ function dispatch(ctx: SandboxContext, request: GraphRequest, route: Route, prin
       return updateCampaign(campaign, request.params);
     }
   }
+}
+
+/** Meta's `account_status` 1 (ACTIVE): https://developers.facebook.com/docs/marketing-api/reference/ad-account/ */
+const ACCOUNT_STATUS_ACTIVE = 1;
+
+/**
+ * A node read answers the fields asked for in `fields` (comma-separated) and always `id`, as the Graph
+ * API does; unknown field names are left out here (Meta refuses them with code 100, which no caller relies on).
+ */
+function pickFields(node: Record<string, unknown>, params: Params): Record<string, unknown> {
+  const asked = readString(params, 'fields');
+  if (asked === undefined) return { id: node.id, ...('name' in node && { name: node.name }) };
+  const names = new Set(['id', ...asked.split(',').map((name) => name.trim())]);
+  return Object.fromEntries(Object.entries(node).filter(([key]) => names.has(key)));
 }
 
 /** A Page endpoint answers only the Page's own token; `me` is that Page. */

@@ -81,6 +81,13 @@ export class PageResponse {
   @ApiProperty({ description: PRICE_DOC }) pricePerMessage!: number;
   @ApiProperty({ description: LOCALE_DOC, nullable: true, type: String }) locale!: string | null;
   @ApiProperty({ description: 'IANA time zone of the Page', example: 'Asia/Manila' }) timezone!: string;
+  @ApiProperty({
+    description:
+      'When another shop registered this Page with a token Meta confirmed: this row is then the archive of your history with it (its id is no longer the Meta id, it receives no webhooks and makes no Graph calls). Null while you hold the Page.',
+    nullable: true,
+    type: String,
+  })
+  transferredAt!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
@@ -95,6 +102,7 @@ export class PageResponse {
       pricePerMessage: page.pricePerMessage,
       locale: page.locale,
       timezone: page.timezone,
+      transferredAt: page.transferredAt?.toISOString() ?? null,
       createdAt: page.createdAt.toISOString(),
       updatedAt: page.updatedAt.toISOString(),
     };
