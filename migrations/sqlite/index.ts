@@ -9,6 +9,7 @@ import { OrderWebhookStateByEventTime1764000007000 } from './1764000007000-order
 import { TrackMetaUnsubscribe1764000008000 } from './1764000008000-track-meta-unsubscribe';
 import { ShopLocaleAndCurrency1764000012000 } from './1764000012000-shop-locale-and-currency';
 import { RecordWebhookSubjects1764000009000 } from './1764000009000-record-webhook-subjects';
+import { CampaignMetaSync1764000015000 } from './1764000015000-campaign-meta-sync';
 
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
 export const sqliteMigrations = [
@@ -23,4 +24,5 @@ export const sqliteMigrations = [
   TrackMetaUnsubscribe1764000008000,
   RecordWebhookSubjects1764000009000,
   ShopLocaleAndCurrency1764000012000,
+  CampaignMetaSync1764000015000,
 ];
