@@ -121,7 +121,14 @@ async function answerGraph(
   if ('body' in result && result.status < 300 && faults.stallCampaignWritesNext > 0 && isCampaignWrite(method, url.pathname)) {
     // Done and stored; only the answer is late (the caller's timeout fires first).
     faults.stallCampaignWritesNext--;
-    await new Promise((resolve) => setTimeout(resolve, faults.stallMs));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, faults.stallMs);
+      // A caller that gave up closes its socket: nobody is left to answer.
+      req.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
   return 'body' in result ? result : graphReply(ctx, result);
 }
