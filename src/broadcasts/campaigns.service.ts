@@ -238,7 +238,7 @@ export class CampaignsService {
   ): Promise<{ campaign: Campaign; notice?: string; outcome?: MetaSyncOutcome }> {
     const graph = this.metaSync.userWait();
     const campaign = await this.get(shopId, pageId, id);
-    if (campaign.status === 'scheduled' && campaign.metaSync === 'pending' && campaign.metaIntent?.includes('"op":"create"')) {
+    if (campaign.status === 'scheduled' && campaign.metaSync === 'pending' && campaign.metaIntent?.includes('"op":"create"') === true) {
       // Scheduling again while Meta's create is unconfirmed finishes that create (looked up first), as first asked.
       const outcome = await this.metaSync.attempt(id, graph, 'user');
       if (outcome?.state === 'refused') throw metaRefused('Meta did not create the message campaign', outcome.error);
@@ -375,8 +375,14 @@ export class CampaignsService {
   async cancel(shopId: string, pageId: string, id: string): Promise<{ campaign: Campaign; outcome?: MetaSyncOutcome }> {
     const now = this.clock.now();
     const before = await this.get(shopId, pageId, id);
-    const createPending = before.metaSync === 'pending' && before.metaIntent?.includes('"op":"create"') === true;
-    const pause: MetaIntent = { op: 'update', fields: { status: 'PAUSED' }, askedAt: now.toISOString() };
+    // A budget change still pending at Meta goes along with the pause, so the two sides end the same.
+    const pending = before.metaSync === 'pending' && before.metaIntent !== null ? (JSON.parse(before.metaIntent) as MetaIntent) : undefined;
+    const createPending = pending?.op === 'create';
+    const pause: MetaIntent = {
+      op: 'update',
+      fields: { ...(pending?.op === 'update' && pending.fields), status: 'PAUSED' },
+      askedAt: now.toISOString(),
+    };
     const intent = !createPending && before.metaCampaignId ? this.metaSync.intentColumns(pause, now) : undefined;
     const changed = await SqlDialect.execute(
       this.dataSource,
