@@ -3,7 +3,8 @@ import { GraphApiClient, type MessageCampaign } from '../../libs/graph-api/src';
 import { MetaCampaignSync, metaCampaignTag } from '../../src/broadcasts/meta-campaign-sync';
 import { SqlDialect } from '../../src/database/sql-dialect';
 import { aBroadcastPage, aTopic } from '../helpers/broadcast-builders';
-import { aShop, type PageInput, type TestShop } from '../helpers/builders';
+import { aConnectedPage, aShop, aSubscriber, aTopic as aTopicId, type PageInput, type TestShop } from '../helpers/builders';
+import { MetaUnsubscriber } from '../../src/optins/meta-unsubscriber';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, TEST_APP_SECRET, type TestApp } from '../helpers/test-app';
 
@@ -253,5 +254,28 @@ describe.each(testDatabases())('Meta and our campaign rows stay in step on %s', 
     expect(atMeta).toHaveLength(1);
     expect(atMeta[0]!.status).toBe('PAUSED');
     expect(canceled.body).toMatchObject({ status: 'canceled', metaSync: { state: 'synced' } });
+  });
+
+  it('answers an unsubscribe whose call to Meta is slow within the user wait, pending, and the worker completes it', async () => {
+    const shop = await aShop(t);
+    const page = await aConnectedPage(t, shop);
+    const topicId = await aTopicId(t, shop, page.id);
+    const { psid } = await aSubscriber(t, shop, page.id, topicId);
+    await t.meta.setFaults({ latencyMs: 3 * USER_WAIT_MS });
+    try {
+      const res = await timed(() => t.http().post(`/api/pages/${page.id}/subscribers/unsubscribe`).set(shop.auth).send({ psid }));
+      expect(res.ms).toBeLessThan(USER_WAIT_MS + 1000);
+      expect(res.value.status).toBe(200);
+      expect(res.value.body).toMatchObject({
+        unsubscribed: 1,
+        meta: { status: 'pending', attempts: 1, error: expect.stringContaining('transient') },
+      });
+    } finally {
+      await t.meta.setFaults({ latencyMs: 0 });
+    }
+    await t.advance(MINUTE);
+    expect(await t.app.get(MetaUnsubscriber).runDue()).toBe(1);
+    const tokens = await t.meta.tokens({ pageId: page.id });
+    expect(tokens.data.filter((x) => x.psid === psid).map((x) => x.status)).toEqual(['UNSUBSCRIBED']);
   });
 });
