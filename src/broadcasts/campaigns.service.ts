@@ -10,7 +10,6 @@ import { formatMoney, fromMetaUnits, mainUnitsToMinor, minorPerMetaUnit, toMetaU
 import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
 import { TopicsService } from '../topics/topics.service';
-import { BroadcastGraphClient } from './broadcast-graph-client';
 import { CampaignSignals } from './campaign-signals';
 import { MetaCampaignSync, metaCampaignTag, type MetaIntent, type MetaSyncOutcome } from './meta-campaign-sync';
 import { earliestLocalInstant, isValidTimeZone } from './broadcast-time';
@@ -56,7 +55,6 @@ export class CampaignsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly pages: PagesService,
     private readonly topics: TopicsService,
-    private readonly graph: BroadcastGraphClient,
     private readonly signals: CampaignSignals,
     private readonly clock: Clock,
     private readonly metaSync: MetaCampaignSync,
@@ -435,7 +433,14 @@ export class CampaignsService {
     const campaign = await this.get(shopId, pageId, id);
     const page = await this.pages.getForShop(shopId, pageId);
     const creds = await this.pages.marketingCredentials(pageId);
-    return this.estimateFor(campaign, creds.systemUserToken, creds.adAccountId, page.pricePerMessage, page.currency);
+    return this.estimateFor(
+      campaign,
+      creds.systemUserToken,
+      creds.adAccountId,
+      page.pricePerMessage,
+      page.currency,
+      this.metaSync.userWait(),
+    );
   }
 
   private async estimateFor(
@@ -444,7 +449,7 @@ export class CampaignsService {
     adAccountId: string,
     price: number,
     currency: string,
-    graph: GraphApiClient = this.graph,
+    graph: GraphApiClient,
   ): Promise<CampaignEstimate> {
     const now = this.clock.now();
     const [row] = (await this.dataSource.query(
@@ -577,7 +582,9 @@ export class CampaignsService {
     const ours = await this.progress(shopId, pageId, id);
     if (!campaign.metaCampaignId) return { meta: null, ours };
     const creds = await this.pages.marketingCredentials(pageId);
-    const result = await this.graph.getCampaignInsights(creds.systemUserToken, campaign.metaCampaignId, { datePreset: 'maximum' });
+    const result = await this.metaSync
+      .userWait()
+      .getCampaignInsights(creds.systemUserToken, campaign.metaCampaignId, { datePreset: 'maximum' });
     if (!result.ok) return { meta: { error: result.error.kind }, ours };
     // Insights give money as main-unit decimals ("31.40"); the API states minor units.
     const { spend, costPerDelivered, ...counts } = result.value;
