@@ -26,6 +26,11 @@ export interface AppConfig {
   /** URL the sandbox posts webhooks to (this app's own webhook endpoint). */
   publicUrl: string;
   http: HttpLimits;
+  /**
+   * ms a request that calls Meta while the user waits may spend on Graph calls, all retries included
+   * (GRAPH_USER_WAIT_MS); past it the API answers with the change still pending and the reconciler finishes it.
+   */
+  graphUserWaitMs: number;
 }
 
 /**
@@ -87,6 +92,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (http.headersTimeoutMs > http.requestTimeoutMs) {
     problems.push('HTTP_HEADERS_TIMEOUT_MS must not be larger than HTTP_REQUEST_TIMEOUT_MS (the request includes its headers)');
   }
+  const graphUserWaitMs = readPositiveInt(env, 'GRAPH_USER_WAIT_MS', 8000, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -100,6 +106,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel,
     publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, ''),
     http,
+    graphUserWaitMs,
   };
 }
 

@@ -10,6 +10,7 @@ import { TrackMetaUnsubscribe1764000008000 } from './1764000008000-track-meta-un
 import { ShopLocaleAndCurrency1764000012000 } from './1764000012000-shop-locale-and-currency';
 import { RecordWebhookSubjects1764000009000 } from './1764000009000-record-webhook-subjects';
 import { SubscriberLocalDay1764000011000 } from './1764000011000-subscriber-local-day';
+import { CampaignMetaSync1764000015000 } from './1764000015000-campaign-meta-sync';
 
 import { PageTransfers1764000014000 } from './1764000014000-page-transfers';
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
@@ -27,4 +28,5 @@ export const sqliteMigrations = [
   SubscriberLocalDay1764000011000,
   ShopLocaleAndCurrency1764000012000,
   PageTransfers1764000014000,
+  CampaignMetaSync1764000015000,
 ];

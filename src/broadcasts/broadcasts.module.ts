@@ -14,6 +14,7 @@ import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
 import { DeliveryClaimer } from './delivery-claimer';
 import { MarketingWebhooksListener } from './marketing-webhooks.listener';
+import { MetaCampaignSync } from './meta-campaign-sync';
 import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
 
 /**
@@ -30,13 +31,14 @@ import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
     BroadcastSettingsService,
     PagePacer,
     CampaignSignals,
+    MetaCampaignSync,
     CampaignsService,
     DeliveryClaimer,
     BroadcastScheduler,
     BroadcastWorker,
     MarketingWebhooksListener,
   ],
-  exports: [CampaignsService, BroadcastWorker],
+  exports: [CampaignsService, BroadcastWorker, MetaCampaignSync],
 })
 export class BroadcastsModule implements OnApplicationShutdown {
   constructor(private readonly moduleRef: ModuleRef) {}

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../common/domain-error';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { BroadcastSettingsService } from './broadcast-settings.service';
@@ -15,6 +16,9 @@ import {
   type CampaignProgress,
 } from './dto/campaign.dto';
 import type { DeliveryStatus } from './entities/campaign-delivery.entity';
+
+const META_PENDING =
+  "Done here, but Meta's answer did not come within GRAPH_USER_WAIT_MS: `metaSync.state` is `pending` and the reconciler finishes the change at Meta";
 
 const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'skipped', 'failed', 'uncertain', 'canceled'];
 
@@ -59,13 +63,17 @@ export class CampaignsController {
   }
 
   @Patch('campaigns/:id')
+  @ApiOkResponse({ type: CampaignResponse })
+  @ApiAcceptedResponse({ type: CampaignResponse, description: META_PENDING })
   async update(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
     @Param('id') id: string,
     @Body() dto: UpdateCampaignDto,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<CampaignResponse> {
-    return CampaignResponse.of(await this.campaigns.update(shopId, pageId, id, dto));
+    const { campaign } = await this.campaigns.update(shopId, pageId, id, dto);
+    return answered(res, 200, CampaignResponse.of(campaign));
   }
 
   @Delete('campaigns/:id')
@@ -76,14 +84,17 @@ export class CampaignsController {
 
   @Post('campaigns/:id/schedule')
   @HttpCode(200)
+  @ApiOkResponse({ type: CampaignResponse })
+  @ApiAcceptedResponse({ type: CampaignResponse, description: META_PENDING })
   async schedule(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
     @Param('id') id: string,
     @Body() dto: ScheduleCampaignDto,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<CampaignResponse> {
     const { campaign, notice } = await this.campaigns.schedule(shopId, pageId, id, dto);
-    return CampaignResponse.of(campaign, notice);
+    return answered(res, 200, CampaignResponse.of(campaign, notice));
   }
 
   @Post('campaigns/:id/pause')
@@ -100,8 +111,16 @@ export class CampaignsController {
 
   @Post('campaigns/:id/cancel')
   @HttpCode(200)
-  async cancel(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<CampaignResponse> {
-    return CampaignResponse.of(await this.campaigns.cancel(shopId, pageId, id));
+  @ApiOkResponse({ type: CampaignResponse })
+  @ApiAcceptedResponse({ type: CampaignResponse, description: META_PENDING })
+  async cancel(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CampaignResponse> {
+    const { campaign } = await this.campaigns.cancel(shopId, pageId, id);
+    return answered(res, 200, CampaignResponse.of(campaign));
   }
 
   @Get('campaigns/:id/estimate')
@@ -146,4 +165,10 @@ export class CampaignsController {
       throw new DomainError(400, 'invalid_limit', 'limit must be an integer from 1 to 500', { field: 'limit' });
     return this.campaigns.deliveries(shopId, pageId, id, status as DeliveryStatus | undefined, after, n);
   }
+}
+
+/** 202 when the change is ours but not yet confirmed at Meta (`metaSync.state: pending`), else `status`. */
+function answered(res: Response, status: 200, body: CampaignResponse): CampaignResponse {
+  res.status(body.metaSync.state === 'pending' ? 202 : status);
+  return body;
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
-import type { GraphError } from '../../libs/graph-api/src';
+import type { GraphApiClient, GraphError } from '../../libs/graph-api/src';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/domain-error';
 import { ValidationFailed } from '../common/http-error.filter';
@@ -10,10 +10,10 @@ import { formatMoney, fromMetaUnits, mainUnitsToMinor, minorPerMetaUnit, toMetaU
 import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
 import { TopicsService } from '../topics/topics.service';
-import { BroadcastGraphClient } from './broadcast-graph-client';
 import { CampaignSignals } from './campaign-signals';
 import { isValidLocalDate, isValidTimeZone } from '../common/local-time';
 import { earliestLocalInstant } from './broadcast-time';
+import { MetaCampaignSync, metaCampaignTag, type MetaIntent, type MetaSyncOutcome } from './meta-campaign-sync';
 import { checkCampaignContent } from './campaign-content';
 import type {
   CampaignEstimate,
@@ -59,9 +59,9 @@ export class CampaignsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly pages: PagesService,
     private readonly topics: TopicsService,
-    private readonly graph: BroadcastGraphClient,
     private readonly signals: CampaignSignals,
     private readonly clock: Clock,
+    private readonly metaSync: MetaCampaignSync,
   ) {
     this.repo = dataSource.getRepository(Campaign);
     this.dialect = new SqlDialect(dataSource);
@@ -92,6 +92,11 @@ export class CampaignsService {
       fallbackTimezone: null,
       metaCampaignId: null,
       metaCreatedAt: null,
+      metaSync: 'synced',
+      metaIntent: null,
+      metaSyncNextAt: null,
+      metaSyncAttempts: 0,
+      metaSyncError: null,
       estimate: null,
       pricePerMessage: page.pricePerMessage,
       currency: page.currency,
@@ -125,8 +130,20 @@ export class CampaignsService {
     return campaign;
   }
 
-  async update(shopId: string, pageId: string, id: string, dto: UpdateCampaignDto): Promise<Campaign> {
-    const campaign = await this.get(shopId, pageId, id);
+  /**
+   * Changes a campaign. Everything is checked before Meta is asked; a budget change of a campaign that has
+   * its message campaign at Meta is written here first, with the change recorded as a Meta intent in the
+   * same UPDATE, then sent to Meta within the user wait: `metaSync` says `pending` (answer 202) when Meta's
+   * answer did not come in time (the reconciler finishes it), and a refusal puts our budget back (502/503).
+   */
+  async update(
+    shopId: string,
+    pageId: string,
+    id: string,
+    dto: UpdateCampaignDto,
+  ): Promise<{ campaign: Campaign; outcome?: MetaSyncOutcome }> {
+    const graph = this.metaSync.userWait();
+    const campaign = await this.settled(shopId, pageId, id, graph);
     const editable: CampaignStatus[] =
       dto.content !== undefined || dto.onAlreadyMessaged !== undefined ? ['draft'] : ['draft', 'scheduled', 'paused'];
     if (!editable.includes(campaign.status)) {
@@ -136,6 +153,7 @@ export class CampaignsService {
         `A ${campaign.status} campaign cannot be changed that way (content only in drafts; budget until it runs or while paused)`,
       );
     }
+    const before = { budgetType: campaign.budgetType, budgetAmount: campaign.budgetAmount };
     if (dto.content !== undefined) {
       const checked = checkCampaignContent(dto.content);
       if ('problems' in checked) throw new ValidationFailed(checked.problems);
@@ -143,21 +161,24 @@ export class CampaignsService {
     }
     if (dto.name !== undefined) campaign.name = dto.name;
     if (dto.onAlreadyMessaged !== undefined) campaign.onAlreadyMessaged = dto.onAlreadyMessaged;
+    let intent: MetaIntent | undefined;
     if (dto.budget !== undefined) {
       const inMetaUnits = metaBudget(dto.budget.amount, campaign.currency);
       if (campaign.metaCampaignId) {
-        const creds = await this.pages.marketingCredentials(pageId);
-        const result = await this.graph.updateMessageCampaign(creds.systemUserToken, campaign.metaCampaignId, {
-          ...(dto.budget.type === 'daily' ? { dailyBudget: inMetaUnits } : { lifetimeBudget: inMetaUnits }),
-        });
-        if (!result.ok) throw metaRefused('Meta did not accept the new budget', result.error);
+        intent = {
+          op: 'update',
+          fields: dto.budget.type === 'daily' ? { dailyBudget: inMetaUnits } : { lifetimeBudget: inMetaUnits },
+          undo: before,
+          askedAt: this.clock.now().toISOString(),
+        };
       }
       campaign.budgetType = dto.budget.type;
       campaign.budgetAmount = dto.budget.amount;
     }
     campaign.updatedAt = this.clock.now();
-    await this.repo.update(
-      { id, status: campaign.status },
+    const changed = await this.repo.update(
+      // Only the row we read: same status, and no other Meta change in flight.
+      { id, status: campaign.status, metaSync: 'synced' },
       {
         content: campaign.content,
         name: campaign.name,
@@ -165,9 +186,34 @@ export class CampaignsService {
         budgetType: campaign.budgetType,
         budgetAmount: campaign.budgetAmount,
         updatedAt: campaign.updatedAt,
+        ...(intent && this.metaSync.intentColumns(intent, campaign.updatedAt)),
       },
     );
-    return campaign;
+    if (changed.affected !== 1)
+      throw new DomainError(409, 'campaign_changed', 'The campaign was changed by another request; read it again');
+    if (!intent) return { campaign: await this.get(shopId, pageId, id) };
+    const outcome = await this.metaSync.attempt(id, graph, 'recorder');
+    if (outcome?.state === 'refused') throw metaRefused('Meta did not accept the new budget', outcome.error);
+    return { campaign: await this.get(shopId, pageId, id), ...(outcome && { outcome }) };
+  }
+
+  /**
+   * The campaign, after one attempt (within the user's wait) at a Meta change still pending on it; a
+   * change still pending after that refuses any other change with 409 `meta_sync_pending`.
+   */
+  private async settled(shopId: string, pageId: string, id: string, graph: GraphApiClient): Promise<Campaign> {
+    const campaign = await this.get(shopId, pageId, id);
+    if (campaign.metaSync !== 'pending') return campaign;
+    await this.metaSync.attempt(id, graph, 'user');
+    const now = await this.get(shopId, pageId, id);
+    if (now.metaSync === 'pending') {
+      throw new DomainError(409, 'meta_sync_pending', 'An earlier change is still being confirmed with Meta; try again in a minute', {
+        attempts: now.metaSyncAttempts,
+        lastError: now.metaSyncError,
+        nextAttemptAt: now.metaSyncNextAt?.toISOString() ?? null,
+      });
+    }
+    return now;
   }
 
   async remove(shopId: string, pageId: string, id: string): Promise<void> {
@@ -181,9 +227,25 @@ export class CampaignsService {
    * Fixes when the campaign starts, shows the estimate, and creates its message campaign at Meta now,
    * so the hour of warm-up Meta requires has passed before the first send. A start closer than one
    * hour is refused (and says when it could be); with no time at all it starts as soon as allowed.
+   * The create is recorded on the row (a Meta intent, with a name tag holding our id) before Meta is asked,
+   * and all Graph calls together take at most the user wait: when Meta's answer does not come in time the
+   * campaign stays scheduled with `metaSync` pending (202) and the create is finished by looking it up at
+   * Meta first, by the reconciler or by scheduling again, which never makes a second Meta campaign.
    */
-  async schedule(shopId: string, pageId: string, id: string, dto: ScheduleCampaignDto): Promise<{ campaign: Campaign; notice?: string }> {
+  async schedule(
+    shopId: string,
+    pageId: string,
+    id: string,
+    dto: ScheduleCampaignDto,
+  ): Promise<{ campaign: Campaign; notice?: string; outcome?: MetaSyncOutcome }> {
+    const graph = this.metaSync.userWait();
     const campaign = await this.get(shopId, pageId, id);
+    if (campaign.status === 'scheduled' && campaign.metaSync === 'pending' && campaign.metaIntent?.includes('"op":"create"') === true) {
+      // Scheduling again while Meta's create is unconfirmed finishes that create (looked up first), as first asked.
+      const outcome = await this.metaSync.attempt(id, graph, 'user');
+      if (outcome?.state === 'refused') throw metaRefused('Meta did not create the message campaign', outcome.error);
+      return { campaign: await this.get(shopId, pageId, id), ...(outcome && { outcome }) };
+    }
     if (campaign.status !== 'draft')
       throw new DomainError(409, 'campaign_not_draft', `The campaign is ${campaign.status}; only a draft can be scheduled`);
     const now = this.clock.now();
@@ -204,11 +266,24 @@ export class CampaignsService {
     const page = await this.pages.getForShop(shopId, pageId);
     // In the Page's currency, which the campaign takes on below.
     const budgetInMetaUnits = campaign.budgetAmount === null ? undefined : metaBudget(campaign.budgetAmount, page.currency);
-    const estimate = await this.estimateFor(campaign, creds.systemUserToken, creds.adAccountId, page.pricePerMessage, page.currency);
+    const estimate = await this.estimateFor(campaign, creds.systemUserToken, creds.adAccountId, page.pricePerMessage, page.currency, graph);
+    const tag = metaCampaignTag(campaign.id);
+    const intent: MetaIntent = {
+      op: 'create',
+      tag,
+      input: {
+        name: `${campaign.name} [${tag}]`,
+        pageId,
+        ...(campaign.budgetType === 'daily' && budgetInMetaUnits !== undefined && { dailyBudget: budgetInMetaUnits }),
+        ...(campaign.budgetType === 'lifetime' && budgetInMetaUnits !== undefined && { lifetimeBudget: budgetInMetaUnits }),
+        startTime: when.startAt.getTime(),
+      },
+      askedAt: now.toISOString(),
+    };
 
     // The conditional update is the claim: two concurrent schedule calls cannot both create a Meta campaign.
     const claimed = await this.repo.update(
-      { id, status: 'draft' },
+      { id, status: 'draft', metaSync: 'synced' },
       {
         status: 'scheduled',
         scheduleType: when.type,
@@ -220,34 +295,13 @@ export class CampaignsService {
         pricePerMessage: page.pricePerMessage,
         currency: page.currency,
         updatedAt: now,
+        ...this.metaSync.intentColumns(intent, now),
       },
     );
     if (claimed.affected !== 1) throw new DomainError(409, 'campaign_not_draft', 'The campaign was scheduled by another request');
-
-    const created = await this.graph.createMessageCampaign(creds.systemUserToken, creds.adAccountId, {
-      name: `${campaign.name} [${campaign.id.slice(0, 8)}]`,
-      pageId,
-      ...(campaign.budgetType === 'daily' && budgetInMetaUnits !== undefined && { dailyBudget: budgetInMetaUnits }),
-      ...(campaign.budgetType === 'lifetime' && budgetInMetaUnits !== undefined && { lifetimeBudget: budgetInMetaUnits }),
-      startTime: when.startAt,
-    });
-    if (!created.ok) {
-      await this.repo.update(
-        { id, status: 'scheduled' },
-        {
-          status: 'draft',
-          scheduleType: null,
-          scheduledAt: null,
-          localDate: null,
-          localTime: null,
-          fallbackTimezone: null,
-          updatedAt: now,
-        },
-      );
-      throw metaRefused('Meta did not create the message campaign', created.error);
-    }
-    await this.repo.update({ id }, { metaCampaignId: created.value.id, metaCreatedAt: now });
-    return { campaign: await this.get(shopId, pageId, id), notice: when.notice };
+    const outcome = await this.metaSync.attempt(id, graph, 'recorder');
+    if (outcome?.state === 'refused') throw metaRefused('Meta did not create the message campaign', outcome.error);
+    return { campaign: await this.get(shopId, pageId, id), notice: when.notice, ...(outcome && { outcome }) };
   }
 
   private resolveSchedule(dto: ScheduleCampaignDto, earliest: Date): { type: 'at' | 'local_time'; startAt: Date; notice?: string } {
@@ -317,14 +371,34 @@ export class CampaignsService {
     return this.afterControl(shopId, pageId, id, changed, 'resumed', 'Only a paused campaign can be resumed');
   }
 
-  /** Stops it for good: workers stop claiming at their next batch; pending recipients become canceled. */
-  async cancel(shopId: string, pageId: string, id: string): Promise<Campaign> {
-    const now = this.dialect.time(this.clock.now());
-    await this.get(shopId, pageId, id);
+  /**
+   * Stops it for good: workers stop claiming at their next batch; pending recipients become canceled. Its
+   * message campaign at Meta is paused through a Meta intent recorded with the cancel (a pending create is
+   * kept: it then only looks the campaign up at Meta and pauses what it finds), within the user wait.
+   */
+  async cancel(shopId: string, pageId: string, id: string): Promise<{ campaign: Campaign; outcome?: MetaSyncOutcome }> {
+    const now = this.clock.now();
+    const before = await this.get(shopId, pageId, id);
+    // A budget change still pending at Meta goes along with the pause, so the two sides end the same.
+    const pending = before.metaSync === 'pending' && before.metaIntent !== null ? (JSON.parse(before.metaIntent) as MetaIntent) : undefined;
+    const createPending = pending?.op === 'create';
+    const pause: MetaIntent = {
+      op: 'update',
+      fields: { ...(pending?.op === 'update' && pending.fields), status: 'PAUSED' },
+      askedAt: now.toISOString(),
+    };
+    const intent = !createPending && before.metaCampaignId ? this.metaSync.intentColumns(pause, now) : undefined;
     const changed = await SqlDialect.execute(
       this.dataSource,
-      `UPDATE campaigns SET status = 'canceled', finished_at = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'scheduled', 'running', 'paused')`,
-      [now, now, id],
+      `UPDATE campaigns SET status = 'canceled', finished_at = ?, updated_at = ?${
+        intent ? ', meta_sync = ?, meta_intent = ?, meta_sync_next_at = ?, meta_sync_attempts = 1, meta_sync_error = NULL' : ''
+      } WHERE id = ? AND status IN ('draft', 'scheduled', 'running', 'paused')`,
+      [
+        this.dialect.time(now),
+        this.dialect.time(now),
+        ...(intent ? [intent.metaSync, intent.metaIntent, this.dialect.time(intent.metaSyncNextAt!)] : []),
+        id,
+      ],
     );
     const campaign = await this.afterControl(
       shopId,
@@ -334,16 +408,12 @@ export class CampaignsService {
       'canceled',
       'A completed or canceled campaign cannot be canceled',
     );
-    if (campaign.metaCampaignId) {
-      // Best effort: with no sends it costs nothing; our workers stop whatever Meta says.
-      const creds = await this.pages.marketingCredentials(pageId).catch(() => undefined);
-      const result = creds
-        ? await this.graph.updateMessageCampaign(creds.systemUserToken, campaign.metaCampaignId, { status: 'PAUSED' })
-        : undefined;
-      if (result && !result.ok)
-        this.logger.warn({ msg: 'could not pause the canceled campaign at Meta', campaignId: id, kind: result.error.kind });
-    }
-    return campaign;
+    if (!intent && !createPending) return { campaign };
+    // Our workers stop whatever Meta says; pausing it at Meta keeps Meta from holding an active campaign of ours.
+    const outcome = await this.metaSync.attempt(id, this.metaSync.userWait(), intent ? 'recorder' : 'user');
+    if (outcome?.state === 'refused')
+      this.logger.warn({ msg: 'Meta refused to pause the canceled campaign', campaignId: id, kind: outcome.error.kind });
+    return { campaign: await this.get(shopId, pageId, id), ...(outcome && { outcome }) };
   }
 
   private async afterControl(
@@ -369,7 +439,14 @@ export class CampaignsService {
     const campaign = await this.get(shopId, pageId, id);
     const page = await this.pages.getForShop(shopId, pageId);
     const creds = await this.pages.marketingCredentials(pageId);
-    return this.estimateFor(campaign, creds.systemUserToken, creds.adAccountId, page.pricePerMessage, page.currency);
+    return this.estimateFor(
+      campaign,
+      creds.systemUserToken,
+      creds.adAccountId,
+      page.pricePerMessage,
+      page.currency,
+      this.metaSync.userWait(),
+    );
   }
 
   private async estimateFor(
@@ -378,6 +455,7 @@ export class CampaignsService {
     adAccountId: string,
     price: number,
     currency: string,
+    graph: GraphApiClient,
   ): Promise<CampaignEstimate> {
     const now = this.clock.now();
     const [row] = (await this.dataSource.query(
@@ -387,7 +465,7 @@ export class CampaignsService {
     const audience = Number(row?.n ?? 0);
     // Budgets go to Meta in its unit for the currency; Meta states costs the same way, the API in minor units.
     const budget = campaign.budgetAmount === null ? undefined : metaBudget(campaign.budgetAmount, currency);
-    const meta = await this.graph.getDeliveryEstimate(token, adAccountId, {
+    const meta = await graph.getDeliveryEstimate(token, adAccountId, {
       pageId: campaign.pageId,
       ...(campaign.budgetType === 'daily' && budget !== undefined && { dailyBudget: budget }),
       ...(campaign.budgetType === 'lifetime' && budget !== undefined && { lifetimeBudget: budget }),
@@ -515,7 +593,9 @@ export class CampaignsService {
     const ours = await this.progress(shopId, pageId, id);
     if (!campaign.metaCampaignId) return { meta: null, ours };
     const creds = await this.pages.marketingCredentials(pageId);
-    const result = await this.graph.getCampaignInsights(creds.systemUserToken, campaign.metaCampaignId, { datePreset: 'maximum' });
+    const result = await this.metaSync
+      .userWait()
+      .getCampaignInsights(creds.systemUserToken, campaign.metaCampaignId, { datePreset: 'maximum' });
     if (!result.ok) return { meta: { error: result.error.kind }, ours };
     // Insights give money as main-unit decimals ("31.40"); the API states minor units.
     const { spend, costPerDelivered, ...counts } = result.value;

@@ -100,7 +100,8 @@ export class MetaUnsubscriber implements OnApplicationBootstrap, BeforeApplicati
       .where('id IN (:...ids)', { ids })
       .execute();
     const row = { ...rows[0]!, metaUnsubscribeAttempts: 1, metaUnsubscribeBy: by };
-    return this.call({ pageId, by, row });
+    // The user waits for this one: bounded (GRAPH_USER_WAIT_MS); past it the row stays pending for the worker.
+    return this.call({ pageId, by, row }, this.graph.within(this.config.graphUserWaitMs));
   }
 
   /** One worker pass: every pending call due by the clock, each claimed first. Returns how many calls were made. */
@@ -125,11 +126,14 @@ export class MetaUnsubscriber implements OnApplicationBootstrap, BeforeApplicati
       for (const row of due) {
         if (!(await this.claim(row, now))) continue;
         claimed++;
-        await this.call({
-          pageId: row.pageId,
-          by: row.metaUnsubscribeBy ?? 'token',
-          row: { ...row, metaUnsubscribeAttempts: row.metaUnsubscribeAttempts + 1 },
-        });
+        await this.call(
+          {
+            pageId: row.pageId,
+            by: row.metaUnsubscribeBy ?? 'token',
+            row: { ...row, metaUnsubscribeAttempts: row.metaUnsubscribeAttempts + 1 },
+          },
+          this.graph,
+        );
       }
       made += claimed;
       if (due.length < BATCH || claimed === 0) return made;
@@ -147,14 +151,14 @@ export class MetaUnsubscriber implements OnApplicationBootstrap, BeforeApplicati
     return affected === 1;
   }
 
-  private async call(target: CallTarget): Promise<MetaUnsubscribeState> {
+  private async call(target: CallTarget, graph: GraphApiClient): Promise<MetaUnsubscribeState> {
     const { pageId, by, row } = target;
     let result: GraphResult<UnsubscribeResult>;
     try {
       const recipient: UnsubscribeRecipient =
         by === 'psid' && row.psid !== null ? { psid: row.psid } : { subscriptionToken: this.subscriptions.decryptToken(row) };
       const { accessToken } = await this.pages.credentials(pageId);
-      result = await this.graph.unsubscribe(accessToken, pageId, [recipient]);
+      result = await graph.unsubscribe(accessToken, pageId, [recipient]);
     } catch (error) {
       // A Page that was removed, or a token we cannot decrypt: retried like a refusal, and shown.
       this.logger.warn({

@@ -12,6 +12,8 @@ import { TopicsService } from '../topics/topics.service';
 import { OptinRequest } from './entities/optin-request.entity';
 import type { OptinDecision, OptinRefusal, OptinRequestInput, OptinRequestOutcome } from './optin-outcome';
 import { OptinPolicy } from './optin.policy';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../common/app-config.provider';
 
 /**
  * Sends a topic's opt-in request (the "MM button") to one person, only when OptinPolicy allows it.
@@ -33,6 +35,7 @@ export class OptinService {
     private readonly graph: GraphApiClient,
     private readonly clock: Clock,
     private readonly fresh: FreshState,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /** What the policy would answer now, without sending anything (after the person's acknowledged deliveries, as request()). */
@@ -89,7 +92,8 @@ export class OptinService {
     const repo = this.dataSource.getRepository(OptinRequest);
     let result: Awaited<ReturnType<GraphApiClient['sendOptinRequest']>>;
     try {
-      result = await this.graph.sendOptinRequest(page.accessToken, page.pageId, input.psid, {
+      // The shop waits for this answer: bounded (GRAPH_USER_WAIT_MS), rate-limit waits included.
+      result = await this.graph.within(this.config.graphUserWaitMs).sendOptinRequest(page.accessToken, page.pageId, input.psid, {
         title: topic.title,
         payload: topic.payload,
         imageUrl: topic.imageUrl ?? undefined,

@@ -1,3 +1,4 @@
+import type { GraphRequest } from './graph-request';
 import { GraphTransport } from './graph-transport';
 import { adAccountAccessRequest, tokenIdentityRequest } from './identity-api';
 import {
@@ -5,6 +6,8 @@ import {
   createMessageCampaignRequest,
   deleteMessageCampaignRequest,
   deliveryEstimateRequest,
+  findMessageCampaignsRequest,
+  readMessageCampaignRequest,
   sendMarketingMessageRequest,
   updateMessageCampaignRequest,
 } from './marketing-api';
@@ -28,6 +31,7 @@ import type {
   GraphResult,
   InsightsRange,
   IterateSubscriptionTokensOptions,
+  MessageCampaign,
   ListSubscriptionTokensOptions,
   OptinRequest,
   QuickReply,
@@ -52,9 +56,28 @@ import type {
  */
 export class GraphApiClient {
   private readonly transport: GraphTransport;
+  /** Set only on views made by `within`: a `performance.now()` instant every call of the view ends by. */
+  private deadline?: number;
 
   constructor(opts: GraphClientOptions) {
     this.transport = new GraphTransport(opts);
+  }
+
+  /**
+   * A view of this client (same sockets and options) whose calls, all of them together and retries and
+   * waits included, end within `totalMs` from now: for calls made while a user waits for the answer. A
+   * call the time ran out for comes back `transient` with reason `timeout` (`delivery: 'unknown'` if it
+   * was under way, `not_sent` if it was never made).
+   */
+  within(totalMs: number): this {
+    // The view inherits everything from this client; only its deadline is its own.
+    const view = Object.create(this) as this;
+    view.deadline = performance.now() + totalMs;
+    return view;
+  }
+
+  private call<T>(req: GraphRequest<T>): Promise<GraphResult<T>> {
+    return this.transport.request(req, this.deadline);
   }
 
   /** Closes the keep-alive sockets the client opened; call on shutdown. */
@@ -77,7 +100,7 @@ export class GraphApiClient {
   // ---- Send API (Page token) ----
 
   sendText(pageToken: string, pageId: string, psid: string, text: string, options?: SendOptions): Promise<GraphResult<SendResult>> {
-    return this.transport.request(sendMessageRequest(pageToken, pageId, psid, buildTextMessage(text), options));
+    return this.call(sendMessageRequest(pageToken, pageId, psid, buildTextMessage(text), options));
   }
 
   sendQuickReplies(
@@ -88,7 +111,7 @@ export class GraphApiClient {
     replies: readonly QuickReply[],
     options?: SendOptions,
   ): Promise<GraphResult<SendResult>> {
-    return this.transport.request(sendMessageRequest(pageToken, pageId, psid, buildQuickRepliesMessage(text, replies), options));
+    return this.call(sendMessageRequest(pageToken, pageId, psid, buildQuickRepliesMessage(text, replies), options));
   }
 
   sendButtonTemplate(
@@ -99,7 +122,7 @@ export class GraphApiClient {
     buttons: readonly TemplateButton[],
     options?: SendOptions,
   ): Promise<GraphResult<SendResult>> {
-    return this.transport.request(sendMessageRequest(pageToken, pageId, psid, buildButtonTemplateMessage(text, buttons), options));
+    return this.call(sendMessageRequest(pageToken, pageId, psid, buildButtonTemplateMessage(text, buttons), options));
   }
 
   sendGenericTemplate(
@@ -109,30 +132,43 @@ export class GraphApiClient {
     elements: readonly GenericElement[],
     options?: SendOptions,
   ): Promise<GraphResult<SendResult>> {
-    return this.transport.request(sendMessageRequest(pageToken, pageId, psid, buildGenericTemplateMessage(elements), options));
+    return this.call(sendMessageRequest(pageToken, pageId, psid, buildGenericTemplateMessage(elements), options));
   }
 
   /** Only inside the 24-hour window, hence always `messaging_type: RESPONSE`. */
   sendOptinRequest(pageToken: string, pageId: string, psid: string, request: OptinRequest): Promise<GraphResult<SendResult>> {
-    return this.transport.request(sendMessageRequest(pageToken, pageId, psid, buildOptinRequestMessage(request)));
+    return this.call(sendMessageRequest(pageToken, pageId, psid, buildOptinRequestMessage(request)));
   }
 
   // ---- Marketing Message API (system-user token) ----
 
   createMessageCampaign(token: string, adAccountId: string, input: CreateMessageCampaignInput): Promise<GraphResult<{ id: string }>> {
-    return this.transport.request(createMessageCampaignRequest(token, adAccountId, input));
+    return this.call(createMessageCampaignRequest(token, adAccountId, input));
   }
 
   updateMessageCampaign(token: string, campaignId: string, input: UpdateMessageCampaignInput): Promise<GraphResult<SuccessResult>> {
-    return this.transport.request(updateMessageCampaignRequest(token, campaignId, input));
+    return this.call(updateMessageCampaignRequest(token, campaignId, input));
+  }
+
+  /** `GET /<MESSAGE_CAMPAIGN_ID>`: the campaign as Meta holds it (name, status, budgets), to compare with ours. */
+  readMessageCampaign(token: string, campaignId: string): Promise<GraphResult<MessageCampaign>> {
+    return this.call(readMessageCampaignRequest(token, campaignId));
+  }
+
+  /**
+   * The ad account's campaigns whose name contains `nameContains` (deleted ones left out): how a create
+   * whose answer was lost is found again before creating anew. First page only (`limit` 25), newest first.
+   */
+  findMessageCampaigns(token: string, adAccountId: string, nameContains: string): Promise<GraphResult<MessageCampaign[]>> {
+    return this.call(findMessageCampaignsRequest(token, adAccountId, nameContains));
   }
 
   deleteMessageCampaign(token: string, campaignId: string): Promise<GraphResult<SuccessResult>> {
-    return this.transport.request(deleteMessageCampaignRequest(token, campaignId));
+    return this.call(deleteMessageCampaignRequest(token, campaignId));
   }
 
   getDeliveryEstimate(token: string, adAccountId: string, input: DeliveryEstimateInput): Promise<GraphResult<DeliveryEstimate>> {
-    return this.transport.request(deliveryEstimateRequest(token, adAccountId, input));
+    return this.call(deliveryEstimateRequest(token, adAccountId, input));
   }
 
   /**
@@ -140,11 +176,11 @@ export class GraphApiClient {
    * may have reached Meta: such failures return `transient` with `delivery: 'unknown'`.
    */
   sendMarketingMessage(token: string, adAccountId: string, input: SendMarketingMessageInput): Promise<GraphResult<{ trackingId: string }>> {
-    return this.transport.request(sendMarketingMessageRequest(token, adAccountId, input));
+    return this.call(sendMarketingMessageRequest(token, adAccountId, input));
   }
 
   getCampaignInsights(token: string, campaignId: string, range?: InsightsRange): Promise<GraphResult<CampaignInsights>> {
-    return this.transport.request(campaignInsightsRequest(token, campaignId, range));
+    return this.call(campaignInsightsRequest(token, campaignId, range));
   }
 
   // ---- Subscribers (Page token) ----
@@ -154,7 +190,7 @@ export class GraphApiClient {
     pageId: string,
     options?: ListSubscriptionTokensOptions,
   ): Promise<GraphResult<SubscriptionTokenPage>> {
-    return this.transport.request(listSubscriptionTokensRequest(pageToken, pageId, options));
+    return this.call(listSubscriptionTokensRequest(pageToken, pageId, options));
   }
 
   /**
@@ -181,6 +217,6 @@ export class GraphApiClient {
 
   /** Page-level unsubscribe at Meta; see `UnsubscribeResult` for rows Meta did not match. */
   unsubscribe(pageToken: string, pageId: string, recipients: readonly UnsubscribeRecipient[]): Promise<GraphResult<UnsubscribeResult>> {
-    return this.transport.request(unsubscribeRequest(pageToken, pageId, recipients));
+    return this.call(unsubscribeRequest(pageToken, pageId, recipients));
   }
 }

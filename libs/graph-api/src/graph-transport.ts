@@ -68,14 +68,20 @@ export class GraphTransport {
     });
   }
 
-  async request<T>(req: GraphRequest<T>): Promise<GraphResult<T>> {
+  /**
+   * One call with its retries. `deadline` (a `performance.now()` instant, ms) bounds the whole call: each
+   * attempt's timeout is cut to what is left, no retry wait runs past it, and an attempt that would start
+   * after it is not made (a `transient` timeout, `delivery: 'not_sent'`).
+   */
+  async request<T>(req: GraphRequest<T>, deadline?: number): Promise<GraphResult<T>> {
     const url = this.buildUrl(req);
     const secrets = [req.accessToken, appSecretProof(req.accessToken, this.opts.appSecret), this.opts.appSecret, ...(req.secrets ?? [])];
     const logUrl = redactUrl(url);
+    const policy: RetryPolicy = deadline === undefined ? this.policy : { ...this.policy, deadline };
     return withRetry(
-      (attempt) => this.attempt(req, url, secrets, logUrl, attempt),
+      (attempt) => this.attempt(req, url, secrets, logUrl, attempt, deadline),
       req.repeatable,
-      this.policy,
+      policy,
       ({ attempt, delayMs, error }) =>
         this.logger?.warn('Graph call will be retried', {
           method: req.method,
@@ -116,13 +122,28 @@ export class GraphTransport {
     secrets: readonly string[],
     logUrl: string,
     attempt: number,
+    deadline: number | undefined,
   ): Promise<GraphResult<T>> {
     const started = this.now();
+    const left = deadline === undefined ? undefined : Math.floor(deadline - performance.now());
+    if (left !== undefined && left <= 0) {
+      return {
+        ok: false,
+        error: {
+          kind: 'transient',
+          code: 0,
+          message: 'The time allowed for this Graph call ran out before it was made',
+          reason: 'timeout',
+          delivery: 'not_sent',
+        },
+      };
+    }
     let response: AxiosResponse<string>;
     try {
       response = await this.http.request<string>({
         method: req.method,
         url,
+        ...(left !== undefined && { timeout: Math.min(left, this.opts.timeoutMs ?? DEFAULTS.timeoutMs) }),
         ...(req.body !== undefined && { data: req.body, headers: { 'Content-Type': 'application/json' } }),
       });
     } catch (err: unknown) {

@@ -7,6 +7,7 @@ import type {
   DeliveryEstimate,
   DeliveryEstimateInput,
   InsightsRange,
+  MessageCampaign,
   SendMarketingMessageInput,
   SuccessResult,
   UpdateMessageCampaignInput,
@@ -78,6 +79,58 @@ export const deleteMessageCampaignRequest = (token: string, campaignId: string):
   repeatable: true,
   readResponse: readSuccess,
 });
+
+const CAMPAIGN_FIELDS = 'id,name,status,daily_budget,lifetime_budget';
+
+/** `GET /<MESSAGE_CAMPAIGN_ID>?fields=…` (https://developers.facebook.com/docs/marketing-api/reference/ad-campaign-group#Reading). */
+export const readMessageCampaignRequest = (token: string, campaignId: string): GraphRequest<MessageCampaign> => ({
+  method: 'GET',
+  path: `/${segment(campaignId)}`,
+  accessToken: token,
+  query: { fields: CAMPAIGN_FIELDS },
+  repeatable: true,
+  readResponse: readMessageCampaign,
+});
+
+/**
+ * `GET act_<AD_ACCOUNT_ID>/campaigns` filtered by name, as the Ad Account campaigns edge documents
+ * (https://developers.facebook.com/docs/marketing-api/reference/ad-account/campaigns: `filtering` with
+ * `operator: CONTAIN`); a message campaign is one of the ad account's campaigns.
+ */
+export const findMessageCampaignsRequest = (token: string, adAccountId: string, nameContains: string): GraphRequest<MessageCampaign[]> => ({
+  method: 'GET',
+  path: `/${adAccountSegment(adAccountId)}/campaigns`,
+  accessToken: token,
+  query: {
+    fields: CAMPAIGN_FIELDS,
+    filtering: JSON.stringify([{ field: 'name', operator: 'CONTAIN', value: nameContains }]),
+    effective_status: JSON.stringify(['ACTIVE', 'PAUSED']),
+    limit: 25,
+  },
+  repeatable: true,
+  readResponse: (body) => {
+    const data = asRecord(body)?.data;
+    if (!Array.isArray(data)) return undefined;
+    const rows = data.map(readMessageCampaign);
+    return rows.every((r): r is MessageCampaign => r !== undefined) ? rows : undefined;
+  },
+});
+
+/** Graph returns budgets as numeric strings ("5000"); `asNumber` reads both spellings. */
+const readMessageCampaign = (body: unknown): MessageCampaign | undefined => {
+  const row = asRecord(body);
+  const id = asString(row?.id);
+  if (row === undefined || id === undefined) return undefined;
+  const daily = asNumber(row.daily_budget);
+  const lifetime = asNumber(row.lifetime_budget);
+  return {
+    id,
+    name: asString(row.name) ?? '',
+    status: asString(row.status) ?? '',
+    ...(daily !== undefined && { dailyBudget: daily }),
+    ...(lifetime !== undefined && { lifetimeBudget: lifetime }),
+  };
+};
 
 /** The AdAccountMessageDeliveryEstimate fields the client reads (a Graph edge returns only fields it is asked for). */
 const ESTIMATE_FIELDS = [

@@ -8,6 +8,8 @@ export interface RetryPolicy {
   maxRateLimitWaitMs: number;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
+  /** A `performance.now()` instant (ms): a wait that would end after it is not waited, the last error is the answer. */
+  deadline?: number;
 }
 
 export interface RetryEvent {
@@ -46,6 +48,7 @@ export const withRetry = async <T>(
     if (result.ok) return result;
     const delayMs = retryDelayMs(result.error, n, repeatable, policy);
     if (delayMs === undefined) return result;
+    if (policy.deadline !== undefined && performance.now() + delayMs >= policy.deadline) return result;
     onRetry?.({ attempt: n, delayMs, error: result.error });
     await policy.sleep(delayMs);
   }

@@ -142,6 +142,16 @@ export interface CreateMessageCampaignInput {
   pixelId?: string;
 }
 
+/** A message campaign as Meta reads it back; budgets in the ad account's smallest currency unit. */
+export interface MessageCampaign {
+  id: string;
+  name: string;
+  /** ACTIVE, PAUSED, DELETED, ARCHIVED… as Meta spells it. */
+  status: string;
+  dailyBudget?: number;
+  lifetimeBudget?: number;
+}
+
 export interface UpdateMessageCampaignInput {
   name?: string;
   dailyBudget?: number;

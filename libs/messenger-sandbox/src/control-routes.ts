@@ -130,6 +130,8 @@ const ROUTES: Record<string, ControlHandler> = {
     {
       errorRate: '?number',
       latencyMs: '?number',
+      stallCampaignWritesNext: '?number',
+      stallMs: '?number',
       rateLimitNext: '?number',
       transientNext: '?number',
       pacingNext: '?number',
@@ -142,6 +144,9 @@ const ROUTES: Record<string, ControlHandler> = {
       if (input.rateLimitNext !== undefined) faults.rateLimitNext = Math.max(0, Math.floor(input.rateLimitNext));
       if (input.transientNext !== undefined) faults.transientNext = Math.max(0, Math.floor(input.transientNext));
       if (input.pacingNext !== undefined) faults.pacingNext = Math.max(0, Math.floor(input.pacingNext));
+      if (input.stallCampaignWritesNext !== undefined)
+        faults.stallCampaignWritesNext = Math.max(0, Math.floor(input.stallCampaignWritesNext));
+      if (input.stallMs !== undefined) faults.stallMs = Math.max(0, input.stallMs);
       if (input.frequencyCapPsids !== undefined) faults.frequencyCapPsids = new Set(input.frequencyCapPsids);
       return ok(faultsState(ctx));
     },

@@ -142,6 +142,13 @@ export interface FaultsInput {
   pacingNext?: number;
   /** Marketing sends to these PSIDs answer 2300042 (replaces the list). */
   frequencyCapPsids?: string[];
+  /**
+   * The next n campaign writes (create, update, delete) are done, and their answer is held back for
+   * `stallMs`: a call that times out after Meta stored what it asked for.
+   */
+  stallCampaignWritesNext?: number;
+  /** How long a stalled campaign write waits before answering; default 30 000. */
+  stallMs?: number;
 }
 
 export type FaultsState = Required<FaultsInput>;

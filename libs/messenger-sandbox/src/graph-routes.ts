@@ -12,7 +12,15 @@ import {
   type GraphErrorSpec,
 } from './errors';
 import { ok, readString, type Params, type Reply } from './http-io';
-import { campaignInsights, createCampaign, deleteCampaign, deliveryEstimate, readCampaign, updateCampaign } from './marketing-api';
+import {
+  campaignInsights,
+  createCampaign,
+  deleteCampaign,
+  deliveryEstimate,
+  listCampaigns,
+  readCampaign,
+  updateCampaign,
+} from './marketing-api';
 import { sendMarketingMessage } from './marketing-send';
 import type { AdAccount, Campaign, Page, Principal } from './model';
 import { sendApiMessage } from './send-api';
@@ -23,7 +31,7 @@ export const GRAPH_PATH = /^\/v\d+\.\d+(\/.*)?$/;
 /** What a path asks for; `id` is the first path segment (a Page id, `me`, `act_…` or a campaign id). */
 type Route =
   | { kind: 'send_api' | 'token_list' | 'unsubscribe'; id: string }
-  | { kind: 'campaign_create' | 'marketing_send' | 'estimate'; id: string }
+  | { kind: 'campaign_create' | 'campaign_list' | 'marketing_send' | 'estimate'; id: string }
   | { kind: 'insights' | 'campaign'; id: string }
   | { kind: 'me' | 'ad_account'; id: string };
 
@@ -81,6 +89,7 @@ function matchRoute(method: string, segments: string[]): Route | undefined {
     return { kind: 'unsubscribe', id };
   }
   if (segments.length === 2 && method === 'POST' && edge === 'message_campaign' && isAdAccount) return { kind: 'campaign_create', id };
+  if (segments.length === 2 && method === 'GET' && edge === 'campaigns' && isAdAccount) return { kind: 'campaign_list', id };
   if (segments.length === 2 && method === 'GET' && edge === 'message_delivery_estimate' && isAdAccount) return { kind: 'estimate', id };
   if (segments.length === 2 && method === 'GET' && edge === 'insights' && !isAdAccount) return { kind: 'insights', id };
   return undefined;
@@ -101,6 +110,7 @@ function rateLimitFor(route: Route): GraphErrorSpec {
     case 'token_list':
       return marketingError(2300080, { remaining_seconds: 3600 });
     case 'unsubscribe':
+    case 'campaign_list':
     case 'estimate':
     case 'insights':
     case 'campaign':
@@ -133,11 +143,13 @@ function dispatch(ctx: SandboxContext, request: GraphRequest, route: Route, prin
       return unsubscribeCustomers(ctx, page, request.params);
     }
     case 'campaign_create':
+    case 'campaign_list':
     case 'marketing_send':
     case 'estimate': {
       const account = adAccountFor(ctx, route.id, principal);
       if (account === undefined) return objectNotAccessible(request.method, route.id);
       if (route.kind === 'campaign_create') return createCampaign(ctx, account, request.params);
+      if (route.kind === 'campaign_list') return listCampaigns(ctx, account, request.params);
       if (route.kind === 'marketing_send') return sendMarketingMessage(ctx, account, request.params);
       return deliveryEstimate(ctx, account, request.params);
     }

@@ -100,7 +100,50 @@ export function deleteCampaign(campaign: Campaign): Reply {
 }
 
 export function readCampaign(campaign: Campaign): Reply {
-  return ok({
+  return ok(campaignFields(campaign));
+}
+
+/**
+ * `GET act_{AD}/campaigns` (https://developers.facebook.com/docs/marketing-api/reference/ad-account/campaigns):
+ * the account's campaigns, newest first, narrowed by `filtering` (only `name` with `CONTAIN` / `EQUAL` is
+ * emulated) and `effective_status` (default: all but DELETED); `limit` (default 25) rows, no paging cursor.
+ */
+export function listCampaigns(ctx: SandboxContext, account: AdAccount, params: Params): Reply | GraphErrorSpec {
+  const filters = parseJsonParam(params.filtering);
+  const statuses = parseJsonParam(params.effective_status);
+  if (filters === 'invalid' || (filters !== undefined && !Array.isArray(filters)))
+    return invalidParameter('filtering must be a JSON array');
+  if (statuses === 'invalid' || (statuses !== undefined && !Array.isArray(statuses)))
+    return invalidParameter('effective_status must be a JSON array');
+  const limit = readInteger(params, 'limit');
+  if (limit === 'invalid') return invalidParameter('limit must be an integer');
+  const nameRules: Array<{ operator: string; value: string }> = [];
+  for (const f of (filters as unknown[] | undefined) ?? []) {
+    if (!isRecord(f) || f.field !== 'name' || typeof f.value !== 'string' || (f.operator !== 'CONTAIN' && f.operator !== 'EQUAL'))
+      return invalidParameter('filtering: only {field: "name", operator: "CONTAIN" | "EQUAL", value} is emulated');
+    nameRules.push({ operator: f.operator, value: f.value });
+  }
+  const wanted = new Set((statuses as unknown[] | undefined)?.map(String) ?? ['ACTIVE', 'PAUSED']);
+  const rows = [...ctx.state.campaigns.values()]
+    .filter((c) => c.adAccountId === account.id && wanted.has(c.status))
+    .filter((c) => nameRules.every((r) => (r.operator === 'EQUAL' ? c.name === r.value : c.name.includes(r.value))))
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .slice(0, limit ?? 25);
+  return ok({ data: rows.map(campaignFields) });
+}
+
+function parseJsonParam(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return 'invalid';
+  }
+}
+
+function campaignFields(campaign: Campaign): Record<string, unknown> {
+  return {
     id: campaign.id,
     name: campaign.name,
     page_id: campaign.pageId,
@@ -110,7 +153,7 @@ export function readCampaign(campaign: Campaign): Reply {
     start_time: campaign.startTime === undefined ? undefined : toUnixSeconds(campaign.startTime),
     end_time: campaign.endTime === undefined ? undefined : toUnixSeconds(campaign.endTime),
     created_time: toUnixSeconds(campaign.createdAt),
-  });
+  };
 }
 
 /**

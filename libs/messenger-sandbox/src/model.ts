@@ -119,6 +119,8 @@ export interface Faults {
   transientNext: number;
   pacingNext: number;
   frequencyCapPsids: Set<string>;
+  stallCampaignWritesNext: number;
+  stallMs: number;
 }
 
 export interface Settings {

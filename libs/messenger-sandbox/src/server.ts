@@ -117,7 +117,30 @@ async function answerGraph(
   }
   const params = { ...queryParams(url.searchParams), ...body };
   const result = handleGraphRequest(ctx, { method, url, params, raw: req });
+  const faults = ctx.state.faults;
+  if ('body' in result && result.status < 300 && faults.stallCampaignWritesNext > 0 && isCampaignWrite(method, url.pathname)) {
+    // Done and stored; only the answer is late (the caller's timeout fires first).
+    faults.stallCampaignWritesNext--;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, faults.stallMs);
+      // A caller that gave up closes its socket: nobody is left to answer.
+      req.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
   return 'body' in result ? result : graphReply(ctx, result);
+}
+
+/** `POST act_{AD}/message_campaign`, or a POST / DELETE on one campaign id. */
+function isCampaignWrite(method: string, pathname: string): boolean {
+  const segments = pathname
+    .replace(/^\/v\d+\.\d+/, '')
+    .split('/')
+    .filter((s) => s !== '');
+  if (method === 'POST' && segments.length === 2 && segments[0]!.startsWith('act_') && segments[1] === 'message_campaign') return true;
+  return (method === 'POST' || method === 'DELETE') && segments.length === 1 && !segments[0]!.startsWith('act_');
 }
 
 function graphReply(ctx: SandboxContext, spec: GraphErrorSpec): Reply {

@@ -200,7 +200,16 @@ function personKey(pageId: string, psid: string): string {
 }
 
 function defaultFaults(): Faults {
-  return { errorRate: 0, latencyMs: 0, rateLimitNext: 0, transientNext: 0, pacingNext: 0, frequencyCapPsids: new Set() };
+  return {
+    errorRate: 0,
+    latencyMs: 0,
+    rateLimitNext: 0,
+    transientNext: 0,
+    pacingNext: 0,
+    frequencyCapPsids: new Set(),
+    stallCampaignWritesNext: 0,
+    stallMs: 30_000,
+  };
 }
 
 function zeroCounters(): Counters {

@@ -240,4 +240,36 @@ describe('Marketing Message API', () => {
       recipient_id: 'p1',
     });
   });
+
+  it("lists the ad account's campaigns by name (filtering CONTAIN / EQUAL), newest first, deleted ones left out", async () => {
+    const a = (await h.graph.createCampaign({ name: 'Sale [pm:aaa]' })).data.id as string;
+    await h.sandbox.control.advanceClock(1000);
+    const b = (await h.graph.createCampaign({ name: 'Other [pm:bbb]', daily_budget: 700 })).data.id as string;
+    const gone = (await h.graph.createCampaign({ name: 'Gone [pm:aaa]' })).data.id as string;
+    await h.graph.delete(`/${gone}`, SYSTEM_TOKEN);
+    const list = (filtering: object[]) =>
+      h.graph.get(`/act_${AD_ACCOUNT_ID}/campaigns`, SYSTEM_TOKEN, { fields: 'id,name,status', filtering: JSON.stringify(filtering) });
+
+    const byTag = await list([{ field: 'name', operator: 'CONTAIN', value: 'pm:aaa' }]);
+    expect(byTag.data).toEqual({ data: [expect.objectContaining({ id: a, name: 'Sale [pm:aaa]', status: 'ACTIVE' })] });
+    const all = await list([]);
+    expect((all.data.data as Array<{ id: string }>).map((c) => c.id)).toEqual([b, a]);
+    expect((await list([{ field: 'name', operator: 'EQUAL', value: 'Other [pm:bbb]' }])).data).toEqual({
+      data: [expect.objectContaining({ id: b, daily_budget: 700 })],
+    });
+    expect((await list([{ field: 'spend', operator: 'GREATER_THAN', value: 1 }])).data.error).toMatchObject({ code: 100 });
+  });
+
+  it('stalls the answer of a campaign write it has already done (stallCampaignWritesNext)', async () => {
+    await h.sandbox.control.setFaults({ stallCampaignWritesNext: 1, stallMs: 300 });
+    const started = Date.now();
+    const created = await h.graph.createCampaign({ name: 'Late answer' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(created.status).toBe(200);
+    // Only the next write: reads and the following create answer at once.
+    const again = Date.now();
+    await h.graph.createCampaign({ name: 'On time' });
+    expect(Date.now() - again).toBeLessThan(250);
+    expect((await h.sandbox.control.faults()).stallCampaignWritesNext).toBe(0);
+  });
 });

@@ -5,7 +5,7 @@ import { MINOR_UNITS_RULE } from '../../common/money';
 import { IsMinorUnits } from '../../common/money-validation';
 import { IsCalendarDate, IsInstant } from '../../common/validators';
 import type { CampaignContent } from '../campaign-content';
-import type { AlreadyMessagedPolicy, BudgetType, Campaign, CampaignStatus } from '../entities/campaign.entity';
+import type { AlreadyMessagedPolicy, BudgetType, Campaign, CampaignStatus, MetaSyncState } from '../entities/campaign.entity';
 
 export class BudgetDto {
   @ApiProperty({ enum: ['daily', 'lifetime'] })
@@ -156,6 +156,18 @@ export class MetaInsights {
   @ApiProperty({ description: `An average, ${IN_MINOR}; may have a fraction (to 1/100 of a minor unit)` }) costPerDelivered!: number;
 }
 
+/** Whether Meta holds what this campaign says; while `pending`, the reconciler is finishing `intent` at Meta. */
+export class CampaignMetaSync {
+  @ApiProperty({ enum: ['synced', 'pending'] }) state!: MetaSyncState;
+  @ApiProperty({ enum: ['create', 'update'], nullable: true, type: String, description: 'The change at Meta not yet confirmed' })
+  intent!: 'create' | 'update' | null;
+  @ApiProperty({ description: 'Calls made for the current (or last) change, retries included' }) attempts!: number;
+  @ApiProperty({ nullable: true, type: String, description: "The last failed call's error kind and Meta's code" }) lastError!:
+    string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'While pending: when the reconciler tries again (ISO 8601)' })
+  nextAttemptAt!: string | null;
+}
+
 export class CampaignResponse {
   @ApiProperty() id!: string;
   @ApiProperty() pageId!: string;
@@ -173,6 +185,7 @@ export class CampaignResponse {
     fallbackTimezone: string | null;
   } | null;
   @ApiProperty({ nullable: true, type: String }) metaCampaignId!: string | null;
+  @ApiProperty({ type: CampaignMetaSync }) metaSync!: CampaignMetaSync;
   @ApiProperty({ type: CampaignEstimate, nullable: true }) estimate!: CampaignEstimate | null;
   @ApiProperty({ type: CampaignCost }) cost!: CampaignCost;
   @ApiProperty({ type: Object, nullable: true }) pause!: { reason: string | null; message: string | null; resumeAt: string | null } | null;
@@ -204,6 +217,13 @@ export class CampaignResponse {
           }
         : null,
       metaCampaignId: c.metaCampaignId,
+      metaSync: {
+        state: c.metaSync,
+        intent: c.metaIntent === null ? null : (JSON.parse(c.metaIntent) as { op: 'create' | 'update' }).op,
+        attempts: c.metaSyncAttempts,
+        lastError: c.metaSyncError,
+        nextAttemptAt: c.metaSync === 'pending' ? iso(c.metaSyncNextAt) : null,
+      },
       estimate: c.estimate ? (JSON.parse(c.estimate) as CampaignEstimate) : null,
       cost: { currency: c.currency, pricePerMessage: c.pricePerMessage, spent: c.spend, sent: c.sentCount, budget: c.budgetAmount },
       pause: c.status === 'paused' ? { reason: c.pauseReason, message: c.pauseMessage, resumeAt: iso(c.resumeAt) } : null,

@@ -12,6 +12,9 @@ export type BudgetType = 'daily' | 'lifetime';
 /** `at`: one instant; `local_time`: HH:MM on a date in each recipient's own time zone. */
 export type ScheduleType = 'at' | 'local_time';
 
+/** Whether Meta holds what the campaign row says (see `Campaign.metaSync`). */
+export type MetaSyncState = 'synced' | 'pending';
+
 /** A broadcast to one topic of a Page, mirrored by a message campaign on the Page's ad account. */
 @Entity('campaigns')
 @Index('ix_campaigns_page', ['pageId', 'createdAt'])
@@ -71,6 +74,28 @@ export class Campaign {
 
   @UtcDateColumn({ name: 'meta_created_at', nullable: true })
   metaCreatedAt!: Date | null;
+
+  /**
+   * `synced`: Meta holds what this row says. `pending`: a call to Meta was recorded in `metaIntent` and
+   * has not been confirmed yet; the reconciler (MetaCampaignSync) finishes it.
+   */
+  @Column({ name: 'meta_sync', type: 'varchar', length: 16, default: 'synced' })
+  metaSync!: MetaSyncState;
+
+  /** JSON of a `MetaIntent`: what we asked Meta (or are about to), and when first asked. */
+  @Column({ name: 'meta_intent', type: 'text', nullable: true })
+  metaIntent!: string | null;
+
+  /** When the reconciler may next try the intent (also its lease while one process works on it). */
+  @UtcDateColumn({ name: 'meta_sync_next_at', nullable: true })
+  metaSyncNextAt!: Date | null;
+
+  @Column({ name: 'meta_sync_attempts', type: 'int', default: 0 })
+  metaSyncAttempts!: number;
+
+  /** The last failure of the intent's call: an error kind with Meta's code. */
+  @Column({ name: 'meta_sync_error', type: 'varchar', length: 255, nullable: true })
+  metaSyncError!: string | null;
 
   /** JSON of the estimate shown before the start (Meta's and ours). */
   @Column({ type: 'text', nullable: true })
