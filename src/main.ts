@@ -34,7 +34,11 @@ async function main(): Promise<void> {
   const sandbox = await startSandboxIfNeeded(config, logger);
   // The sandbox's own URL: with SANDBOX_PORT=0 only it knows the port it bound.
   const graphUrl = sandbox?.graphUrl ?? graphBaseUrl(config.graph);
-  const app = await createApp({ config, clock: new SystemClock(), graphEndpoint: new GraphEndpoint(graphUrl, config.graph.appSecret) });
+  const app = await createApp({
+    config,
+    clock: new SystemClock(),
+    graphEndpoint: new GraphEndpoint(graphUrl, config.graph.appSecret, sandbox?.control),
+  });
   if (sandbox) process.once('beforeExit', () => void sandbox.close());
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ShopsModule } from '../shops/shops.module';
+import { BundledSandbox } from './bundled-sandbox';
 import { PagesController } from './pages.controller';
 import { PageTokenVerifier } from './page-token-verifier';
 import { PagesService } from './pages.service';
@@ -8,7 +9,7 @@ import { PagesService } from './pages.service';
 @Module({
   imports: [ShopsModule],
   controllers: [PagesController],
-  providers: [PagesService, PageTokenVerifier],
+  providers: [PagesService, PageTokenVerifier, BundledSandbox],
   exports: [PagesService],
 })
 export class PagesModule {}

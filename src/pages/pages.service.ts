@@ -12,6 +12,7 @@ import { tablesWithColumn } from '../database/tables-with-column';
 import { ShopsService } from '../shops/shops.service';
 import type { CreatePageDto, UpdatePageDto } from './dto/page.dto';
 import { Page } from './page.entity';
+import { BundledSandbox } from './bundled-sandbox';
 import { PageTokenVerifier } from './page-token-verifier';
 
 /** The credentials a Graph call needs for a Page, decrypted only for the call. */
@@ -72,6 +73,7 @@ export class PagesService {
     private readonly clock: Clock,
     private readonly shops: ShopsService,
     private readonly verifier: PageTokenVerifier,
+    private readonly bundledSandbox: BundledSandbox,
   ) {
     this.pages = dataSource.getRepository(Page);
   }
@@ -88,6 +90,7 @@ export class PagesService {
    */
   async create(shopId: string, dto: CreatePageDto): Promise<Page> {
     const adAccountId = normaliseAdAccount(dto.adAccountId) ?? null;
+    await this.bundledSandbox.makeKnown({ ...dto, adAccountId });
     await this.verifier.requirePageToken(dto.id, dto.accessToken);
     if (adAccountId && dto.systemUserToken) await this.verifier.requireAdAccountAccess(adAccountId, dto.systemUserToken);
     const now = this.clock.now();
@@ -169,6 +172,22 @@ export class PagesService {
    */
   async update(shopId: string, pageId: string, dto: UpdatePageDto): Promise<Page> {
     const page = await this.getForShop(shopId, pageId);
+    if (
+      this.bundledSandbox.active &&
+      (dto.accessToken !== undefined || dto.systemUserToken !== undefined || dto.adAccountId !== undefined)
+    ) {
+      await this.bundledSandbox.makeKnown({
+        id: page.id,
+        name: dto.name ?? page.name,
+        platform: dto.platform ?? page.platform,
+        accessToken: dto.accessToken ?? this.cipher.decrypt(page.accessTokenEnc),
+        adAccountId: dto.adAccountId !== undefined ? normaliseAdAccount(dto.adAccountId) : page.adAccountId,
+        systemUserToken:
+          dto.systemUserToken ?? (page.systemUserTokenEnc === null ? undefined : this.cipher.decrypt(page.systemUserTokenEnc)),
+        pricePerMessage: dto.pricePerMessage ?? page.pricePerMessage,
+        currency: dto.currency ?? page.currency,
+      });
+    }
     if (dto.accessToken !== undefined) await this.verifier.requirePageToken(page.id, dto.accessToken);
     if (dto.systemUserToken !== undefined || dto.adAccountId !== undefined) {
       const adAccountId = dto.adAccountId !== undefined ? normaliseAdAccount(dto.adAccountId) : page.adAccountId;

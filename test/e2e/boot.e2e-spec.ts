@@ -186,9 +186,9 @@ describe('node dist/src/main.js', () => {
       expect(empty.status).toBe(200);
       expect(await empty.json()).toEqual([]);
       const pageId = `1048573${Date.now()}`;
-      // The Page exists at "Meta" (the bundled sandbox) with its token: the app asks Meta before registering it.
+      // The local run's "Meta" is the bundled sandbox: registering the Page here makes it known there too,
+      // so the token check passes and the sandbox's customers can write to it (nothing to register twice).
       const meta = new SandboxControl(`http://127.0.0.1:${sandboxPort}`);
-      await meta.registerPage({ id: pageId, platform: 'facebook', accessToken: 'EAAG-boot-page-token' });
       const created = await fetch(api, {
         method: 'POST',
         headers: { ...auth, 'Content-Type': 'application/json' },
