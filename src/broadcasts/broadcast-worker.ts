@@ -278,6 +278,9 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     }
     const concurrency = Math.max(1, settings.concurrency);
     const batchSize = Math.min(200, Math.max(10, concurrency * 2));
+    // Sends answered but not yet written are uncertain if the process dies: at most one flush of them
+    // (no more than the concurrency) beside the calls in flight.
+    const flushEvery = Math.min(FLUSH_EVERY, concurrency);
     const queue: ReadyItem[] = [];
     let results: RowResult[] = [];
     let exhausted = false;
@@ -379,7 +382,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
         if (outcome.kind === 'pause' || outcome.kind === 'hold') stop = true;
         try {
           results.push(await this.resultFor(c, item, outcome));
-          if (results.length >= FLUSH_EVERY) await flush();
+          if (results.length >= flushEvery) await flush();
         } catch (error) {
           failure ??= error;
           stop = true;
