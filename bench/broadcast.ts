@@ -12,7 +12,7 @@
  *
  * Then the plugin's own cost, which the sandbox hides (it is the bottleneck): a null sink (a bare HTTP
  * server answering the Marketing Message API's success body at once,
- * https://developers.facebook.com/docs/marketing-api/marketing-messages) takes a second campaign to N
+ * https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger/send-messages) takes a second campaign to N
  * fresh subscribers from fresh worker processes, beside a bare loop posting to the same sink; the CPU
  * seconds of the workers and of MariaDB (utime+stime from /proc/<pid>/stat) are read around that run.
  *
