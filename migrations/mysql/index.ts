@@ -11,6 +11,7 @@ import { ShopLocaleAndCurrency1764000012000 } from './1764000012000-shop-locale-
 import { RecordWebhookSubjects1764000009000 } from './1764000009000-record-webhook-subjects';
 import { SubscriberLocalDay1764000011000 } from './1764000011000-subscriber-local-day';
 import { CampaignMetaSync1764000015000 } from './1764000015000-campaign-meta-sync';
+import { DeliveryAttemptedAt1764000016000 } from './1764000016000-delivery-attempted-at';
 
 import { PageTransfers1764000014000 } from './1764000014000-page-transfers';
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
@@ -29,4 +30,5 @@ export const mysqlMigrations = [
   ShopLocaleAndCurrency1764000012000,
   PageTransfers1764000014000,
   CampaignMetaSync1764000015000,
+  DeliveryAttemptedAt1764000016000,
 ];

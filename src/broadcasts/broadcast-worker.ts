@@ -20,6 +20,7 @@ import { addDays, isValidTimeZone, localDateOf, type LocalDate } from '../common
 import { daysTakenBy, decideDailySlot, periodDays, type OtherSend } from './broadcast-time';
 import { toOutgoingMessage, type CampaignContent } from './campaign-content';
 import { CampaignSignals } from './campaign-signals';
+import { AttemptMarks } from './attempt-marks';
 import { DeliveryClaimer } from './delivery-claimer';
 import type { AlreadyMessagedPolicy } from './entities/campaign.entity';
 import { subscriberKey } from './entities/daily-send.entity';
@@ -91,7 +92,10 @@ interface RowResult {
 export interface PassResult {
   started: string[];
   sent: number;
+  /** Rows whose lease ran out after their call had started (they may have reached Meta). */
   uncertainFromLeases: number;
+  /** Rows whose lease ran out before their call started: back to pending, sent again. */
+  releasedFromLeases: number;
 }
 
 /**
@@ -166,12 +170,12 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * One worker pass: leases that ran out become uncertain, running campaigns are fanned out and
+   * One worker pass: leases that ran out become uncertain (call started) or pending (never attempted), running campaigns are fanned out and
    * drained of every row due now, finished ones are completed, canceled ones lose their pending rows.
    */
   async runPass(): Promise<PassResult> {
-    const result: PassResult = { started: [], sent: 0, uncertainFromLeases: 0 };
-    result.uncertainFromLeases = await this.claimer.sweepExpiredLeases();
+    const swept = await this.claimer.sweepExpiredLeases();
+    const result: PassResult = { started: [], sent: 0, uncertainFromLeases: swept.uncertain, releasedFromLeases: swept.released };
     await this.cancelPendingOfCanceled();
     const campaigns = await this.runningCampaigns();
     const drained = await Promise.allSettled(
@@ -274,6 +278,9 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     }
     const concurrency = Math.max(1, settings.concurrency);
     const batchSize = Math.min(200, Math.max(10, concurrency * 2));
+    // Sends answered but not yet written are uncertain if the process dies: at most one flush of them
+    // (no more than the concurrency) beside the calls in flight.
+    const flushEvery = Math.min(FLUSH_EVERY, concurrency);
     const queue: ReadyItem[] = [];
     let results: RowResult[] = [];
     let exhausted = false;
@@ -281,6 +288,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     let sent = 0;
     let refilling: Promise<void> | undefined;
     let failure: unknown;
+    const marks = new AttemptMarks((rows) => this.claimer.markAttempted(rows));
 
     const refill = (): Promise<void> =>
       (refilling ??= (async () => {
@@ -299,8 +307,8 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
           try {
             prepared = await this.prepare(c, settings, batch.owner, batch.ids);
           } catch (error) {
-            // Nothing of this batch was sent (a deadlock, a lost connection): give it back rather than
-            // let its lease run out into `uncertain`.
+            // Nothing of this batch was sent (a deadlock, a lost connection): give it back now rather than
+            // wait for its lease to run out.
             await this.releaseUnsent(batch.owner, batch.ids).catch(() => undefined);
             throw error;
           }
@@ -341,6 +349,19 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
           queue.unshift(item);
           return;
         }
+        // The row counts as attempted only now, right before its own call: a crash before this line
+        // leaves it claimed but unattempted, and the lease sweep gives it back to pending.
+        let ours: boolean;
+        try {
+          ours = await marks.start({ id: item.id, owner: item.owner });
+        } catch (error) {
+          failure ??= error;
+          stop = true;
+          queue.unshift(item);
+          return;
+        }
+        // Its lease ran out and it was given back (or taken by another worker): not ours to send.
+        if (!ours) continue;
         let outcome: SendOutcome;
         try {
           const answer = await this.graph.sendMarketingMessage(creds.systemUserToken, creds.adAccountId, {
@@ -361,7 +382,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
         if (outcome.kind === 'pause' || outcome.kind === 'hold') stop = true;
         try {
           results.push(await this.resultFor(c, item, outcome));
-          if (results.length >= FLUSH_EVERY) await flush();
+          if (results.length >= flushEvery) await flush();
         } catch (error) {
           failure ??= error;
           stop = true;

@@ -15,6 +15,7 @@ import {
   UpdateCampaignDto,
   type CampaignProgress,
 } from './dto/campaign.dto';
+import { ResolveDeliveriesDto, ResolveDeliveriesResponse } from './dto/resolve-deliveries.dto';
 import type { DeliveryStatus } from './entities/campaign-delivery.entity';
 
 const META_PENDING =
@@ -164,6 +165,23 @@ export class CampaignsController {
     if (!Number.isInteger(n) || n < 1 || n > 500)
       throw new DomainError(400, 'invalid_limit', 'limit must be an integer from 1 to 500', { field: 'limit' });
     return this.campaigns.deliveries(shopId, pageId, id, status as DeliveryStatus | undefined, after, n);
+  }
+
+  /**
+   * The shop's decision on uncertain deliveries: `resend` (pending again, sent anew) or `leave`
+   * (see ResolveDeliveriesDto). 400 naming the field for bad input, 409 `not_uncertain` naming
+   * `deliveryIds` when a listed id is not an uncertain delivery of this campaign.
+   */
+  @Post('campaigns/:id/deliveries/resolve')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ResolveDeliveriesResponse })
+  resolveDeliveries(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Param('id') id: string,
+    @Body() dto: ResolveDeliveriesDto,
+  ): Promise<ResolveDeliveriesResponse> {
+    return this.campaigns.resolveUncertain(shopId, pageId, id, dto);
   }
 }
 

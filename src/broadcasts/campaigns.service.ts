@@ -609,6 +609,74 @@ export class CampaignsService {
     };
   }
 
+  /**
+   * The shop's decision on the campaign's `uncertain` deliveries (see ResolveDeliveriesDto): `resend`
+   * makes them pending, due now (their daily_sends days stay theirs, as for a retry); a completed campaign
+   * runs again to send them, a paused one sends them when resumed. `leave` marks them `left_by_shop`.
+   * Errors: 400 naming `deliveryIds`/`all` unless exactly one is given; 409 `not_uncertain` naming
+   * `deliveryIds` when a listed id is not an uncertain delivery of this campaign (nothing is changed);
+   * 409 when a canceled campaign is asked to resend.
+   */
+  async resolveUncertain(
+    shopId: string,
+    pageId: string,
+    id: string,
+    dto: { action: 'resend' | 'leave'; deliveryIds?: string[]; all?: boolean },
+  ): Promise<{ action: 'resend' | 'leave'; resolved: number }> {
+    const campaign = await this.get(shopId, pageId, id);
+    const ids = dto.deliveryIds;
+    if ((ids === undefined) === (dto.all !== true))
+      throw new ValidationFailed([
+        {
+          field: ids === undefined ? 'deliveryIds' : 'all',
+          rule: 'exactlyOne',
+          message: 'Give either deliveryIds (a list of uncertain delivery ids) or all: true, not both and not neither',
+        },
+      ]);
+    if (dto.action === 'resend' && campaign.status === 'canceled')
+      throw new DomainError(409, 'campaign_canceled', 'A canceled campaign sends nothing more', { field: 'action' });
+    const now = this.dialect.time(this.clock.now());
+    return this.dataSource.transaction(async (manager) => {
+      let where = `campaign_id = ? AND status = 'uncertain'`;
+      const params: unknown[] = [id];
+      if (ids) {
+        const unique = [...new Set(ids)];
+        const found = (await manager.query(
+          `SELECT id FROM campaign_deliveries WHERE campaign_id = ? AND status = 'uncertain' AND id IN (${unique.map(() => '?').join(',')})`,
+          [id, ...unique],
+        )) as Array<{ id: string | number }>;
+        const known = new Set(found.map((r) => String(r.id)));
+        const missing = unique.filter((x) => !known.has(x));
+        if (missing.length > 0)
+          throw new DomainError(409, 'not_uncertain', `Not uncertain deliveries of this campaign: ${missing.slice(0, 20).join(', ')}`, {
+            field: 'deliveryIds',
+            ids: missing.slice(0, 100),
+          });
+        where += ` AND id IN (${unique.map(() => '?').join(',')})`;
+        params.push(...unique);
+      }
+      const resolved =
+        dto.action === 'resend'
+          ? await SqlDialect.execute(
+              manager,
+              `UPDATE campaign_deliveries SET status = 'pending', send_after = ?, reason = 'resend_requested', error_code = NULL, error_message = NULL,
+                 lease_owner = NULL, lease_until = NULL, attempted_at = NULL, updated_at = ? WHERE ${where}`,
+              [now, now, ...params],
+            )
+          : await SqlDialect.execute(manager, `UPDATE campaign_deliveries SET reason = 'left_by_shop', updated_at = ? WHERE ${where}`, [
+              now,
+              ...params,
+            ]);
+      if (dto.action === 'resend' && resolved > 0)
+        await manager.query(
+          `UPDATE campaigns SET status = 'running', finished_at = NULL, updated_at = ? WHERE id = ? AND status = 'completed'`,
+          [now, id],
+        );
+      if (resolved > 0) this.logger.log({ msg: 'uncertain deliveries resolved by the shop', campaignId: id, action: dto.action, resolved });
+      return { action: dto.action, resolved };
+    });
+  }
+
   /** One keyset page of a campaign's delivery rows, e.g. the uncertain ones for the shop to look at. */
   async deliveries(
     shopId: string,

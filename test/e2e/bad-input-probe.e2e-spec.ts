@@ -183,6 +183,10 @@ function routes(t: TestApp): Record<string, RouteCase> {
     'POST /api/pages/{pageId}/campaigns/{id}/pause': { params: async (f) => ({ pageId: f.pageId, id: await freshCampaign(t, f) }) },
     'POST /api/pages/{pageId}/campaigns/{id}/resume': { params: async (f) => ({ pageId: f.pageId, id: await freshCampaign(t, f) }) },
     'POST /api/pages/{pageId}/campaigns/{id}/cancel': { params: async (f) => ({ pageId: f.pageId, id: await freshCampaign(t, f) }) },
+    'POST /api/pages/{pageId}/campaigns/{id}/deliveries/resolve': {
+      params: async (f) => ({ pageId: f.pageId, id: await freshCampaign(t, f) }),
+      body: () => ({ action: 'leave', all: true }),
+    },
   };
 }
 

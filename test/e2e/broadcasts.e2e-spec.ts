@@ -464,20 +464,25 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     expect(progress).toMatchObject({ status: 'canceled', pending: 0, sending: 0, sent: afterCancel, canceled: 60 - afterCancel });
   });
 
-  it('turns the rows of a worker that died after claiming them into uncertain, never resends them, and settles the one Meta echoes', async () => {
+  it('after a worker dies, gives back the rows it claimed but never attempted, leaves only the attempted ones uncertain, and the shop resolves those', async () => {
     const s = await aSetup();
-    const subs = await subscribersOf(t, s.page.id, s.topic, 5);
+    await subscribersOf(t, s.page.id, s.topic, 6);
     const { id, metaCampaignId } = await aScheduledCampaign(s);
     await t.advance(2 * HOUR);
     await worker().tick();
     await t.app.get(BroadcastScheduler).fanOut(id);
-    // A worker claims two rows, sends the first, and dies before writing anything down.
-    const dead = await t.app.get(DeliveryClaimer).claimBatch(id, 2, 'dead-worker');
-    expect(dead.ids).toHaveLength(2);
+    // A worker claims four rows, starts the calls of three (the first reaches Meta, the next two are cut
+    // off in flight), never starts the fourth, and dies before writing anything down.
+    const claimer = t.app.get(DeliveryClaimer);
+    const dead = await claimer.claimBatch(id, 4, 'dead-worker');
+    expect(dead.ids).toHaveLength(4);
+    const [reached, lost, leftOne, neverStarted] = dead.ids as [string, string, string, string];
+    const started = await claimer.markAttempted([reached, lost, leftOne].map((x) => ({ id: x, owner: dead.owner })));
+    expect([...started].sort()).toEqual([reached, lost, leftOne].sort());
     const ds = t.app.get(DataSource);
     const [victim] = await ds.query(
       'SELECT s.token_enc FROM campaign_deliveries d JOIN subscriptions s ON s.id = d.subscription_id WHERE d.id = ?',
-      [dead.ids[0]],
+      [reached],
     );
     const creds = { token: s.page.systemUserToken!, ad: s.page.adAccountId! };
     const sentByDead = await t.app.get(GraphApiClient).sendMarketingMessage(creds.token, creds.ad, {
@@ -488,30 +493,67 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     expect(sentByDead.ok).toBe(true);
 
     await worker().runPass(); // the others are sent; the dead worker's rows are still leased
-    expect(await sandboxSendsOf(t, metaCampaignId)).toHaveLength(4);
+    expect(await sandboxSendsOf(t, metaCampaignId)).toHaveLength(3);
     await t.advance(LEASE_MS + 1000);
     const pass = await worker().runPass();
-    expect(pass.uncertainFromLeases).toBe(2);
+    expect(pass).toMatchObject({ uncertainFromLeases: 3, releasedFromLeases: 1 });
+    // The never-attempted row went back to pending and was sent in the same pass; a late start by the
+    // dead worker's batch is refused, so it cannot send it too.
+    expect(await claimer.markAttempted([{ id: neverStarted, owner: dead.owner }])).toEqual(new Set());
     expect((await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}/progress`)).body).toMatchObject({
       status: 'completed',
       sent: 3,
-      uncertain: 2,
+      uncertain: 3,
       pending: 0,
     });
-    expect((await t.meta.stats()).duplicateMarketingSends).toBe(0);
     expect(await sandboxSendsOf(t, metaCampaignId)).toHaveLength(4);
 
-    // The reconciliation: Meta's echo of the send the dead worker made settles that row; the other stays uncertain.
+    // Meta's echo of the send the dead worker made settles that row; the two cut off stay uncertain.
     const echo = (await sandboxSendsOf(t, metaCampaignId)).find((x) => sentByDead.ok && x.trackingId === sentByDead.value.trackingId)!;
     await replayMarketingEcho(t, s.page.id, echo, metaCampaignId, TEST_APP_SECRET);
     await t.settle();
-    const rows = new Map((await deliveryRows(t, id)).map((r) => [r.id, r]));
-    expect(rows.get(dead.ids[0]!)).toMatchObject({ status: 'sent', tracking_id: echo.trackingId });
-    expect(rows.get(dead.ids[1]!)).toMatchObject({ status: 'uncertain', reason: 'lease_expired' });
-    const uncertain = await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}/deliveries?status=uncertain`);
-    expect(uncertain.body.items).toHaveLength(1);
-    expect((await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}`)).body).toMatchObject({ cost: { sent: 4, spent: 400 } });
-    void subs;
+    let rows = new Map((await deliveryRows(t, id)).map((r) => [r.id, r]));
+    expect(rows.get(reached)).toMatchObject({ status: 'sent', tracking_id: echo.trackingId });
+    expect(rows.get(neverStarted)).toMatchObject({ status: 'sent' });
+    expect(rows.get(lost)).toMatchObject({ status: 'uncertain', reason: 'lease_expired' });
+    const listed = await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}/deliveries?status=uncertain`);
+    expect(listed.body.items.map((i: { id: string }) => i.id).sort()).toEqual([lost, leftOne].sort());
+
+    // The shop decides. Bad input names the field and changes nothing.
+    const resolve = (body: object) => api(s.shop).post(`/api/pages/${s.page.id}/campaigns/${id}/deliveries/resolve`, body);
+    const neither = await resolve({ action: 'resend' });
+    expect(neither.status).toBe(400);
+    expect(neither.body.fields).toEqual([expect.objectContaining({ field: 'deliveryIds' })]);
+    const both = await resolve({ action: 'resend', all: true, deliveryIds: [lost] });
+    expect(both.status).toBe(400);
+    expect(both.body.fields).toEqual([expect.objectContaining({ field: 'all' })]);
+    expect((await resolve({ action: 'resend-now', deliveryIds: [lost] })).body.fields).toEqual([
+      expect.objectContaining({ field: 'action' }),
+    ]);
+    expect((await resolve({ action: 'resend', deliveryIds: ['x1'] })).body.fields).toEqual([
+      expect.objectContaining({ field: 'deliveryIds' }),
+    ]);
+    const notUncertain = await resolve({ action: 'resend', deliveryIds: [lost, reached] });
+    expect(notUncertain.status).toBe(409);
+    expect(notUncertain.body).toMatchObject({ error: 'not_uncertain', fields: [{ field: 'deliveryIds' }], details: { ids: [reached] } });
+    expect((await deliveryRows(t, id)).find((r) => r.id === lost)).toMatchObject({ status: 'uncertain' });
+
+    expect((await resolve({ action: 'leave', deliveryIds: [leftOne] })).body).toEqual({ action: 'leave', resolved: 1 });
+    expect((await resolve({ action: 'resend', deliveryIds: [lost] })).body).toEqual({ action: 'resend', resolved: 1 });
+    expect((await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}`)).body).toMatchObject({ status: 'running' });
+    await worker().runPass();
+    rows = new Map((await deliveryRows(t, id)).map((r) => [r.id, r]));
+    expect(rows.get(lost)).toMatchObject({ status: 'sent' });
+    expect(rows.get(leftOne)).toMatchObject({ status: 'uncertain', reason: 'left_by_shop' });
+    expect((await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}/progress`)).body).toMatchObject({
+      status: 'completed',
+      sent: 5,
+      uncertain: 1,
+    });
+    expect(await sandboxSendsOf(t, metaCampaignId)).toHaveLength(5);
+    expect((await t.meta.stats()).duplicateMarketingSends).toBe(0);
+    // `all` applies to every uncertain row of the campaign, decided or not.
+    expect((await resolve({ action: 'leave', all: true })).body).toEqual({ action: 'leave', resolved: 1 });
   });
 
   it("updates delivery rows from Meta's marketing-message webhooks", async () => {

@@ -221,28 +221,51 @@ describe.each(testDatabases())('sequences on %s', (db) => {
     expect((await t.meta.received(page.id, psid)).map((r) => r.type)).toEqual(['text']);
   });
 
-  it('never resends a step whose worker died mid-send: the lease runs out, it becomes uncertain, and the run goes on', async () => {
+  it('after a worker dies, never resends a step whose send had started (uncertain, the run goes on) and sends the ones it never started', async () => {
     const shop = await aShop(t);
     const page = await aConnectedPage(t, shop);
-    const psid = await aCustomerWhoWrote(t, page.id);
-    const ids = await startRun(
-      shop,
-      page.id,
-      [
-        { type: 'text', text: 'Maybe sent' },
-        { type: 'text', text: 'Next' },
-      ],
-      psid,
-    );
+    const steps = [
+      { type: 'text', text: 'Maybe sent' },
+      { type: 'text', text: 'Next' },
+    ];
+    const started = await aCustomerWhoWrote(t, page.id);
+    const notStarted = await aCustomerWhoWrote(t, page.id);
+    const startedIds = await startRun(shop, page.id, steps, started);
+    const notStartedIds = await startRun(shop, page.id, steps, notStarted);
     const now = t.clock.now();
-    const held = await t.app.get(RunStepClaimer).claimDue('worker-that-dies', 50, now, new Date(now.getTime() + STEP_LEASE_MS));
-    expect(held.map((s) => s.runId)).toContain(ids.runId);
+    const claimer = t.app.get(RunStepClaimer);
+    const held = await claimer.claimDue('worker-that-dies', 50, now, new Date(now.getTime() + STEP_LEASE_MS));
+    expect(held.map((s) => s.runId)).toEqual(expect.arrayContaining([startedIds.runId, notStartedIds.runId]));
+    // The dying worker started one send (its call may have reached Meta), never the other.
+    expect(
+      await claimer.markAttempted(
+        held.find((s) => s.runId === startedIds.runId)!,
+        now,
+      ),
+    ).toBe(true);
 
     expect(await runDue()).toBe(0);
     await t.advance(STEP_LEASE_MS + 1);
     await runDue();
-    const run = await readRun(shop, page.id, ids);
-    expect(run).toMatchObject({ status: 'completed', steps: [{ status: 'uncertain', attempts: 1 }, { status: 'sent' }] });
-    expect((await t.meta.received(page.id, psid)).map((r) => JSON.stringify(r.message))).toEqual([expect.stringContaining('Next')]);
+    expect(await readRun(shop, page.id, startedIds)).toMatchObject({
+      status: 'completed',
+      steps: [{ status: 'uncertain', attempts: 1 }, { status: 'sent' }],
+    });
+    expect((await t.meta.received(page.id, started)).map((r) => JSON.stringify(r.message))).toEqual([expect.stringContaining('Next')]);
+    expect(await readRun(shop, page.id, notStartedIds)).toMatchObject({
+      status: 'completed',
+      steps: [{ status: 'sent', attempts: 1 }, { status: 'sent' }],
+    });
+    expect((await t.meta.received(page.id, notStarted)).map((r) => JSON.stringify(r.message))).toEqual([
+      expect.stringContaining('Maybe sent'),
+      expect.stringContaining('Next'),
+    ]);
+    // The dead worker's late start of the step given back is refused.
+    expect(
+      await claimer.markAttempted(
+        held.find((s) => s.runId === notStartedIds.runId)!,
+        t.clock.now(),
+      ),
+    ).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { UtcDateColumn } from '../../database/columns';
 
 /**
- * `pending` (due at send_after) → `sending` (claimed under a lease) → a final state:
+ * `pending` (due at send_after) → `sending` (claimed under a lease; `attempted_at` once its call starts) → a final state:
  * `sent` (Meta accepted it; delivered/read/clicked instants follow from webhooks), `skipped` (reason),
  * `failed` (reason), `uncertain` (the send may have reached Meta: never resent, settled by the
  * webhooks), `canceled` (the campaign was canceled before it was sent).
@@ -40,6 +40,13 @@ export class CampaignDelivery {
 
   @UtcDateColumn({ name: 'lease_until', nullable: true })
   leaseUntil!: Date | null;
+
+  /**
+   * When this row's own Graph call started (set right before it, cleared by each claim). A `sending` row
+   * without it was claimed but never attempted: if its lease runs out it goes back to pending.
+   */
+  @UtcDateColumn({ name: 'attempted_at', nullable: true })
+  attemptedAt!: Date | null;
 
   /** The subscriber's local day (`YYYY-MM-DD`) this message counted for, once sent. */
   @Column({ name: 'local_day', type: 'varchar', length: 10, nullable: true })

@@ -55,6 +55,10 @@ export class RunStep {
   @UtcDateColumn({ name: 'lease_until', nullable: true })
   leaseUntil!: Date | null;
 
+  /** When this step's send started (cleared by each claim): a `sending` step without it never started, and goes back to pending if its lease runs out. */
+  @UtcDateColumn({ name: 'attempted_at', nullable: true })
+  attemptedAt!: Date | null;
+
   @Column({ name: 'message_id', type: 'varchar', length: 128, nullable: true })
   messageId!: string | null;
 

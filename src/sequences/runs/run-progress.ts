@@ -49,11 +49,18 @@ export class RunProgress {
   }
 
   /**
-   * Steps whose worker died (or hung) while sending: the send may have reached Meta, so they become
-   * `uncertain` and are never sent again; their runs go on with the next step.
+   * Steps whose worker died (or hung) after claiming them. Those whose send never started (attempted_at
+   * NULL) go back to pending, the attempt not counted, and are sent by the next pass. Those whose send had
+   * started may have reached Meta, so they become `uncertain` and are never sent again; their runs go on
+   * with the next step.
    */
   async settleExpiredLeases(): Promise<number> {
     const now = this.clock.now();
+    await this.dataSource.query(
+      `UPDATE run_steps SET status = 'pending', lease_owner = NULL, lease_until = NULL, attempts = attempts - 1
+        WHERE status = 'sending' AND lease_until < ? AND attempted_at IS NULL`,
+      [this.dialect.time(now)],
+    );
     const rows = (await this.dataSource.query(
       `SELECT id, run_id, position, on_forbidden, attempts FROM run_steps WHERE status = 'sending' AND lease_until < ? LIMIT ${LEASE_SWEEP_BATCH}`,
       [this.dialect.time(now)],

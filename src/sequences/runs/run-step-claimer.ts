@@ -47,7 +47,7 @@ export class RunStepClaimer {
         if (rows.length === 0) return 0;
         return SqlDialect.execute(
           em,
-          `UPDATE run_steps SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1
+          `UPDATE run_steps SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1, attempted_at = NULL
            WHERE id IN (${rows.map(() => '?').join(', ')}) AND status = 'pending'`,
           [...claim, ...rows.map((r) => r.id)],
         );
@@ -56,7 +56,7 @@ export class RunStepClaimer {
     } else {
       const changed = await SqlDialect.execute(
         this.dataSource,
-        `UPDATE run_steps SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1
+        `UPDATE run_steps SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1, attempted_at = NULL
          WHERE id IN (SELECT id FROM run_steps WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ${Number(limit)})
            AND status = 'pending'`,
         [...claim, due],
@@ -81,5 +81,18 @@ export class RunStepClaimer {
       pageId: row.page_id,
       psid: row.psid,
     }));
+  }
+
+  /**
+   * Marks a claimed step as attempted right before its send starts. False when the step is no longer
+   * this lease's (it ran out and the sweep gave the step back, or another worker holds it): not to be sent.
+   */
+  async markAttempted(step: { id: string; leaseOwner: string }, now: Date): Promise<boolean> {
+    const changed = await SqlDialect.execute(
+      this.dataSource,
+      `UPDATE run_steps SET attempted_at = ? WHERE id = ? AND lease_owner = ? AND status = 'sending' AND attempted_at IS NULL`,
+      [this.dialect.time(now), step.id, step.leaseOwner],
+    );
+    return changed === 1;
   }
 }

@@ -70,6 +70,7 @@ export class SequenceRuns {
       attempts: 0,
       leaseOwner: null,
       leaseUntil: null,
+      attemptedAt: null,
       messageId: null,
       skipRule: null,
       lastError: null,

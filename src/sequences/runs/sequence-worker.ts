@@ -115,6 +115,8 @@ export class SequenceWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async process(step: ClaimedStep): Promise<void> {
+    // Attempted only now: a step claimed but never started goes back to pending if this process dies.
+    if (!(await this.claimer.markAttempted(step, this.clock.now()))) return;
     try {
       const outcome = await this.sender.send(step).catch((error: unknown) => ({
         kind: 'retry' as const,
