@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { GraphEndpoint } from '../common/graph-endpoint';
+import { TokenCipher } from '../common/token-cipher';
 
 /** What a shop tells us of a Page, as the bundled sandbox needs it to play Meta. */
 export interface BundledPageFacts {
@@ -17,43 +18,99 @@ export interface BundledPageFacts {
   currency?: string;
 }
 
+interface StoredPage {
+  id: string;
+  name: string;
+  platform: 'facebook' | 'instagram';
+  access_token_enc: string;
+  ad_account_id: string | null;
+  system_user_token_enc: string | null;
+  price_per_message: number;
+  currency: string;
+}
+
 /**
  * In the local run with the bundled sandbox (`npm start` with no Meta credentials) there is no Meta
- * where the shop created its Page: registering the Page (or an ad account) here makes it known to the
- * sandbox first, so the token check that follows (PageTokenVerifier) and every later Graph call find it.
- * A no-op against Meta and in tests (GraphEndpoint.bundledSandbox unset).
+ * where the shop created its Page, so the FIRST registration of a Page id (and of an ad account) here
+ * creates it in the sandbox with the tokens given. A Page or ad account this install already holds is
+ * never re-created with a caller's tokens: the token check that follows (PageTokenVerifier) then asks the
+ * sandbox, which knows the holder's tokens, so another shop cannot take a Page with a made-up token
+ * (issue 11 §1). At boot the sandbox (in memory) is given back every Page and ad account we hold.
+ * A no-op against Meta and in tests that do not ask for it (GraphEndpoint.bundledSandbox unset).
  */
 @Injectable()
-export class BundledSandbox {
+export class BundledSandbox implements OnApplicationBootstrap {
   constructor(
     private readonly endpoint: GraphEndpoint,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cipher: TokenCipher,
   ) {}
 
-  /** True in the local run with the bundled sandbox only. */
-  get active(): boolean {
-    return this.endpoint.bundledSandbox !== undefined;
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.endpoint.bundledSandbox) return;
+    const pages = await this.held();
+    for (const page of pages) await this.registerPage(this.factsOf(page));
+    for (const adAccountId of new Set(pages.flatMap((p) => (p.ad_account_id ? [p.ad_account_id] : [])))) {
+      await this.registerAdAccount(adAccountId, pages);
+    }
   }
 
-  /** Registers the Page (and its ad account, with every Page of ours on it) in the bundled sandbox. */
-  async makeKnown(page: BundledPageFacts): Promise<void> {
-    const sandbox = this.endpoint.bundledSandbox;
-    if (!sandbox) return;
-    await sandbox.registerPage({ id: page.id, name: page.name, platform: page.platform, accessToken: page.accessToken });
+  /**
+   * Before a Page is registered (or its ad account set): creates at the bundled sandbox what this install
+   * does not hold yet. A Page id or ad account already held keeps the tokens it has there.
+   */
+  async makeKnownIfNew(page: BundledPageFacts): Promise<void> {
+    if (!this.endpoint.bundledSandbox) return;
+    const pages = await this.held();
+    if (!pages.some((p) => p.id === page.id)) await this.registerPage(page);
     if (!page.adAccountId || !page.systemUserToken) return;
-    // The sandbox replaces an ad account's Page list: keep every Page already registered on it.
-    const others = (await this.dataSource.query('SELECT id FROM pages WHERE ad_account_id = ? AND id <> ?', [
-      page.adAccountId,
-      page.id,
-    ])) as Array<{
-      id: string;
-    }>;
-    await sandbox.registerAdAccount({
-      id: page.adAccountId,
-      systemUserToken: page.systemUserToken,
-      pageIds: [page.id, ...others.map((o) => o.id)],
-      pricePerMessage: page.pricePerMessage ?? 100,
-      ...(page.currency && { currency: page.currency }),
+    const onAccount = pages.filter((p) => p.ad_account_id === page.adAccountId);
+    if (onAccount.length === 0) {
+      await this.endpoint.bundledSandbox.registerAdAccount({
+        id: page.adAccountId,
+        systemUserToken: page.systemUserToken,
+        pageIds: [page.id],
+        pricePerMessage: page.pricePerMessage ?? 100,
+        ...(page.currency && { currency: page.currency }),
+      });
+      return;
+    }
+    // Held already: re-registered with the holder's token, this Page added to its list; the token the
+    // caller gave is then checked against the holder's by PageTokenVerifier.
+    await this.registerAdAccount(page.adAccountId, pages, page.id);
+  }
+
+  private held(): Promise<StoredPage[]> {
+    return this.dataSource.query(
+      `SELECT id, name, platform, access_token_enc, ad_account_id, system_user_token_enc, price_per_message, currency
+         FROM pages WHERE transferred_at IS NULL`,
+    ) as Promise<StoredPage[]>;
+  }
+
+  private factsOf(page: StoredPage): BundledPageFacts {
+    return { id: page.id, name: page.name, platform: page.platform, accessToken: this.cipher.decrypt(page.access_token_enc) };
+  }
+
+  private async registerPage(page: BundledPageFacts): Promise<void> {
+    await this.endpoint.bundledSandbox!.registerPage({
+      id: page.id,
+      name: page.name,
+      platform: page.platform,
+      accessToken: page.accessToken,
+    });
+  }
+
+  /** The sandbox replaces an ad account's Page list: every Page of ours on it, plus `extraPageId`. */
+  private async registerAdAccount(adAccountId: string, pages: StoredPage[], extraPageId?: string): Promise<void> {
+    const onAccount = pages.filter((p) => p.ad_account_id === adAccountId);
+    const holder = onAccount.find((p) => p.system_user_token_enc !== null);
+    if (!holder) return;
+    await this.endpoint.bundledSandbox!.registerAdAccount({
+      id: adAccountId,
+      systemUserToken: this.cipher.decrypt(holder.system_user_token_enc!),
+      pageIds: [...new Set([...onAccount.map((p) => p.id), ...(extraPageId ? [extraPageId] : [])])],
+      pricePerMessage: Number(holder.price_per_message),
+      currency: holder.currency,
     });
   }
 }

@@ -90,7 +90,7 @@ export class PagesService {
    */
   async create(shopId: string, dto: CreatePageDto): Promise<Page> {
     const adAccountId = normaliseAdAccount(dto.adAccountId) ?? null;
-    await this.bundledSandbox.makeKnown({ ...dto, adAccountId });
+    await this.bundledSandbox.makeKnownIfNew({ ...dto, adAccountId });
     await this.verifier.requirePageToken(dto.id, dto.accessToken);
     if (adAccountId && dto.systemUserToken) await this.verifier.requireAdAccountAccess(adAccountId, dto.systemUserToken);
     const now = this.clock.now();
@@ -172,28 +172,16 @@ export class PagesService {
    */
   async update(shopId: string, pageId: string, dto: UpdatePageDto): Promise<Page> {
     const page = await this.getForShop(shopId, pageId);
-    if (
-      this.bundledSandbox.active &&
-      (dto.accessToken !== undefined || dto.systemUserToken !== undefined || dto.adAccountId !== undefined)
-    ) {
-      await this.bundledSandbox.makeKnown({
-        id: page.id,
-        name: dto.name ?? page.name,
-        platform: dto.platform ?? page.platform,
-        accessToken: dto.accessToken ?? this.cipher.decrypt(page.accessTokenEnc),
-        adAccountId: dto.adAccountId !== undefined ? normaliseAdAccount(dto.adAccountId) : page.adAccountId,
-        systemUserToken:
-          dto.systemUserToken ?? (page.systemUserTokenEnc === null ? undefined : this.cipher.decrypt(page.systemUserTokenEnc)),
-        pricePerMessage: dto.pricePerMessage ?? page.pricePerMessage,
-        currency: dto.currency ?? page.currency,
-      });
-    }
     if (dto.accessToken !== undefined) await this.verifier.requirePageToken(page.id, dto.accessToken);
     if (dto.systemUserToken !== undefined || dto.adAccountId !== undefined) {
       const adAccountId = dto.adAccountId !== undefined ? normaliseAdAccount(dto.adAccountId) : page.adAccountId;
       const systemUserToken =
         dto.systemUserToken ?? (page.systemUserTokenEnc === null ? undefined : this.cipher.decrypt(page.systemUserTokenEnc));
-      if (adAccountId && systemUserToken) await this.verifier.requireAdAccountAccess(adAccountId, systemUserToken);
+      if (adAccountId && systemUserToken) {
+        // Local run only: an ad account nobody here holds yet is created at the bundled sandbox first.
+        await this.bundledSandbox.makeKnownIfNew({ ...page, accessToken: '', adAccountId, systemUserToken });
+        await this.verifier.requireAdAccountAccess(adAccountId, systemUserToken);
+      }
     }
     if (dto.name !== undefined) page.name = dto.name;
     if (dto.platform !== undefined) page.platform = dto.platform;

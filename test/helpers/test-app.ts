@@ -43,6 +43,8 @@ export interface TestAppOptions {
   /** Reuse an existing SQLite file or sandbox (restarts, several processes). */
   sqlitePath?: string;
   sandbox?: RunningSandbox;
+  /** Play the local `npm start` run, where the sandbox is the one the app started itself (GraphEndpoint.bundledSandbox). */
+  bundledSandbox?: boolean;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function startTestApp(db: TestDatabase, options: TestAppOptions = {
     app = await createApp({
       config,
       clock,
-      graphEndpoint: new GraphEndpoint(sandbox.graphUrl, TEST_APP_SECRET),
+      graphEndpoint: new GraphEndpoint(sandbox.graphUrl, TEST_APP_SECRET, options.bundledSandbox ? sandbox.control : undefined),
       logger: new JsonLogger('debug', (line) => logs.push(line)),
     });
     await app.listen(0, '127.0.0.1');

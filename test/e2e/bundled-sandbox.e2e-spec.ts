@@ -1,0 +1,59 @@
+import { aMetaId, aPageInput, aShop, type TestShop } from '../helpers/builders';
+import { testDatabases } from '../helpers/databases';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+/**
+ * The local run (`npm start` with no Meta credentials): the app started the sandbox itself, so the first
+ * registration of a Page id (or ad account) creates it at that "Meta" with the tokens given. One this
+ * install already holds keeps its holder's tokens there, so the token check still stops another shop
+ * that comes with a made-up token (issue 11 §1), and a restart gives the sandbox back what we hold.
+ */
+describe.each(testDatabases())('the bundled sandbox of the local run, on %s', (db) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(db, { bundledSandbox: true });
+  });
+  afterAll(() => t.close());
+
+  const register = (shop: TestShop, body: object) => t.http().post('/api/pages').set(shop.auth).send(body);
+
+  it('registers a new Page with the tokens given, and the sandbox knows it: its customers can write to it', async () => {
+    const shop = await aShop(t);
+    const page = aPageInput();
+    await register(shop, page).expect(201);
+    await t.meta.personMessage({ pageId: page.id, psid: '7001', text: 'hello' });
+    await t.settle();
+    const check = await t.http().get(`/api/pages/${page.id}/optin-requests?psid=7001`).set(shop.auth);
+    expect(check.status).toBe(200);
+  });
+
+  it("another shop with a made-up token cannot take a Page held here, nor change its token, nor the ad account's", async () => {
+    const [a, b] = [await aShop(t, 'A'), await aShop(t, 'B')];
+    const adAccountId = aMetaId();
+    const page = aPageInput({ adAccountId, systemUserToken: 'EAAG-system-user-of-A-0123456789' });
+    await register(a, page).expect(201);
+
+    const taken = await register(b, { ...aPageInput({ id: page.id }), accessToken: 'EAAG-made-up-by-B-0123456789' }).expect(422);
+    expect(taken.body).toMatchObject({ error: 'token_not_for_page', fields: [expect.objectContaining({ field: 'accessToken' })] });
+    await t.http().patch(`/api/pages/${page.id}`).set(b.auth).send({ accessToken: 'EAAG-made-up-by-B-0123456789' }).expect(404);
+
+    // B's own new Page on A's ad account, with a made-up system-user token: refused; A's token still works there.
+    const own = aPageInput({ adAccountId, systemUserToken: 'EAAG-made-up-system-user-0123456789' });
+    const refused = await register(b, own).expect(422);
+    expect(refused.body).toMatchObject({ error: 'token_cannot_use_ad_account' });
+    expect((await t.http().get('/api/pages').set(a.auth).expect(200)).body).toEqual([expect.objectContaining({ id: page.id })]);
+
+    // The holder's own token still proves the Page.
+    await t.http().patch(`/api/pages/${page.id}`).set(a.auth).send({ accessToken: page.accessToken }).expect(200);
+  });
+
+  it('gives the sandbox back every Page it holds after a restart (the sandbox keeps nothing)', async () => {
+    const shop = await aShop(t);
+    const page = aPageInput();
+    await register(shop, page).expect(201);
+    await t.meta.reset();
+    await t.restart();
+    await t.meta.personMessage({ pageId: page.id, psid: '7002', text: 'still there?' });
+    expect(await t.meta.stats()).toMatchObject({ webhooksFailed: 0 });
+  });
+});
