@@ -14,8 +14,14 @@ export class RequestIdMiddleware implements NestMiddleware {
     requestContext.run({ requestId }, () => {
       res.on('finish', () => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        // The path only: query strings may carry hub.verify_token.
-        const line = { msg: 'request', method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+        // The path only (query strings may carry hub.verify_token), as sent: `req.path` is relative to where the middleware was mounted.
+        const line = {
+          msg: 'request',
+          method: req.method,
+          path: req.originalUrl.split('?')[0],
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+        };
         // Successful calls are the bulk (webhooks at volume): debug, so production logs keep the failures.
         // A 401 is counted in AuthFailureLimiter's line per interval instead: a key spray must not flood the log.
         if (res.statusCode >= 500) this.logger.warn(line);

@@ -71,7 +71,9 @@ describe.each(testDatabases())('bad input, kind by kind, on %s', (db) => {
       .send('{"id": ');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ statusCode: 400, error: 'invalid_json', message: 'The body is not valid JSON', requestId: 'malformed-1' });
-    expect(t.logs.some((l) => l.includes('"requestId":"malformed-1"') && l.includes('"status":400'))).toBe(true);
+    expect(
+      t.logs.some((l) => l.includes('"requestId":"malformed-1"') && l.includes('"status":400') && l.includes('"path":"/api/pages"')),
+    ).toBe(true);
   });
 
   it('refuses a 2 MB body of nested arrays at once, before parsing, and keeps serving meanwhile', async () => {
