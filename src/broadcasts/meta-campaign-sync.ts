@@ -5,6 +5,7 @@ import type { AppConfig } from '../../config/app-config';
 import type { GraphApiClient, GraphError, GraphResult } from '../../libs/graph-api/src';
 import { InjectConfig } from '../common/app-config.provider';
 import { Clock } from '../common/clock';
+import { SerialPoller } from '../common/serial-poller';
 import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
 import { BroadcastGraphClient } from './broadcast-graph-client';
@@ -67,8 +68,10 @@ export class MetaCampaignSync implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger(MetaCampaignSync.name);
   private readonly repo: Repository<Campaign>;
   private readonly dialect: SqlDialect;
-  private timer?: NodeJS.Timeout;
-  private current?: Promise<number>;
+  private readonly poller = new SerialPoller(
+    () => this.drain(),
+    (error: unknown) => this.logger.error(error instanceof Error ? error : String(error)),
+  );
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -82,16 +85,11 @@ export class MetaCampaignSync implements OnApplicationBootstrap, BeforeApplicati
   }
 
   onApplicationBootstrap(): void {
-    if (!this.config.roles.includes('worker')) return;
-    this.timer = setInterval(() => {
-      if (!this.current) this.runDue().catch((error: unknown) => this.logger.error(error instanceof Error ? error : String(error)));
-    }, POLL_MS);
-    this.timer.unref();
+    if (this.config.roles.includes('worker')) this.poller.start(POLL_MS);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    while (this.current) await this.current;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.poller.stop();
   }
 
   /** A Graph client whose calls together end within the configured user wait (GRAPH_USER_WAIT_MS). */
@@ -143,10 +141,8 @@ export class MetaCampaignSync implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /** One reconciler pass: every pending intent whose time has come. Returns how many were attempted. */
-  async runDue(): Promise<number> {
-    while (this.current) await this.current;
-    this.current = this.drain().finally(() => (this.current = undefined));
-    return this.current;
+  runDue(): Promise<number> {
+    return this.poller.run();
   }
 
   private async drain(): Promise<number> {

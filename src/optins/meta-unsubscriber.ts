@@ -5,6 +5,7 @@ import type { AppConfig } from '../../config/app-config';
 import { GraphApiClient, type GraphResult, type UnsubscribeRecipient, type UnsubscribeResult } from '../../libs/graph-api/src';
 import { InjectConfig } from '../common/app-config.provider';
 import { Clock } from '../common/clock';
+import { SerialPoller } from '../common/serial-poller';
 import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
 import { Subscription, type MetaUnsubscribeBy, type MetaUnsubscribeStatus } from './entities/subscription.entity';
@@ -51,8 +52,10 @@ export class MetaUnsubscriber implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger(MetaUnsubscriber.name);
   private readonly repo: Repository<Subscription>;
   private readonly dialect: SqlDialect;
-  private timer?: NodeJS.Timeout;
-  private current?: Promise<number>;
+  private readonly poller = new SerialPoller(
+    () => this.drain(),
+    (error: unknown) => this.logger.error(error instanceof Error ? error : String(error)),
+  );
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -67,16 +70,11 @@ export class MetaUnsubscriber implements OnApplicationBootstrap, BeforeApplicati
   }
 
   onApplicationBootstrap(): void {
-    if (!this.config.roles.includes('worker')) return;
-    this.timer = setInterval(() => {
-      if (!this.current) this.runDue().catch((error: unknown) => this.logger.error(error instanceof Error ? error : String(error)));
-    }, POLL_MS);
-    this.timer.unref();
+    if (this.config.roles.includes('worker')) this.poller.start(POLL_MS);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    while (this.current) await this.current;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.poller.stop();
   }
 
   /**
@@ -105,10 +103,8 @@ export class MetaUnsubscriber implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /** One worker pass: every pending call due by the clock, each claimed first. Returns how many calls were made. */
-  async runDue(): Promise<number> {
-    while (this.current) await this.current;
-    this.current = this.drain().finally(() => (this.current = undefined));
-    return this.current;
+  runDue(): Promise<number> {
+    return this.poller.run();
   }
 
   private async drain(): Promise<number> {
