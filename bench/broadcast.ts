@@ -34,6 +34,7 @@ import { SandboxControl, startMessengerSandbox } from '../libs/messenger-sandbox
 import { loadConfig } from '../config/app-config';
 import { TokenCipher } from '../src/common/token-cipher';
 import { openDataSource } from '../src/database/data-source';
+import type { DataSource } from 'typeorm';
 import { runMigrations } from '../src/database/migrate';
 
 const APP_SECRET = 'bench-broadcast-app-secret';
@@ -251,19 +252,8 @@ async function main(): Promise<void> {
     const shopId = randomUUID();
     const topicId = randomUUID();
     await ds.query('INSERT INTO shops (id, name, created_at) VALUES (?, ?, ?)', [shopId, 'Bench shop', now]);
-    await ds.query(
-      `INSERT INTO pages (id, shop_id, name, platform, access_token_enc, ad_account_id, system_user_token_enc, currency, price_per_message, created_at, updated_at)
-       VALUES (?, ?, 'Bench Page', 'facebook', ?, ?, ?, 'PHP', 100, ?, ?)`,
-      [PAGE_ID, shopId, cipher.encrypt(PAGE_TOKEN), AD_ACCOUNT, cipher.encrypt(SYSTEM_TOKEN), now, now],
-    );
-    await ds.query(
-      `INSERT INTO topics (id, page_id, title, payload, active, active_title, created_at, updated_at) VALUES (?, ?, 'Mega sales', 'mega-sales', 1, 'Mega sales', ?, ?)`,
-      [topicId, PAGE_ID, now, now],
-    );
-    await ds.query(
-      `INSERT INTO page_broadcast_settings (page_id, period_hours, rate_per_second, concurrency, pace_slot_ms, updated_at) VALUES (?, 24, 0, ?, 0, ?)`,
-      [PAGE_ID, o.concurrency, now],
-    );
+    const page = { shopId, cipher, concurrency: o.concurrency, now };
+    await insertBenchPage(ds, page, PAGE_ID, 'Bench Page', topicId);
 
     let t = Date.now();
     await sandbox.control.bulkTokens({ pageId: PAGE_ID, count: o.recipients, title: 'Mega sales', timezone: 'Asia/Manila' });
@@ -407,19 +397,7 @@ async function main(): Promise<void> {
     const sink = await startNullSink();
     sinkServer = sink.server;
     const sinkTopic = randomUUID();
-    await ds.query(
-      `INSERT INTO pages (id, shop_id, name, platform, access_token_enc, ad_account_id, system_user_token_enc, currency, price_per_message, created_at, updated_at)
-       VALUES (?, ?, 'Bench sink Page', 'facebook', ?, ?, ?, 'PHP', 100, ?, ?)`,
-      [SINK_PAGE_ID, shopId, cipher.encrypt(PAGE_TOKEN), AD_ACCOUNT, cipher.encrypt(SYSTEM_TOKEN), now, now],
-    );
-    await ds.query(
-      `INSERT INTO topics (id, page_id, title, payload, active, active_title, created_at, updated_at) VALUES (?, ?, 'Mega sales', 'mega-sales', 1, 'Mega sales', ?, ?)`,
-      [sinkTopic, SINK_PAGE_ID, now, now],
-    );
-    await ds.query(
-      `INSERT INTO page_broadcast_settings (page_id, period_hours, rate_per_second, concurrency, pace_slot_ms, updated_at) VALUES (?, 24, 0, ?, 0, ?)`,
-      [SINK_PAGE_ID, o.concurrency, now],
-    );
+    await insertBenchPage(ds, page, SINK_PAGE_ID, 'Bench sink Page', sinkTopic);
     for (let i = 0; i < o.recipients; i += 2000) {
       const n = Math.min(2000, o.recipients - i);
       await ds.query(
@@ -512,3 +490,27 @@ main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });
+
+/** A Page of the bench shop with its "Mega sales" topic and broadcast settings (no pacing), as rows. */
+async function insertBenchPage(
+  ds: DataSource,
+  page: { shopId: string; cipher: TokenCipher; concurrency: number; now: Date },
+  pageId: string,
+  name: string,
+  topicId: string,
+): Promise<void> {
+  const { shopId, cipher, concurrency, now } = page;
+  await ds.query(
+    `INSERT INTO pages (id, shop_id, name, platform, access_token_enc, ad_account_id, system_user_token_enc, currency, price_per_message, created_at, updated_at)
+     VALUES (?, ?, ?, 'facebook', ?, ?, ?, 'PHP', 100, ?, ?)`,
+    [pageId, shopId, name, cipher.encrypt(PAGE_TOKEN), AD_ACCOUNT, cipher.encrypt(SYSTEM_TOKEN), now, now],
+  );
+  await ds.query(
+    `INSERT INTO topics (id, page_id, title, payload, active, active_title, created_at, updated_at) VALUES (?, ?, 'Mega sales', 'mega-sales', 1, 'Mega sales', ?, ?)`,
+    [topicId, pageId, now, now],
+  );
+  await ds.query(
+    `INSERT INTO page_broadcast_settings (page_id, period_hours, rate_per_second, concurrency, pace_slot_ms, updated_at) VALUES (?, 24, 0, ?, 0, ?)`,
+    [pageId, concurrency, now],
+  );
+}
