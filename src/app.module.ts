@@ -9,6 +9,7 @@ import { JsonBodyMiddleware } from './common/json-body';
 import { RequestIdMiddleware } from './common/request-id.middleware';
 import { dataSourceOptions, openDataSource } from './database/data-source';
 import { runMigrations } from './database/migrate';
+import { PLUGIN_DATA_SOURCE } from './database/plugin-data-source';
 import { checkpointInBackground } from './database/sqlite-checkpointer';
 import { GraphEndpoint } from './common/graph-endpoint';
 import { HealthModule } from './health/health.module';
@@ -35,8 +36,9 @@ export class AppModule implements NestModule {
       imports: [
         CommonModule.forRoot(config, clock, graphEndpoint),
         TypeOrmModule.forRootAsync({
+          name: PLUGIN_DATA_SOURCE,
           // A database that is down at boot fails fast with one line; the orchestrator restarts us.
-          useFactory: () => ({ ...dataSourceOptions(config.database), retryAttempts: 1, retryDelay: 1000 }),
+          useFactory: () => ({ ...dataSourceOptions(config.database), name: PLUGIN_DATA_SOURCE, retryAttempts: 1, retryDelay: 1000 }),
           // Migrations are applied before any module touches the database (and under a lock on MySQL).
           dataSourceFactory: async (options) => {
             const dataSource = await openDataSource(options!);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import type { DataSource, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { SqlDialect } from '../database/sql-dialect';
@@ -20,7 +20,7 @@ export class BroadcastSettingsService {
   private readonly dialect: SqlDialect;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly pages: PagesService,
     private readonly clock: Clock,
   ) {

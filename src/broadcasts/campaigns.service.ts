@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import type { GraphApiClient, GraphError } from '../../libs/graph-api/src';
@@ -56,7 +56,7 @@ export class CampaignsService {
   private readonly dialect: SqlDialect;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly pages: PagesService,
     private readonly topics: TopicsService,
     private readonly signals: CampaignSignals,

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import type { DataSource, Repository } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import type { GraphApiClient, GraphError, GraphResult } from '../../libs/graph-api/src';
@@ -74,7 +74,7 @@ export class MetaCampaignSync implements OnApplicationBootstrap, BeforeApplicati
   );
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     @InjectConfig() private readonly config: AppConfig,
     private readonly pages: PagesService,
     private readonly graph: BroadcastGraphClient,

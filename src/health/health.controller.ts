@@ -1,5 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { DataSource } from 'typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import { SchemaHealthIndicator } from './schema.health';
 
@@ -15,6 +17,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly schema: SchemaHealthIndicator,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
   ) {}
 
   @Get('live')
@@ -28,7 +31,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: the database answers and its schema is complete (every table, every migration applied)' })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 3000 }), () => this.schema.check('schema')]);
+    return this.health.check([() => this.db.pingCheck('database', { timeout: 3000, connection: this.dataSource }), () => this.schema.check('schema')]);
   }
 
   @Get()

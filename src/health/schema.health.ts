@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 
@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 @Injectable()
 export class SchemaHealthIndicator {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly health: HealthIndicatorService,
   ) {}
 

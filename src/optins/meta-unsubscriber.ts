@@ -1,5 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import type { DataSource, Repository } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { GraphApiClient, type GraphResult, type UnsubscribeRecipient, type UnsubscribeResult } from '../../libs/graph-api/src';
@@ -58,7 +58,7 @@ export class MetaUnsubscriber implements OnApplicationBootstrap, BeforeApplicati
   );
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     @InjectConfig() private readonly config: AppConfig,
     private readonly subscriptions: SubscriptionsService,
     private readonly pages: PagesService,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import type { DataSource } from 'typeorm';
 import { PagesService } from '../pages/pages.service';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
@@ -23,7 +23,7 @@ export class OptinRequestsController {
   constructor(
     private readonly optins: OptinService,
     private readonly pages: PagesService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /** Sends the topic's opt-in request (the MM button) to the person, or answers which rule refuses it. */

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import type { DataSource } from 'typeorm';
 import { MessengerEvents, type OptinEvent, type OptinStatusChangedEvent } from '../messenger/events/messenger-events';
 import { OnMessengerEvent } from '../messenger/events/on-messenger-event';
@@ -15,7 +15,7 @@ export class OptinWebhookListener {
   private readonly unregisteredWarnedAt = new Map<string, number>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly pages: PagesService,
     private readonly topics: TopicsService,
     private readonly subscriptions: SubscriptionsService,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SqlDialect } from '../database/sql-dialect';
 import { windowState } from '../messenger/people/messaging-window';
@@ -15,7 +15,7 @@ import { evaluateOptinRules, PAGE_RESTRICTION_BACKOFF_MS, SAME_TITLE_PERIOD_MS, 
  */
 @Injectable()
 export class OptinPolicy {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectPluginDataSource() private readonly dataSource: DataSource) {}
 
   /** Pass the transaction's manager when the answer must hold until that transaction commits. */
   async check(

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { GraphApiClient, type GraphError } from '../../libs/graph-api/src';
@@ -28,7 +28,7 @@ export class OptinService {
   private readonly logger = new Logger(OptinService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly policy: OptinPolicy,
     private readonly pages: PagesService,
     private readonly topics: TopicsService,

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../common/app-config.provider';
@@ -39,7 +39,7 @@ export class SubscriberReconcileJob {
   private readonly logger = new Logger(SubscriberReconcileJob.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     @InjectConfig() private readonly config: AppConfig,
     private readonly importer: SubscriberImportService,
     private readonly subscriptions: SubscriptionsService,

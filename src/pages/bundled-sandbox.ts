@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import type { DataSource } from 'typeorm';
 import { GraphEndpoint } from '../common/graph-endpoint';
 import { TokenCipher } from '../common/token-cipher';
@@ -42,7 +42,7 @@ interface StoredPage {
 export class BundledSandbox implements OnApplicationBootstrap {
   constructor(
     private readonly endpoint: GraphEndpoint,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly cipher: TokenCipher,
   ) {}
 

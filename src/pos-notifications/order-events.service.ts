@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -35,7 +35,7 @@ class AlreadyDispatched extends Error {}
 @Injectable()
 export class OrderEventsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly pages: PagesService,
     private readonly window: MessagingWindow,
     private readonly runs: SequenceRuns,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import type { DataSource } from 'typeorm';
 import type { RuleStatsResponse } from './dto/rule.dto';
 import type { NotificationRule } from './entities/notification-rule.entity';
@@ -14,7 +14,7 @@ const count = (value: unknown): number => Number(value ?? 0);
  */
 @Injectable()
 export class RuleStatsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectPluginDataSource() private readonly dataSource: DataSource) {}
 
   async stats(rule: NotificationRule): Promise<RuleStatsResponse> {
     const [events] = (await this.dataSource.query(

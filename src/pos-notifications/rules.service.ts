@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -18,7 +18,7 @@ export class RulesService {
   private readonly rules: Repository<NotificationRule>;
 
   constructor(
-    @InjectDataSource() dataSource: DataSource,
+    @InjectPluginDataSource() dataSource: DataSource,
     private readonly pages: PagesService,
     private readonly topics: TopicsService,
     private readonly sequences: SequencesService,

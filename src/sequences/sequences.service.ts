@@ -1,6 +1,6 @@
 import { SqlDialect } from '../database/sql-dialect';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -19,7 +19,7 @@ export interface SequenceWithSteps {
 @Injectable()
 export class SequencesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly pages: PagesService,
     private readonly topics: TopicsService,
     private readonly clock: Clock,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -22,7 +22,7 @@ const hashKey = (key: string): string => createHash('sha256').update(key).digest
 @Injectable()
 export class ShopsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
   ) {}
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { randomUUID } from 'node:crypto';
 import slugify from 'slugify';
 import { DataSource, type Repository } from 'typeorm';
@@ -32,7 +32,7 @@ export class TopicsService {
   private readonly topics: Repository<Topic>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly pages: PagesService,
     private readonly clock: Clock,
   ) {

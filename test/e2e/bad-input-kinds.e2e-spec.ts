@@ -1,8 +1,9 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { aBroadcastPage, aTopic } from '../helpers/broadcast-builders';
 import { aPage, aPageInput, aShop, aSubscriber, registerAtMeta } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 /** Issue 11 §4, kind by kind, with the shop owner's story; the probe (bad-input-probe) covers every route. */
 describe.each(testDatabases())('bad input, kind by kind, on %s', (db) => {
@@ -130,7 +131,7 @@ describe.each(testDatabases())('bad input, kind by kind, on %s', (db) => {
         .expect(400);
       expect(res.body.fields).toEqual([expect.objectContaining({ field: 'occurredAt', rule: 'isInstant' })]);
     }
-    const [{ n }] = (await t.app.get(DataSource).query('SELECT COUNT(*) AS n FROM order_events')) as Array<{ n: number | string }>;
+    const [{ n }] = (await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT COUNT(*) AS n FROM order_events')) as Array<{ n: number | string }>;
     expect(Number(n)).toBe(0);
   });
 

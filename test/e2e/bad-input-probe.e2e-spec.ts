@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { aBroadcastPage, aTopic } from '../helpers/broadcast-builders';
 import { aCustomerWhoWrote, aPage, aPageInput, aPsid, aShop, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { ShopsService } from '../../src/shops/shops.service';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 /**
  * The bad-input probe (issue 11 §4), as part of the suite: every write route of the OpenAPI document
@@ -283,7 +284,7 @@ function probesFor(schemas: Record<string, Schema>, route: RouteCase, bodySchema
 
 /** Every table's rows (but the inbox, which the sandbox's webhooks may fill at any time), hashed. */
 async function snapshot(t: TestApp): Promise<string> {
-  const ds = t.app.get(DataSource);
+  const ds = t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN);
   const tables: string[] =
     ds.options.type === 'mysql'
       ? (

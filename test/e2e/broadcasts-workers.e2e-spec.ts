@@ -1,10 +1,11 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { startMessengerSandbox, type RunningSandbox } from '../../libs/messenger-sandbox/src';
 import { aShop } from '../helpers/builders';
 import { aBroadcastPage, aTopic, replayMarketingEcho, sandboxSendsOf, subscribersOf } from '../helpers/broadcast-builders';
 import { fileDatabaseUrl, testDatabases } from '../helpers/databases';
 import { startTestApp, TEST_APP_SECRET, type TestApp } from '../helpers/test-app';
 import { buildWorkerEntry, spawnWorker, type WorkerProcess } from '../helpers/worker-process';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 const HOUR = 3_600_000;
 const AUDIENCE = 20_000;
@@ -99,7 +100,7 @@ describeMysql('Broadcast workers as OS processes on mysql', () => {
     const atKill = kills.join(', ');
     expect(kills[KILLS - 1]).toBeLessThan(AUDIENCE);
 
-    const ds = t.app.get(DataSource);
+    const ds = t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN);
     const status = async (): Promise<string> =>
       ((await ds.query('SELECT status FROM campaigns WHERE id = ?', [campaignId])) as Array<{ status: string }>)[0]!.status;
     for (let i = 0; i < 900 && (await status()) !== 'completed'; i++) {

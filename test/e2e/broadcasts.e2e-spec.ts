@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { GraphApiClient } from '../../libs/graph-api/src';
 import { TokenCipher } from '../../src/common/token-cipher';
 import { BroadcastScheduler } from '../../src/broadcasts/broadcast-scheduler';
@@ -19,6 +19,7 @@ import {
 import type { PageInput } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, TEST_APP_SECRET, type TestApp } from '../helpers/test-app';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -151,7 +152,7 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     expect(bySub.get(subs[1]!.subscriptionId)).toMatchObject({ status: 'skipped', reason: 'subscription_stopped' });
     expect(bySub.get(subs[2]!.subscriptionId)).toMatchObject({ status: 'skipped', reason: 'subscription_unsubscribed' });
     expect(bySub.get(subs[3]!.subscriptionId)).toMatchObject({ status: 'skipped', reason: 'subscriber_stopped' });
-    const [marked] = await t.app.get(DataSource).query('SELECT status FROM subscriptions WHERE id = ?', [subs[3]!.subscriptionId]);
+    const [marked] = await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT status FROM subscriptions WHERE id = ?', [subs[3]!.subscriptionId]);
     expect(marked.status).toBe('stopped');
     for (const sub of subs.slice(4)) expect(bySub.get(sub.subscriptionId)?.tracking_id).toEqual(expect.any(String));
 
@@ -239,7 +240,7 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     expect(await sandboxSendsOf(t, second.metaCampaignId)).toHaveLength(0);
     const deferred = await deliveryRows(t, second.id);
     expect(deferred.map((r) => [r.status, r.reason])).toEqual(subs.map(() => ['pending', 'already_messaged']));
-    const [{ n }] = await t.app.get(DataSource).query('SELECT COUNT(*) AS n FROM daily_sends WHERE campaign_id = ?', [second.id]);
+    const [{ n }] = await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT COUNT(*) AS n FROM daily_sends WHERE campaign_id = ?', [second.id]);
     expect(Number(n)).toBe(0);
 
     // The subscribers are in Manila (UTC+8): their next day begins at 16:00 UTC.
@@ -479,7 +480,7 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     const [reached, lost, leftOne, neverStarted] = dead.ids as [string, string, string, string];
     const started = await claimer.markAttempted([reached, lost, leftOne].map((x) => ({ id: x, owner: dead.owner })));
     expect([...started].sort()).toEqual([reached, lost, leftOne].sort());
-    const ds = t.app.get(DataSource);
+    const ds = t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN);
     const [victim] = await ds.query(
       'SELECT s.token_enc FROM campaign_deliveries d JOIN subscriptions s ON s.id = d.subscription_id WHERE d.id = ?',
       [reached],
@@ -565,7 +566,7 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
       await startAndRun();
       await t.settle();
       const delivered = await t.app
-        .get(DataSource)
+        .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
         .query('SELECT COUNT(*) AS n FROM campaign_deliveries WHERE campaign_id = ? AND delivered_at IS NOT NULL', [id]);
       expect(Number(delivered[0].n)).toBe(3);
       expect((await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}/progress`)).body).toMatchObject({ sent: 3, delivered: 3 });
@@ -674,7 +675,7 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     const { id, metaCampaignId } = await aScheduledCampaign(s);
     await t.meta.setFaults({ pacingNext: 1 });
     await startAndRun();
-    const held = await t.app.get(DataSource).query('SELECT hold_until FROM campaigns WHERE id = ?', [id]);
+    const held = await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT hold_until FROM campaigns WHERE id = ?', [id]);
     expect(held[0].hold_until).not.toBeNull();
     await worker().runPass();
     const before = (await sandboxSendsOf(t, metaCampaignId)).length;
@@ -695,7 +696,7 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     await t.meta.setFaults({ rateLimitNext: 1 });
     await worker().runPass();
     expect(await sandboxSendsOf(t, metaCampaignId)).toHaveLength(0);
-    const [held] = await t.app.get(DataSource).query('SELECT hold_until FROM campaigns WHERE id = ?', [id]);
+    const [held] = await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT hold_until FROM campaigns WHERE id = ?', [id]);
     expect(held.hold_until).not.toBeNull();
     await t.advance(30_000);
     await worker().runPass();

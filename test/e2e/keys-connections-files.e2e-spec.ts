@@ -4,11 +4,12 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { signWebhookBody } from '../../libs/messenger-sandbox/src';
 import { aShop } from '../helpers/builders';
 import { mysqlUrl, testDatabases, type TestDatabase } from '../helpers/databases';
 import { startTestApp, TEST_APP_SECRET, type TestApp } from '../helpers/test-app';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 const modeOf = (path: string): number => statSync(path).mode & 0o777;
 
@@ -209,7 +210,7 @@ describe.each(testDatabases())('API keys, failed authentication, slow clients, f
     try {
       const ready = await t.http().get('/health/ready').expect(200);
       expect(ready.body.info).toMatchObject({ database: { status: 'up' }, schema: { status: 'up' } });
-      const dataSource = t.app.get(DataSource);
+      const dataSource = t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN);
       if (db === 'mysql') {
         await dataSource.query(`DROP DATABASE \`${dataSource.driver.database!}\``);
       } else {

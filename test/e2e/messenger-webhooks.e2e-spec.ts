@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { GraphApiClient } from '../../libs/graph-api/src';
 import { TokenCipher } from '../../src/common/token-cipher';
 import { SqlDialect } from '../../src/database/sql-dialect';
@@ -13,6 +13,7 @@ import { PeopleService } from '../../src/messenger/people/people.service';
 import { aConnectedPage, aPsid, aShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, TEST_APP_SECRET, type TestApp } from '../helpers/test-app';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 const HOUR = 3600_000;
 const sign = (body: string, secret = TEST_APP_SECRET): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -25,9 +26,9 @@ describe.each(testDatabases())('Messenger webhooks on %s', (db) => {
   afterAll(() => t.close());
 
   const inboxRows = async (): Promise<number> =>
-    Number((await t.app.get(DataSource).query('SELECT COUNT(*) AS n FROM webhook_inbox'))[0].n);
+    Number((await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT COUNT(*) AS n FROM webhook_inbox'))[0].n);
   const lastInboxRow = async (): Promise<{ status: string; attempts: number; last_error: string | null; body: string }> =>
-    (await t.app.get(DataSource).query('SELECT status, attempts, last_error, body FROM webhook_inbox ORDER BY id DESC LIMIT 1'))[0];
+    (await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT status, attempts, last_error, body FROM webhook_inbox ORDER BY id DESC LIMIT 1'))[0];
 
   const messageBody = (pageId: string, psid: string, mid: string, at: number): string =>
     JSON.stringify({
@@ -179,9 +180,9 @@ describe.each(testDatabases())('Messenger webhooks on %s', (db) => {
     const at = t.clock.now().getTime();
     const body = messageBody(page.id, psid, `m_crash_${psid}`, at);
     // What a crashed process leaves behind: the delivery stored and acknowledged, never processed.
-    const dialect = new SqlDialect(t.app.get(DataSource));
+    const dialect = new SqlDialect(t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN));
     await t.app
-      .get(DataSource)
+      .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
       .query(
         `INSERT INTO webhook_inbox (body_hash, body, status, attempts, received_at, next_attempt_at) VALUES (?, ?, 'pending', 0, ?, ?)`,
         [
@@ -214,7 +215,7 @@ describe.each(testDatabases())('Webhooks split between an api process and a work
     const psid = aPsid();
     await api.meta.personMessage({ pageId: page.id, psid, text: 'Do you ship to Cebu?' });
     await api.meta.flushWebhooks();
-    const [stored] = await api.app.get(DataSource).query('SELECT status FROM webhook_inbox ORDER BY id DESC LIMIT 1');
+    const [stored] = await api.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT status FROM webhook_inbox ORDER BY id DESC LIMIT 1');
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const windows = api.app.get(MessagingWindow);
     expect(stored).toEqual({ status: 'pending' });

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { GraphApiClient, type MessageCampaign } from '../../libs/graph-api/src';
 import { MetaCampaignSync, metaCampaignTag } from '../../src/broadcasts/meta-campaign-sync';
 import { SqlDialect } from '../../src/database/sql-dialect';
@@ -7,6 +7,7 @@ import { aConnectedPage, aShop, aSubscriber, aTopic as aTopicId, type PageInput,
 import { MetaUnsubscriber } from '../../src/optins/meta-unsubscriber';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, TEST_APP_SECRET, type TestApp } from '../helpers/test-app';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -39,7 +40,7 @@ describe.each(testDatabases())('Meta and our campaign rows stay in step on %s', 
     get: (path: string) => t.http().get(path).set(shop.auth),
     patch: (path: string, body: object) => t.http().patch(path).set(shop.auth).send(body),
   });
-  const sql = (query: string, params: unknown[] = []): Promise<unknown> => t.app.get(DataSource).query(query, params);
+  const sql = (query: string, params: unknown[] = []): Promise<unknown> => t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query(query, params);
 
   interface Setup {
     shop: TestShop;
@@ -146,7 +147,7 @@ describe.each(testDatabases())('Meta and our campaign rows stay in step on %s', 
     expect((await api(s.shop).post(`${s.path}/schedule`, {})).status).toBe(202);
     // What a crash during the call leaves: the claim (lease, no outcome recorded).
     await sql(`UPDATE campaigns SET meta_sync_error = NULL, meta_sync_next_at = ? WHERE id = ?`, [
-      new SqlDialect(t.app.get(DataSource)).time(new Date(t.clock.now().getTime() + 2 * MINUTE)),
+      new SqlDialect(t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)).time(new Date(t.clock.now().getTime() + 2 * MINUTE)),
       s.campaignId,
     ]);
     // While the lease runs, neither the user nor the reconciler can take it.

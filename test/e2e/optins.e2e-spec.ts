@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { MAX_META_UNSUBSCRIBE_ATTEMPTS, MetaUnsubscriber } from '../../src/optins/meta-unsubscriber';
 import { SubscriptionsService } from '../../src/optins/subscriptions.service';
 import { aConnectedPage, aCustomerWhoWrote, aPsid, aShop, aSubscriber, aTopic, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, TEST_APP_SECRET, type TestApp } from '../helpers/test-app';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -127,7 +128,7 @@ describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => 
       .send(body)
       .expect(200);
     await t.settle();
-    const [{ n }] = await t.app.get(DataSource).query('SELECT COUNT(*) AS n FROM subscriptions WHERE page_id = ?', [pageId]);
+    const [{ n }] = await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT COUNT(*) AS n FROM subscriptions WHERE page_id = ?', [pageId]);
     expect(Number(n)).toBe(0);
     expect(t.logs.filter((line) => line.includes('not registered') && line.includes(pageId))).toHaveLength(1);
   });
@@ -302,7 +303,7 @@ describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => 
       ]);
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
       expect(await optinRequestsReceived(page.id, psid)).toHaveLength(1);
-      const rows = await t.app.get(DataSource).query('SELECT status FROM optin_requests WHERE page_id = ? AND psid = ?', [page.id, psid]);
+      const rows = await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT status FROM optin_requests WHERE page_id = ? AND psid = ?', [page.id, psid]);
       expect(rows).toEqual([{ status: 'sent' }]);
     } finally {
       if (second !== t) await second.close();

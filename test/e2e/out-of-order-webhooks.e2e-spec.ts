@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { BroadcastWorker } from '../../src/broadcasts/broadcast-worker';
 import { inAmbientTransaction } from '../../src/database/ambient-transaction';
 import { SqlDialect } from '../../src/database/sql-dialect';
@@ -7,6 +7,7 @@ import { aBroadcastPage, aTopic as aBroadcastTopic, subscribersOf } from '../hel
 import { aConnectedPage, aCustomerWhoWrote, aPsid, aShop, aSubscriber, aTopic, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 const SECOND = 1000;
 const HOUR = 3600 * SECOND;
@@ -126,7 +127,7 @@ describe.each(testDatabases())('late, repeated and out-of-order webhooks on %s',
       await t.meta.personResume({ pageId: s.pageId, psid: s.psid }); // #1: delivered late
       await t.advance(10 * SECOND);
       const [row] = (await t.app
-        .get(DataSource)
+        .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
         .query('SELECT id FROM subscriptions WHERE token_hash = ?', [hashToken(s.token)])) as Array<{
         id: string;
       }>;
@@ -138,7 +139,7 @@ describe.each(testDatabases())('late, repeated and out-of-order webhooks on %s',
     it("does not let a send's stale answer for a replaced token touch the new one", async () => {
       const s = await aSubscribedCustomer();
       const [row] = (await t.app
-        .get(DataSource)
+        .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
         .query('SELECT id FROM subscriptions WHERE token_hash = ?', [hashToken(s.token)])) as Array<{
         id: string;
       }>;
@@ -183,7 +184,7 @@ describe.each(testDatabases())('late, repeated and out-of-order webhooks on %s',
     const asWorker = async (work: () => Promise<unknown>): Promise<void> => {
       for (let attempt = 1; ; attempt++) {
         try {
-          await inAmbientTransaction(t.app.get(DataSource), work);
+          await inAmbientTransaction(t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN), work);
           return;
         } catch (error) {
           if (attempt >= 5 || !/deadlock|lock wait/i.test(String(error))) throw error;
@@ -223,7 +224,7 @@ describe.each(testDatabases())('late, repeated and out-of-order webhooks on %s',
       await t.meta.redeliverWebhook(1); // the first message again, in a new delivery
       await t.settle();
       const [person] = (await t.app
-        .get(DataSource)
+        .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
         .query('SELECT last_inbound_at FROM people WHERE page_id = ? AND psid = ?', [page.id, psid])) as Array<{
         last_inbound_at: unknown;
       }>;
@@ -251,7 +252,7 @@ describe.each(testDatabases())('late, repeated and out-of-order webhooks on %s',
       await t.app.get(BroadcastWorker).tick();
       await t.app.get(BroadcastWorker).runPass();
       const [row] = (await t.app
-        .get(DataSource)
+        .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
         .query('SELECT id, tracking_id FROM campaign_deliveries WHERE campaign_id = ?', [created.body.id])) as Array<{
         id: string | number;
         tracking_id: string;
@@ -260,7 +261,7 @@ describe.each(testDatabases())('late, repeated and out-of-order webhooks on %s',
         (await t.http().get(`/api/pages/${page.id}/campaigns/${created.body.id}/progress`).set(shop.auth).expect(200)).body;
       const state = async () => {
         const [r] = (await t.app
-          .get(DataSource)
+          .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
           .query('SELECT status, reason, delivered_at, read_at, clicked_at, failed_at FROM campaign_deliveries WHERE id = ?', [
             row!.id,
           ])) as Array<Record<string, unknown>>;

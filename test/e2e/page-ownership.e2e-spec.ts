@@ -1,9 +1,10 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { aBroadcastPage } from '../helpers/broadcast-builders';
 import { aMetaId, aPage, aPageInput, aShop, aSubscriber, aTopic, registerAtMeta, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { SubscriberReconcileJob } from '../../src/optins/subscriber-reconcile.job';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 /**
  * Issue 11 §1: a Page is held only with a token Meta confirms is that Page's (the sandbox answers
@@ -115,7 +116,7 @@ describe.each(testDatabases())('who holds a Page, on %s', (db) => {
     // Nor does the nightly reconcile ask Meta about it; the Page itself is reconciled for its new holder.
     expect(await t.app.get(SubscriberReconcileJob).runAll()).toContain(page.id);
     const runs = (await t.app
-      .get(DataSource)
+      .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
       .query('SELECT page_id AS id FROM reconcile_runs WHERE page_id = ?', [archived.id])) as unknown[];
     expect(runs).toEqual([]);
   });
@@ -152,7 +153,7 @@ describe.each(testDatabases())('who holds a Page, on %s', (db) => {
     const page = await aBroadcastPage(t, shop);
     const stored = async (): Promise<string> =>
       (
-        (await t.app.get(DataSource).query('SELECT system_user_token_enc AS v FROM pages WHERE id = ?', [page.id])) as Array<{ v: string }>
+        (await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT system_user_token_enc AS v FROM pages WHERE id = ?', [page.id])) as Array<{ v: string }>
       )[0].v;
     const before = await stored();
     const res = await t

@@ -1,10 +1,11 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { BroadcastWorker } from '../../src/broadcasts/broadcast-worker';
 import { SequenceWorker } from '../../src/sequences/runs/sequence-worker';
 import { aBroadcastPage, deliveryRows, sandboxSendsOf, subscribersOf } from '../helpers/broadcast-builders';
 import { aConnectedPage, aCustomerWhoWrote, aShop, aTopic, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 const HOUR = 3_600_000;
 const FAMILY = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}'; // 👨‍👩‍👧‍👦: 11 UTF-16 units, 7 code points
@@ -25,7 +26,7 @@ describe.each(testDatabases())('one rule for text on %s', (db) => {
   });
   afterAll(() => t.close());
 
-  const sql = (query: string, params: unknown[]): Promise<unknown> => t.app.get(DataSource).query(query, params);
+  const sql = (query: string, params: unknown[]): Promise<unknown> => t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query(query, params);
   const topicPath = (pageId: string) => `/api/pages/${pageId}/topics`;
   const createTopic = (shop: TestShop, pageId: string, body: object) => t.http().post(topicPath(pageId)).set(shop.auth).send(body);
   const requestOptin = (shop: TestShop, pageId: string, psid: string, topicId: string) =>

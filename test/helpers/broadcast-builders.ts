@@ -1,10 +1,11 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { TokenCipher } from '../../src/common/token-cipher';
 import { SqlDialect } from '../../src/database/sql-dialect';
 import { hashToken } from '../../src/optins/subscriptions.service';
 import { aConnectedPage, aMetaId, type PageInput, type TestShop } from './builders';
 import type { TestApp } from './test-app';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 /** A Page ready to broadcast: its ad account and system-user token registered at "Meta" and in the plugin. */
 export async function aBroadcastPage(t: TestApp, shop: TestShop, overrides: Partial<PageInput> = {}): Promise<PageInput> {
@@ -63,7 +64,7 @@ export async function subscribersOf(
     if (offset + 5000 >= page.total) break;
   }
   if (made.length !== count) throw new Error(`subscribersOf: expected ${count} tokens, found ${made.length}`);
-  const dataSource = t.app.get(DataSource);
+  const dataSource = t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN);
   const cipher = t.app.get(TokenCipher);
   const dialect = new SqlDialect(dataSource);
   const now = dialect.time(t.clock.now());
@@ -92,7 +93,7 @@ export async function subscribersOf(
 
 /** Sets a subscription's status as Optins would after a STOP webhook or the shop's unsubscribe. */
 export async function setSubscriptionStatus(t: TestApp, subscriptionId: string, status: 'stopped' | 'unsubscribed'): Promise<void> {
-  const dataSource = t.app.get(DataSource);
+  const dataSource = t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN);
   const now = new SqlDialect(dataSource).time(t.clock.now());
   await dataSource.query('UPDATE subscriptions SET status = ?, status_changed_at = ?, updated_at = ? WHERE id = ?', [
     status,
@@ -103,7 +104,7 @@ export async function setSubscriptionStatus(t: TestApp, subscriptionId: string, 
 }
 
 export async function setSubscriptionTimezone(t: TestApp, subscriptionId: string, timezone: string | null): Promise<void> {
-  await t.app.get(DataSource).query('UPDATE subscriptions SET timezone = ? WHERE id = ?', [timezone, subscriptionId]);
+  await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('UPDATE subscriptions SET timezone = ? WHERE id = ?', [timezone, subscriptionId]);
 }
 
 /** Every marketing send the sandbox accepted for one Meta campaign. */
@@ -125,7 +126,7 @@ export async function deliveryRows(
   campaignId: string,
 ): Promise<Array<{ id: string; subscription_id: string; status: string; reason: string | null; tracking_id: string | null }>> {
   const rows = (await t.app
-    .get(DataSource)
+    .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
     .query('SELECT id, subscription_id, status, reason, tracking_id FROM campaign_deliveries WHERE campaign_id = ? ORDER BY id', [
       campaignId,
     ])) as Array<{

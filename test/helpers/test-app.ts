@@ -10,10 +10,11 @@ import { createApp } from '../../src/bootstrap';
 import { ManualClock } from '../../src/common/clock';
 import { GraphEndpoint } from '../../src/common/graph-endpoint';
 import { JsonLogger } from '../../src/common/json-logger';
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { SqlDialect } from '../../src/database/sql-dialect';
 import { InboxProcessor } from '../../src/messenger/inbox/inbox-processor.service';
 import { fileDatabaseUrl, type TestDatabase } from './databases';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 export const TEST_APP_SECRET = 'test-app-secret';
 export const TEST_START = Date.parse('2026-06-01T02:00:00Z');
@@ -107,13 +108,13 @@ export async function startTestApp(db: TestDatabase, options: TestAppOptions = {
       if (inbox.processesHere) return inbox.idle();
       // An api-only app leaves its deliveries to the workers' sweeps: here it stands in for them, and
       // waits for worker processes on the same database to finish the rows they took first.
-      const dialect = new SqlDialect(app.get(DataSource));
+      const dialect = new SqlDialect(app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN));
       const deadline = Date.now() + 10_000;
       for (;;) {
         await inbox.sweep({ recoverAll: false });
         await inbox.idle();
         const [{ n }] = (await app
-          .get(DataSource)
+          .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
           .query(`SELECT COUNT(*) AS n FROM webhook_inbox WHERE status = 'processing' OR (status = 'pending' AND next_attempt_at <= ?)`, [
             dialect.time(clock.now()),
           ])) as Array<{ n: number | string }>;

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../../database/plugin-data-source';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../config/app-config';
@@ -73,7 +73,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   readonly processesHere: boolean;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     @InjectConfig() config: AppConfig,
     private readonly clock: Clock,
     private readonly people: PeopleService,

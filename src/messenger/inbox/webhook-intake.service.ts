@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../../database/plugin-data-source';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
@@ -39,7 +39,7 @@ export class WebhookIntake {
   private writes = 0;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly processor: InboxProcessor,
     private readonly cipher: TokenCipher,

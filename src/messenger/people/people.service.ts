@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../../database/plugin-data-source';
 import type { DataSource } from 'typeorm';
 import { SqlDialect } from '../../database/sql-dialect';
 import type { Platform } from '../events/messenger-events';
@@ -9,7 +9,7 @@ import { Person } from './person.entity';
 export class PeopleService {
   private readonly dialect: SqlDialect;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(@InjectPluginDataSource() private readonly dataSource: DataSource) {
     this.dialect = new SqlDialect(dataSource);
   }
 

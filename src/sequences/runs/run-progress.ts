@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../../database/plugin-data-source';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { SqlDialect } from '../../database/sql-dialect';
@@ -30,7 +30,7 @@ export class RunProgress {
   private readonly dialect: SqlDialect;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
   ) {
     this.dialect = new SqlDialect(dataSource);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../../database/plugin-data-source';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
@@ -29,7 +29,7 @@ export interface StartRunInput {
 @Injectable()
 export class SequenceRuns {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly worker: SequenceWorker,
     private readonly pages: PagesService,

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPluginDataSource } from '../../database/plugin-data-source';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../config/app-config';
@@ -47,7 +47,7 @@ export class SequenceWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly claimer: RunStepClaimer,
     private readonly sender: StepSender,
     private readonly progress: RunProgress,
-    @InjectDataSource() dataSource: DataSource,
+    @InjectPluginDataSource() dataSource: DataSource,
   ) {
     this.senders = new SqlDialect(dataSource).isMysql ? SENDERS.mysql : SENDERS.sqlite;
   }
