@@ -31,7 +31,10 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: the database answers and its schema is complete (every table, every migration applied)' })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 3000, connection: this.dataSource }), () => this.schema.check('schema')]);
+    return this.health.check([
+      () => this.db.pingCheck('database', { timeout: 3000, connection: this.dataSource }),
+      () => this.schema.check('schema'),
+    ]);
   }
 
   @Get()

@@ -131,7 +131,9 @@ describe.each(testDatabases())('bad input, kind by kind, on %s', (db) => {
         .expect(400);
       expect(res.body.fields).toEqual([expect.objectContaining({ field: 'occurredAt', rule: 'isInstant' })]);
     }
-    const [{ n }] = (await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT COUNT(*) AS n FROM order_events')) as Array<{ n: number | string }>;
+    const [{ n }] = (await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT COUNT(*) AS n FROM order_events')) as Array<{
+      n: number | string;
+    }>;
     expect(Number(n)).toBe(0);
   });
 

@@ -152,7 +152,9 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     expect(bySub.get(subs[1]!.subscriptionId)).toMatchObject({ status: 'skipped', reason: 'subscription_stopped' });
     expect(bySub.get(subs[2]!.subscriptionId)).toMatchObject({ status: 'skipped', reason: 'subscription_unsubscribed' });
     expect(bySub.get(subs[3]!.subscriptionId)).toMatchObject({ status: 'skipped', reason: 'subscriber_stopped' });
-    const [marked] = await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT status FROM subscriptions WHERE id = ?', [subs[3]!.subscriptionId]);
+    const [marked] = await t.app
+      .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
+      .query('SELECT status FROM subscriptions WHERE id = ?', [subs[3]!.subscriptionId]);
     expect(marked.status).toBe('stopped');
     for (const sub of subs.slice(4)) expect(bySub.get(sub.subscriptionId)?.tracking_id).toEqual(expect.any(String));
 
@@ -240,7 +242,9 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     expect(await sandboxSendsOf(t, second.metaCampaignId)).toHaveLength(0);
     const deferred = await deliveryRows(t, second.id);
     expect(deferred.map((r) => [r.status, r.reason])).toEqual(subs.map(() => ['pending', 'already_messaged']));
-    const [{ n }] = await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT COUNT(*) AS n FROM daily_sends WHERE campaign_id = ?', [second.id]);
+    const [{ n }] = await t.app
+      .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
+      .query('SELECT COUNT(*) AS n FROM daily_sends WHERE campaign_id = ?', [second.id]);
     expect(Number(n)).toBe(0);
 
     // The subscribers are in Manila (UTC+8): their next day begins at 16:00 UTC.

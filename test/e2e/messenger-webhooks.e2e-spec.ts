@@ -28,7 +28,11 @@ describe.each(testDatabases())('Messenger webhooks on %s', (db) => {
   const inboxRows = async (): Promise<number> =>
     Number((await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT COUNT(*) AS n FROM webhook_inbox'))[0].n);
   const lastInboxRow = async (): Promise<{ status: string; attempts: number; last_error: string | null; body: string }> =>
-    (await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT status, attempts, last_error, body FROM webhook_inbox ORDER BY id DESC LIMIT 1'))[0];
+    (
+      await t.app
+        .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
+        .query('SELECT status, attempts, last_error, body FROM webhook_inbox ORDER BY id DESC LIMIT 1')
+    )[0];
 
   const messageBody = (pageId: string, psid: string, mid: string, at: number): string =>
     JSON.stringify({
@@ -215,7 +219,9 @@ describe.each(testDatabases())('Webhooks split between an api process and a work
     const psid = aPsid();
     await api.meta.personMessage({ pageId: page.id, psid, text: 'Do you ship to Cebu?' });
     await api.meta.flushWebhooks();
-    const [stored] = await api.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT status FROM webhook_inbox ORDER BY id DESC LIMIT 1');
+    const [stored] = await api.app
+      .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
+      .query('SELECT status FROM webhook_inbox ORDER BY id DESC LIMIT 1');
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const windows = api.app.get(MessagingWindow);
     expect(stored).toEqual({ status: 'pending' });

@@ -40,7 +40,8 @@ describe.each(testDatabases())('Meta and our campaign rows stay in step on %s', 
     get: (path: string) => t.http().get(path).set(shop.auth),
     patch: (path: string, body: object) => t.http().patch(path).set(shop.auth).send(body),
   });
-  const sql = (query: string, params: unknown[] = []): Promise<unknown> => t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query(query, params);
+  const sql = (query: string, params: unknown[] = []): Promise<unknown> =>
+    t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query(query, params);
 
   interface Setup {
     shop: TestShop;

@@ -128,7 +128,9 @@ describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => 
       .send(body)
       .expect(200);
     await t.settle();
-    const [{ n }] = await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT COUNT(*) AS n FROM subscriptions WHERE page_id = ?', [pageId]);
+    const [{ n }] = await t.app
+      .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
+      .query('SELECT COUNT(*) AS n FROM subscriptions WHERE page_id = ?', [pageId]);
     expect(Number(n)).toBe(0);
     expect(t.logs.filter((line) => line.includes('not registered') && line.includes(pageId))).toHaveLength(1);
   });
@@ -303,7 +305,9 @@ describe.each(testDatabases())('opt-in requests and subscribers on %s', (db) => 
       ]);
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
       expect(await optinRequestsReceived(page.id, psid)).toHaveLength(1);
-      const rows = await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT status FROM optin_requests WHERE page_id = ? AND psid = ?', [page.id, psid]);
+      const rows = await t.app
+        .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
+        .query('SELECT status FROM optin_requests WHERE page_id = ? AND psid = ?', [page.id, psid]);
       expect(rows).toEqual([{ status: 'sent' }]);
     } finally {
       if (second !== t) await second.close();

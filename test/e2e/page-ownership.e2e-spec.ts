@@ -153,7 +153,9 @@ describe.each(testDatabases())('who holds a Page, on %s', (db) => {
     const page = await aBroadcastPage(t, shop);
     const stored = async (): Promise<string> =>
       (
-        (await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT system_user_token_enc AS v FROM pages WHERE id = ?', [page.id])) as Array<{ v: string }>
+        (await t.app
+          .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
+          .query('SELECT system_user_token_enc AS v FROM pages WHERE id = ?', [page.id])) as Array<{ v: string }>
       )[0].v;
     const before = await stored();
     const res = await t

@@ -48,7 +48,9 @@ describe.each(testDatabases())('shops, Pages and API keys on %s', (db) => {
   it('stores Page tokens encrypted and never logs them', async () => {
     const shop = await aShop(t);
     const input = await aPage(t, shop);
-    const [row] = await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT access_token_enc FROM pages WHERE id = ?', [input.id]);
+    const [row] = await t.app
+      .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
+      .query('SELECT access_token_enc FROM pages WHERE id = ?', [input.id]);
     expect(row.access_token_enc).not.toContain(input.accessToken);
     expect(row.access_token_enc).toMatch(/^v1\./);
     expect(t.logs.join('\n')).not.toContain(input.accessToken);

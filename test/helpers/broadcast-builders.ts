@@ -104,7 +104,9 @@ export async function setSubscriptionStatus(t: TestApp, subscriptionId: string, 
 }
 
 export async function setSubscriptionTimezone(t: TestApp, subscriptionId: string, timezone: string | null): Promise<void> {
-  await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('UPDATE subscriptions SET timezone = ? WHERE id = ?', [timezone, subscriptionId]);
+  await t.app
+    .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
+    .query('UPDATE subscriptions SET timezone = ? WHERE id = ?', [timezone, subscriptionId]);
 }
 
 /** Every marketing send the sandbox accepted for one Meta campaign. */
