@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { startMessengerSandbox, type RunningSandbox } from '../libs/messenger-sandbox/src';
 import { ConfigError, graphBaseUrl, loadConfig, SANDBOX_API_VERSION, type AppConfig } from '../config/app-config';
 import { createApp } from './bootstrap';
+import { checkDatabaseReachable } from './database/database-preflight';
+import { LOCAL_RUN_SANDBOX_SETTINGS } from './messenger/local-run-sandbox';
 import { SystemClock } from './common/clock';
 import { GraphEndpoint } from './common/graph-endpoint';
 import { JsonLogger } from './common/json-logger';
@@ -18,6 +20,7 @@ async function startSandboxIfNeeded(config: AppConfig, logger: Logger): Promise<
     webhookUrl: `${config.publicUrl}/webhooks/messenger`,
     // The app runs on real time here, so the sandbox's windows and limits must too.
     followWallClock: true,
+    settings: LOCAL_RUN_SANDBOX_SETTINGS,
     logger: (line) => logger.debug(line),
   });
   logger.log(
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
   // JSON from the first line on, including what is logged before Nest starts (the sandbox).
   Logger.overrideLogger(new JsonLogger(config.logLevel));
   const logger = new Logger('Main');
+  await checkDatabaseReachable(config.database);
   const sandbox = await startSandboxIfNeeded(config, logger);
   // The sandbox's own URL: with SANDBOX_PORT=0 only it knows the port it bound.
   const graphUrl = sandbox?.graphUrl ?? graphBaseUrl(config.graph);

@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { SystemClock } from './common/clock';
 import { GraphEndpoint } from './common/graph-endpoint';
 import { JsonLogger } from './common/json-logger';
+import { checkDatabaseReachable } from './database/database-preflight';
 
 /**
  * The worker entry point: the same AppModule as the API, with the `worker` role only and no HTTP
@@ -15,6 +16,7 @@ import { JsonLogger } from './common/json-logger';
 async function main(): Promise<void> {
   const config = { ...loadConfig(), roles: ['worker' as const] };
   const logger = new Logger('Worker');
+  await checkDatabaseReachable(config.database);
   const app = await NestFactory.createApplicationContext(
     AppModule.forRoot({
       config,

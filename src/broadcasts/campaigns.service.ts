@@ -15,6 +15,7 @@ import { isValidLocalDate, isValidTimeZone } from '../common/local-time';
 import { earliestLocalInstant } from './broadcast-time';
 import { MetaCampaignSync, metaCampaignTag, type MetaIntent, type MetaSyncOutcome } from './meta-campaign-sync';
 import { checkCampaignContent } from './campaign-content';
+import { localTimeWaves } from './local-time-waves';
 import type {
   CampaignEstimate,
   CampaignProgress,
@@ -529,6 +530,7 @@ export class CampaignsService {
       skipped: 0,
       skippedByReason: {},
       waitingByReason: {},
+      waves: [],
       uncertain: 0,
       canceled: 0,
       cost: { currency: campaign.currency, spent: campaign.spend, budget: campaign.budgetAmount },
@@ -569,14 +571,24 @@ export class CampaignsService {
           break;
       }
     }
-    if (campaign.status === 'running') {
+    if (campaign.status === 'scheduled' || campaign.status === 'running') {
+      const page = await this.pages.getForShop(shopId, pageId);
+      p.waves = await localTimeWaves(this.dataSource, campaign, page.timezone, now);
+    }
+    // While nothing can be sent before the last local-time wave, that wave's moment is the least time left.
+    const untilLastWave =
+      p.waves.length > 0 ? Math.max(0, Math.ceil((Date.parse(p.waves[p.waves.length - 1]!.at) - now.getTime()) / 1000)) : null;
+    if (campaign.status === 'scheduled') {
+      p.secondsLeft = untilLastWave;
+    } else if (campaign.status === 'running') {
       const [recent] = (await this.dataSource.query(
         `SELECT COUNT(*) AS n FROM campaign_deliveries WHERE campaign_id = ? AND status = 'sent' AND sent_at >= ?`,
         [id, this.dialect.time(new Date(now.getTime() - 60_000))],
       )) as Array<{ n: string | number }>;
       p.ratePerSecond = Math.round((Number(recent?.n ?? 0) / 60) * 10) / 10;
       const left = p.pending + p.sending;
-      p.secondsLeft = left === 0 ? 0 : p.ratePerSecond > 0 ? Math.ceil(left / p.ratePerSecond) : null;
+      p.secondsLeft =
+        left === 0 ? 0 : p.ratePerSecond > 0 ? Math.max(Math.ceil(left / p.ratePerSecond), untilLastWave ?? 0) : untilLastWave;
     } else if (campaign.status === 'completed' || campaign.status === 'canceled') {
       p.secondsLeft = 0;
     }

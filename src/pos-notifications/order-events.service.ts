@@ -65,7 +65,7 @@ export class OrderEventsService {
       skipped: [],
       duplicates: [],
     };
-    if (rules.length === 0) return result;
+    if (rules.length === 0) return this.withNoRuleHint(shopId, event, result);
 
     // Read before the transactions below (a second pool connection inside one would wait for the pool).
     const moneyStyle = await this.pages.moneyStyle(event.pageId);
@@ -186,5 +186,21 @@ export class OrderEventsService {
       },
       moneyStyle,
     });
+  }
+
+  /**
+   * No active rule matched: say why, so a POS integrator does not read `matchedRules: 0` as "nothing to do"
+   * when a rule exists but was never activated (rules are created inactive).
+   */
+  private async withNoRuleHint(shopId: string, event: OrderEventDto, result: OrderEventResult): Promise<OrderEventResult> {
+    const inactiveRules = await this.dataSource
+      .getRepository(NotificationRule)
+      .count({ where: { shopId, pageId: event.pageId, orderStatus: event.status, active: false } });
+    const hint =
+      inactiveRules > 0
+        ? `No active rule of Page ${event.pageId} for status ${event.status}; ${inactiveRules} inactive rule(s) match: ` +
+          'activate with POST /api/pos-notification-rules/:ruleId/activate'
+        : `No rule of Page ${event.pageId} for status ${event.status}: create one with POST /api/pos-notification-rules, then activate it`;
+    return { ...result, inactiveRules, hint };
   }
 }

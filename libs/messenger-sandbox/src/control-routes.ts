@@ -152,8 +152,9 @@ const ROUTES: Record<string, ControlHandler> = {
     },
   ),
   'GET /settings': (ctx) => ok(ctx.state.settings),
-  'POST /settings': withBody<Partial<SettingsState>>({ marketingWebhooks: '?boolean' }, (ctx, input) => {
+  'POST /settings': withBody<Partial<SettingsState>>({ marketingWebhooks: '?boolean', marketingReads: '?boolean' }, (ctx, input) => {
     if (input.marketingWebhooks !== undefined) ctx.state.settings.marketingWebhooks = input.marketingWebhooks;
+    if (input.marketingReads !== undefined) ctx.state.settings.marketingReads = input.marketingReads;
     return ok(ctx.state.settings);
   }),
   'POST /webhooks/flush': async (ctx) => {

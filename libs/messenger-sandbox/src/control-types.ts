@@ -156,10 +156,13 @@ export type FaultsState = Required<FaultsInput>;
 export interface SettingsInput {
   /** Post marketing_message_echoes and marketing_message_deliveries after each accepted marketing send. */
   marketingWebhooks?: boolean;
+  /** With marketingWebhooks: also post marketing_message_reads, as if each recipient opened the message at once. */
+  marketingReads?: boolean;
 }
 
 export interface SettingsState {
   marketingWebhooks: boolean;
+  marketingReads: boolean;
 }
 
 export interface ClockState {

@@ -173,6 +173,7 @@ function accept(ctx: SandboxContext, send: AcceptedSend): Reply {
     ctx.webhooks.postInBackground([
       marketingWebhook(page, now, 'marketing_message_echoes', value),
       marketingWebhook(page, now, 'marketing_message_deliveries', value),
+      ...(state.settings.marketingReads ? [marketingWebhook(page, now, 'marketing_message_reads', value)] : []),
     ]);
   }
   return ok({ success: true, marketing_message_tracking_id: trackingId });

@@ -125,6 +125,7 @@ export interface Faults {
 
 export interface Settings {
   marketingWebhooks: boolean;
+  marketingReads: boolean;
 }
 
 export interface Counters {

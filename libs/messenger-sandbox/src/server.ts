@@ -8,6 +8,7 @@ import { invalidParameter, toErrorBody, unknownPath, type GraphErrorSpec } from 
 import { GRAPH_PATH, handleGraphRequest } from './graph-routes';
 import { parseBody, queryParams, readRawBody, writeJson, type Reply } from './http-io';
 import { IdSource } from './ids';
+import type { SettingsInput } from './control-types';
 import { SandboxState } from './state';
 import { WebhookPoster } from './webhook-poster';
 
@@ -24,6 +25,8 @@ export interface SandboxOptions {
   startTime?: number;
   /** Follow real time (shifted by advance/set) instead of standing still: for a local run, not for tests. */
   followWallClock?: boolean;
+  /** Settings it starts with and goes back to on reset; default all off (tests post each webhook themselves). */
+  settings?: SettingsInput;
   logger?: (line: string) => void;
 }
 
@@ -39,7 +42,10 @@ export interface RunningSandbox {
 /** Starts the Graph API emulator and its `/_sandbox` control API on one HTTP server. */
 export async function startMessengerSandbox(opts: SandboxOptions): Promise<RunningSandbox> {
   const host = opts.host ?? '127.0.0.1';
-  const state = new SandboxState(opts.webhookUrl);
+  const state = new SandboxState(opts.webhookUrl, {
+    marketingWebhooks: opts.settings?.marketingWebhooks ?? false,
+    marketingReads: opts.settings?.marketingReads ?? false,
+  });
   const webhooks = new WebhookPoster({ appSecret: opts.appSecret, target: () => state.webhookUrl, logger: opts.logger });
   const ctx: SandboxContext = {
     state,

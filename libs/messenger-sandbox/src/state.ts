@@ -53,14 +53,18 @@ export class SandboxState {
   readonly marketingSends: MarketingSendRecord[] = [];
   readonly marketingSendsByCampaign = new Map<string, MarketingSendRecord[]>();
   faults: Faults = defaultFaults();
-  settings: Settings = { marketingWebhooks: false };
+  settings: Settings;
   counters: Counters = zeroCounters();
   webhookUrl: string | undefined;
   /** Numbers the default PSID prefix of bulk imports so two imports never share PSIDs. */
   bulkCalls = 0;
 
-  constructor(private readonly initialWebhookUrl: string | undefined) {
+  constructor(
+    private readonly initialWebhookUrl: string | undefined,
+    private readonly initialSettings: Settings = { marketingWebhooks: false, marketingReads: false },
+  ) {
     this.webhookUrl = initialWebhookUrl;
+    this.settings = { ...initialSettings };
   }
 
   upsertPage(input: PageInput): Page {
@@ -188,7 +192,7 @@ export class SandboxState {
     this.marketingSends.length = 0;
     this.marketingSendsByCampaign.clear();
     this.faults = defaultFaults();
-    this.settings = { marketingWebhooks: false };
+    this.settings = { ...this.initialSettings };
     this.counters = zeroCounters();
     this.webhookUrl = this.initialWebhookUrl;
     this.bulkCalls = 0;

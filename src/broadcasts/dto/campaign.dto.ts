@@ -5,6 +5,7 @@ import { MINOR_UNITS_RULE } from '../../common/money';
 import { IsMinorUnits } from '../../common/money-validation';
 import { IsCalendarDate, IsInstant } from '../../common/validators';
 import type { CampaignContent } from '../campaign-content';
+import type { LocalTimeWave } from '../local-time-waves';
 import type { AlreadyMessagedPolicy, BudgetType, Campaign, CampaignStatus, MetaSyncState } from '../entities/campaign.entity';
 
 export class BudgetDto {
@@ -237,31 +238,71 @@ export class CampaignResponse {
   }
 }
 
-export interface CampaignProgress {
-  campaignId: string;
-  status: CampaignStatus;
-  pause: { reason: string | null; message: string | null; resumeAt: string | null } | null;
-  fanoutDone: boolean;
-  audience: number;
-  pending: number;
-  sending: number;
-  sent: number;
-  delivered: number;
-  read: number;
-  clicked: number;
-  failed: number;
-  failedByReason: Record<string, number>;
-  skipped: number;
-  skippedByReason: Record<string, number>;
+/** Why a campaign is paused and when it resumes by itself (ISO 8601), if it does. */
+export class CampaignPause {
+  @ApiProperty({ nullable: true, type: String, example: 'budget_reached' }) reason!: string | null;
+  @ApiProperty({ nullable: true, type: String }) message!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) resumeAt!: string | null;
+}
+
+/** Pending rows that wait for a later moment for one reason: how many, and the earliest moment one goes. */
+export class WaitingRows {
+  @ApiProperty() count!: number;
+  @ApiProperty({ format: 'date-time' }) nextAt!: string;
+}
+
+/** One wave of a `{localTime, date}` campaign (see localTimeWaves). */
+export class LocalTimeWaveResponse implements LocalTimeWave {
+  @ApiProperty({ format: 'date-time', description: '`localTime` on `date` in these zones, in UTC' }) at!: string;
+  @ApiProperty({ type: [String], example: ['Asia/Manila'] }) timezones!: string[];
+  @ApiProperty({ description: 'Subscribers still waiting for this wave' }) waiting!: number;
+}
+
+/** A campaign's figures, read from its delivery rows (one grouped count) while it runs. */
+export class CampaignProgress {
+  @ApiProperty() campaignId!: string;
+  @ApiProperty({ enum: ['draft', 'scheduled', 'running', 'paused', 'completed', 'canceled'] }) status!: CampaignStatus;
+  @ApiProperty({ type: CampaignPause, nullable: true }) pause!: CampaignPause | null;
+  @ApiProperty({ description: 'Every recipient has its delivery row' }) fanoutDone!: boolean;
+  @ApiProperty({ description: 'Delivery rows (recipients)' }) audience!: number;
+  @ApiProperty() pending!: number;
+  @ApiProperty() sending!: number;
+  @ApiProperty() sent!: number;
+  @ApiProperty({ description: "Meta's marketing_message_deliveries webhooks (a read implies delivered)" }) delivered!: number;
+  @ApiProperty({ description: "Meta's marketing_message_reads webhooks" }) read!: number;
+  @ApiProperty() clicked!: number;
+  @ApiProperty() failed!: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { token_expired: 1 } })
+  failedByReason!: Record<string, number>;
+  @ApiProperty() skipped!: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { already_messaged: 2 } })
+  skippedByReason!: Record<string, number>;
   /**
    * Pending rows that wait for a later moment, by reason (`already_messaged`: the subscriber's local day
    * is taken; `meta_12h_spacing`: Meta's 12 hours since their last message; `too_early`, `retrying`, …),
    * with how many and the earliest moment one of them goes (ISO 8601, UTC).
    */
-  waitingByReason: Record<string, { count: number; nextAt: string }>;
-  uncertain: number;
-  canceled: number;
-  cost: CampaignSpend;
-  ratePerSecond: number;
-  secondsLeft: number | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/WaitingRows' },
+    description: 'Pending rows waiting for a later moment, by reason (`already_messaged`, `meta_12h_spacing`, `retrying`, …)',
+  })
+  waitingByReason!: Record<string, WaitingRows>;
+  @ApiProperty({
+    type: [LocalTimeWaveResponse],
+    description:
+      "A campaign sent at each subscriber's local hour: when each time zone's wave goes and how many wait for it, earliest first; [] otherwise",
+  })
+  waves!: LocalTimeWaveResponse[];
+  @ApiProperty() uncertain!: number;
+  @ApiProperty() canceled!: number;
+  @ApiProperty({ type: CampaignSpend }) cost!: CampaignSpend;
+  @ApiProperty({ description: 'Messages sent per second over the last minute' }) ratePerSecond!: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description:
+      'Seconds until every recipient is sent: pending ÷ rate while it sends; while it waits for local-time waves, until the last wave goes; null when it cannot be told (paused, or nothing sent in the last minute)',
+  })
+  secondsLeft!: number | null;
 }

@@ -58,6 +58,14 @@ export class OrderEventResult {
   @ApiProperty() orderId!: string;
   @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
   @ApiProperty({ description: 'Active rules of the Page for this status' }) matchedRules!: number;
+  @ApiPropertyOptional({ description: 'Only when `matchedRules` is 0: rules of the Page for this status that are inactive' })
+  inactiveRules?: number;
+  @ApiPropertyOptional({
+    description: 'Only when `matchedRules` is 0: why nothing was done and what to do (activate or create a rule)',
+    example:
+      'No active rule of Page 104857361234567 for status SHIPPED; 1 inactive rule(s) match: activate with POST /api/pos-notification-rules/:ruleId/activate',
+  })
+  hint?: string;
   @ApiProperty({
     type: [DispatchedRule],
     description: 'Runs started now, including rules this order and status were skipped for before and may be asked now',
