@@ -109,7 +109,7 @@ async function aFreePort(): Promise<number> {
 
 beforeAll(async () => {
   await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -229,7 +229,35 @@ describe('node dist/src/main.js', () => {
     }
   });
 
+  it('in the local run the bundled sandbox posts the marketing-message delivery and read webhooks, as Meta does', async () => {
+    const app = startApp({ DATA_DIR: aDataDir(), PORT: '0', SANDBOX_PORT: '0', HOST: '127.0.0.1' });
+    try {
+      await listeningPort(app);
+      const sandboxUrl = /(http:\/\/127\.0\.0\.1:\d+)/.exec(app.lines.find((l) => /bundled Messenger sandbox/i.test(l)) ?? '')?.[1];
+      expect(await new SandboxControl(sandboxUrl!).settings()).toEqual({ marketingWebhooks: true, marketingReads: true });
+    } finally {
+      await stop(app);
+    }
+  });
+
   const mysqlServer = process.env.MM_TEST_MYSQL_URL;
+  (mysqlServer ? it : it.skip)(
+    'refuses to start on a MariaDB database that does not exist: exit code 1, one line saying how to create it (utf8mb4), no stack trace',
+    async () => {
+      const url = new URL(mysqlServer!);
+      const name = `mm_missing_${randomBytes(4).toString('hex')}`;
+      url.pathname = `/${name}`;
+      const app = startApp({ DATA_DIR: aDataDir(), PORT: '0', SANDBOX_PORT: '0', DATABASE_URL: url.toString() });
+      expect(await app.exited).toBe(1);
+      expect(app.stderr().trimEnd().split('\n')).toEqual([
+        `startup failed: database "${name}" does not exist on ${url.hostname}:${url.port || 3306}; create it first: ` +
+          `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+      ]);
+      expect(app.stderr()).not.toMatch(/^\s+at /m);
+      expect(app.lines.join('\n')).not.toMatch(/stack|Retrying/);
+    },
+  );
+
   (mysqlServer ? it : it.skip)(
     'on a fresh MariaDB database the first start applies the migrations and a second start has nothing to migrate',
     async () => {
