@@ -6,6 +6,9 @@ export class DatabaseUnavailable extends Error {
   override readonly name = 'DatabaseUnavailable';
 }
 
+/** Network errors: the server is not there (or not reachable from here). */
+const UNREACHABLE: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
 /** What to run on the server to create the database: utf8mb4, as every table of the migrations is. */
 export function createDatabaseStatement(database: string): string {
   return `CREATE DATABASE \`${database.replace(/`/g, '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`;
@@ -32,22 +35,14 @@ export async function checkDatabaseReachable(db: DatabaseSettings): Promise<void
     await connection.end();
   } catch (error) {
     const { code, message } = error as { code?: string; message?: string };
-    switch (code) {
-      case 'ER_BAD_DB_ERROR':
-        throw new DatabaseUnavailable(
-          `database "${db.database}" does not exist on ${where}; create it first: ${createDatabaseStatement(db.database)}`,
-        );
-      case 'ER_ACCESS_DENIED_ERROR':
-      case 'ER_DBACCESS_DENIED_ERROR':
-        throw new DatabaseUnavailable(`${where} refused user "${db.username}" for database "${db.database}" (${code})`);
-      case 'ECONNREFUSED':
-      case 'ETIMEDOUT':
-      case 'ENOTFOUND':
-      case 'EAI_AGAIN':
-      case 'EHOSTUNREACH':
-        throw new DatabaseUnavailable(`cannot reach MySQL/MariaDB at ${where} (${code}); is it running?`);
-      default:
-        throw new DatabaseUnavailable(`cannot open database "${db.database}" on ${where}: ${code ?? message ?? String(error)}`);
-    }
+    if (code === 'ER_BAD_DB_ERROR')
+      throw new DatabaseUnavailable(
+        `database "${db.database}" does not exist on ${where}; create it first: ${createDatabaseStatement(db.database)}`,
+      );
+    if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR')
+      throw new DatabaseUnavailable(`${where} refused user "${db.username}" for database "${db.database}" (${code})`);
+    if (code !== undefined && UNREACHABLE.has(code))
+      throw new DatabaseUnavailable(`cannot reach MySQL/MariaDB at ${where} (${code}); is it running?`);
+    throw new DatabaseUnavailable(`cannot open database "${db.database}" on ${where}: ${code ?? message ?? String(error)}`);
   }
 }
