@@ -14,8 +14,13 @@ export const UTC_ZONE = 'UTC';
 
 /** True for a name the IANA database knows (`Asia/Manila`, `UTC`, `America/Los_Angeles`); false for `+08:00`, `Mars/Olympus`, ''. */
 export function isValidTimeZone(zone: string): boolean {
-  return zone.length > 0 && zone.length <= 64 && IANAZone.isValidZone(zone);
+  // Node 22's ICU also takes UTC offsets (`+08:00`) as time zones (ECMA-402 offset time zones); a name of
+  // the IANA database starts with a letter, and an offset carries no daylight-saving rules, so it is refused.
+  return zone.length > 0 && zone.length <= 64 && IANA_NAME.test(zone) && IANAZone.isValidZone(zone);
 }
+
+/** The shape of an IANA zone name: `Asia/Manila`, `UTC`, `Etc/GMT+8`, `America/Argentina/Buenos_Aires`. */
+const IANA_NAME = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
 
 /** The local date `at` falls on in `zone` (`YYYY-MM-DD`). Throws on an unknown zone: check it first. */
 export function localDateOf(at: Date, zone: string): LocalDate {
