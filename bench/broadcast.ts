@@ -7,7 +7,7 @@
  *   npm run bench:broadcast [-- --million] [-- --recipients 100000 --workers 3 --concurrency 64 --mysql mysql://root@127.0.0.1:3306/test]
  *
  * `--kills K` kills the first worker with SIGKILL K times during the sandbox run (restarting it in between),
- * the drill of issue 11: `missing` (recipients Meta never got) and `uncertain` must stay within
+ * the SIGKILL drill (README, Broadcasts): `missing` (recipients Meta never got) and `uncertain` must stay within
  * K × concurrency, `duplicates` at 0.
  *
  * Then the plugin's own cost, which the sandbox hides (it is the bottleneck): a null sink (a bare HTTP

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * A Page registered by a second shop with a token Meta confirms moves to that shop (issue 11 §1); the
+ * A Page registered by a second shop with a token Meta confirms moves to that shop (README, "Who holds a Page"); the
  * earlier shop keeps its history under an archived Page row whose `transferred_at` says when it lost it.
  */
 export class PageTransfers1764000014000 implements MigrationInterface {

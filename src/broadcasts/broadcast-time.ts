@@ -17,7 +17,7 @@ import { addDays, startOfLocalDay, wallTimeToInstant, type LocalDate } from '../
 /**
  * Meta allows one marketing message per subscription token per 12 hours (the token's
  * `next_eligible_time`; too early → error 2300035). Source: Marketing Message API for Messenger, FAQ,
- * https://developers.facebook.com/docs/messenger-platform/marketing-messages/ (platform notes §5).
+ * https://developers.facebook.com/docs/messenger-platform/marketing-messages/ (docs/meta-platform.md §5).
  */
 export const META_MIN_SPACING_MS = 12 * 3_600_000;
 

@@ -26,7 +26,7 @@ export interface CampaignCard {
   buttons?: TemplateButton[];
 }
 
-/** Meta's limits for generic template cards and buttons (platform doc, section 5; Messenger templates). */
+/** Meta's limits for generic template cards and buttons (docs/meta-platform.md §5; Messenger templates). */
 export const MAX_CARD_TITLE_LENGTH = META_TEXT_LIMITS.elementTitle;
 export const MAX_CARD_SUBTITLE_LENGTH = META_TEXT_LIMITS.elementSubtitle;
 export const MAX_BUTTON_TITLE_LENGTH = META_TEXT_LIMITS.buttonTitle;

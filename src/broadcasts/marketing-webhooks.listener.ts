@@ -13,7 +13,7 @@ import { hashToken } from '../optins/subscriptions.service';
  * sent. A row is found by tracking id, else by subscription token + Meta's campaign id (the unique
  * (campaign_id, subscription_id) key names one row).
  *
- * Meta retries a delivery for up to a day and does not order them (platform doc §3, §5), so every
+ * Meta retries a delivery for up to a day and does not order them (docs/meta-platform.md §3, §5), so every
  * update is a conditional UPDATE whose result does not depend on the order events arrive in:
  * - each event's own time is kept as the earliest of its kind (`sent_at`, `delivered_at`, `read_at`,
  *   `clicked_at`, `failed_at`), and a later stage implies the earlier ones no later than its own time

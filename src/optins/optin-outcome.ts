@@ -1,5 +1,5 @@
 /**
- * The platform rules an opt-in request can break (platform doc, section 2, and our policy, section 7).
+ * The platform rules an opt-in request can break (docs/meta-platform.md §2, and our policy, §7).
  * Each has one check, in OptinPolicy; every sender (API, sequence steps, POS rules) gets the same answer.
  */
 export type OptinRule =

@@ -32,7 +32,7 @@ export interface OptinRuleInputs {
 }
 
 /**
- * Meta's rules for the opt-in request (platform doc, section 2), checked against our own history
+ * Meta's rules for the opt-in request (docs/meta-platform.md §2), checked against our own history
  * before anything is sent. Pure: the same inputs give the same answer, whoever asks.
  */
 export function evaluateOptinRules(input: OptinRuleInputs): OptinDecision {

@@ -10,7 +10,7 @@ import { SqlDialect } from '../database/sql-dialect';
 import { SubscriberImportService } from './subscriber-import.service';
 import { SubscriptionsService } from './subscriptions.service';
 
-/** Meta retries a webhook delivery for up to a day (platform doc §3); two days leaves a margin. */
+/** Meta retries a webhook delivery for up to a day (docs/meta-platform.md §3); two days leaves a margin. */
 const EARLY_STATUS_EVENTS_KEPT_MS = 2 * 24 * 3600_000;
 
 /** The Page's local time from which its nightly reconcile runs: the shop's quiet hours. */

@@ -41,7 +41,7 @@ export interface StatusEventTarget {
  * Subscriptions and their tokens. Every write is idempotent (webhooks are processed again after a
  * failure), and the unique keys decide races: one row per (page, person, topic), one row per token.
  *
- * Ordering (Meta retries a delivery for up to a day and does not order deliveries, platform doc §3):
+ * Ordering (Meta retries a delivery for up to a day and does not order deliveries, docs/meta-platform.md §3):
  * `status` moves only through an event newer than the row's `status_event_at`, in one conditional
  * UPDATE (`status_event_at IS NULL OR status_event_at < ?`), so two processes applying two events in
  * either order end in the newer one's state. On a tie a stop wins (`<=`). The token moves only with

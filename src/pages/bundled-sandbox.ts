@@ -35,7 +35,7 @@ interface StoredPage {
  * creates it in the sandbox with the tokens given. A Page or ad account this install already holds is
  * never re-created with a caller's tokens: the token check that follows (PageTokenVerifier) then asks the
  * sandbox, which knows the holder's tokens, so another shop cannot take a Page with a made-up token
- * (issue 11 §1). At boot the sandbox (in memory) is given back every Page and ad account we hold.
+ * (README, "Who holds a Page"). At boot the sandbox (in memory) is given back every Page and ad account we hold.
  * A no-op against Meta and in tests that do not ask for it (GraphEndpoint.bundledSandbox unset).
  */
 @Injectable()

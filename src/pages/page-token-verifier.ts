@@ -11,7 +11,7 @@ const unanswered = (field: string): DomainError =>
   new DomainError(503, 'meta_unavailable', 'Meta could not be asked to confirm the token; nothing was changed, try again', { field });
 
 /**
- * Asks Meta whose a token is before a Page is registered or its tokens changed (issue 11 §1): a Page is
+ * Asks Meta whose a token is before a Page is registered or its tokens changed (README, "Who holds a Page"): a Page is
  * only ever held with a Page access token that Meta says is that Page's, and a system-user token that
  * can use the ad account. Refusals are 422 naming the field; they never say which Page a token is for.
  *

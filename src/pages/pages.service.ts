@@ -83,7 +83,7 @@ export class PagesService {
    * this Page's, and the system-user token (when given with an ad account) can use that ad account.
    * 422 naming `accessToken` / `systemUserToken` otherwise; nothing is stored.
    *
-   * Who holds a Page (issue 11 §1): the most recent shop that proves it with a verified token. When
+   * Who holds a Page (README, "Who holds a Page"): the most recent shop that proves it with a verified token. When
    * another shop held it, that shop's row and everything keyed by the Page id move to an archived Page of
    * that shop (archiveHolder); the answer is the same 201 as for a Page nobody held, so no shop learns
    * about another. 409 `page_exists` only when this very shop already holds it.

@@ -42,7 +42,7 @@ describe.each(testDatabases())('bad input, kind by kind, on %s', (db) => {
     const input = aPageInput();
     await registerAtMeta(t, input);
     const answers = await Promise.all(shops.map((shop) => t.http().post('/api/pages').set(shop.auth).send(input)));
-    // Each shop proves the Page with a token Meta confirms: the most recent keeps it (issue 11 §1).
+    // Each shop proves the Page with a token Meta confirms: the most recent keeps it (README, "Who holds a Page").
     for (const a of answers) expect([201, 503]).toContain(a.status);
     for (const a of answers.filter((x) => x.status === 503)) expect(a.body).toMatchObject({ error: 'page_registration_busy' });
     expect(answers.some((a) => a.status === 201)).toBe(true);

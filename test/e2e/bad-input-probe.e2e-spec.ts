@@ -9,7 +9,7 @@ import { ShopsService } from '../../src/shops/shops.service';
 import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 /**
- * The bad-input probe (issue 11 §4), as part of the suite: every write route of the OpenAPI document
+ * The bad-input probe (README, "API conventions"), as part of the suite: every write route of the OpenAPI document
  * (`/docs-json`, generated at runtime) gets every kind of bad input that applies to it, and each must be
  * a 4xx with the documented error body (`statusCode`, `error`, `message`, `requestId`; a field kind also
  * names the field in `fields`) and leave the database exactly as it was.

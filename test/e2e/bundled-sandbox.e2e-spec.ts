@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app';
  * The local run (`npm start` with no Meta credentials): the app started the sandbox itself, so the first
  * registration of a Page id (or ad account) creates it at that "Meta" with the tokens given. One this
  * install already holds keeps its holder's tokens there, so the token check still stops another shop
- * that comes with a made-up token (issue 11 §1), and a restart gives the sandbox back what we hold.
+ * that comes with a made-up token (README, "Who holds a Page"), and a restart gives the sandbox back what we hold.
  */
 describe.each(testDatabases())('the bundled sandbox of the local run, on %s', (db) => {
   let t: TestApp;

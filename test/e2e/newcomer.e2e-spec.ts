@@ -9,7 +9,7 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
 /**
- * What a newcomer hit in their first hour (issue 16), each told as they would tell it and checked through
+ * What a newcomer following the README hit in their first hour, each told as they would tell it and checked through
  * the HTTP API against the sandbox.
  */
 describe.each(testDatabases())('The first hour of a newcomer on %s', (db) => {

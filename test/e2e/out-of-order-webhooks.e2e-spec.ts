@@ -13,7 +13,7 @@ const SECOND = 1000;
 const HOUR = 3600 * SECOND;
 
 /**
- * Meta retries a failed delivery for up to a day and does not order deliveries (platform doc §3). The
+ * Meta retries a failed delivery for up to a day and does not order deliveries (docs/meta-platform.md §3). The
  * sandbox holds its webhooks back (`holdWebhooks`) and releases them late, out of order or twice
  * (`releaseWebhooks(order)`), each signed and stamped with the time the person acted.
  */

@@ -2,7 +2,7 @@ import type { BudgetScope, PaymentProblem, PlainErrorKind, RegionScope } from '.
 
 /**
  * The one code table: Meta error numbers → outcome kind, following
- * shared/platform/marketing-messages.md (sections 3, 5 and 6) and the Graph API's generic codes.
+ * docs/meta-platform.md (§3, §5 and §6) and the Graph API's generic codes.
  * `classify-error.ts` applies it; the few rules that also read the message text are noted there,
  * and so is the one rule that reads a flag: `is_transient: true` makes any refusal `transient`.
  *
@@ -106,7 +106,7 @@ export const SUBCODE_RULES: ReadonlyMap<string, ErrorRule> = new Map<string, Err
   ['10/2018278', plain('outside_window')],
   // [IG] Instagram's twin of 10/2018278: the 24-hour window of an Instagram conversation is closed.
   ['10/2534022', plain('outside_window')],
-  // [MSGR] opt-in rules (old API, still met on the opt-in request): platform doc section 3.
+  // [MSGR] opt-in rules (old API, still met on the opt-in request): docs/meta-platform.md §3.
   ['613/1893016', plain('optin_duplicate')],
   ['9/2018352', plain('optin_limit')],
   // "Sent too soon" is an opt-in frequency rule, not a call-rate limit, despite code 4.

@@ -88,7 +88,7 @@ function timeValue(ms: number, form: WebhookValueForm): number | string {
   return ms;
 }
 
-/** The `messaging_optins` event of the platform doc, section 3; `status` only for stop/resume. */
+/** The `messaging_optins` event of the docs/meta-platform.md §3; `status` only for stop/resume. */
 export function optinEvent(
   page: Page,
   token: SubscriptionToken,

@@ -43,7 +43,7 @@ describe('webhooks', () => {
     expect((await h.graph.optinRequest('p1')).status).toBe(200);
   });
 
-  it('posts the opt-in webhook of the platform doc, then STOP and RESUME status changes', async () => {
+  it('posts the opt-in webhook of docs/meta-platform.md §3, then STOP and RESUME status changes', async () => {
     const token = await aSubscriber(h, 'p1', 'Deals');
     await h.sandbox.control.personStop({ pageId: PAGE_ID, psid: 'p1' });
     await h.sandbox.control.personResume({ pageId: PAGE_ID, psid: 'p1' });

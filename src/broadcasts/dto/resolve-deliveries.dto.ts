@@ -9,7 +9,7 @@ export type ResolveAction = 'resend' | 'leave';
  * `resend` makes them pending again (sent anew: a person whose first message did arrive gets a second
  * one), `leave` keeps them uncertain, marked as decided (reason `left_by_shop`). Either way Meta's
  * delivery webhooks, retried for up to a day, still settle a row that was in fact sent
- * (https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger/measure-performance, platform doc §3, §5).
+ * (https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger/measure-performance, docs/meta-platform.md §3, §5).
  * Exactly one of `deliveryIds` and `all: true`.
  */
 export class ResolveDeliveriesDto {

@@ -7,7 +7,7 @@
  * of a `JSON.parse` of the same body (a few µs for Meta's 10-event batches). The fields are the ones every
  * documented shape carries (https://developers.facebook.com/docs/messenger-platform/reference/webhook-events,
  * https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/standby,
- * and the marketing message webhooks of ../shared/platform/marketing-messages.md §5):
+ * and the marketing message webhooks of docs/meta-platform.md §5):
  * `sender.id` / `recipient.id` of `messaging` and `standby` items (Messenger and Instagram alike: the
  * PSID or IGSID and the Page or Instagram account), and `page_id` / `recipient_id` of the marketing
  * message `changes`. Collecting every id in those places over-approximates (a Page's own id is listed

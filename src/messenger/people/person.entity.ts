@@ -4,7 +4,7 @@ import { UtcDateColumn } from '../../database/columns';
 /**
  * A person as a Page knows them (PSID on Facebook, IGSID on Instagram). `lastInboundAt` is their last
  * message or postback to the Page: the start of the 24-hour standard messaging window. An opt-in tap
- * does not move it (platform doc, section 2).
+ * does not move it (docs/meta-platform.md §2).
  */
 @Entity('people')
 export class Person {

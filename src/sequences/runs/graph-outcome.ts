@@ -4,7 +4,7 @@ import type { StepOutcome } from './step-outcome';
 /** What a Send API refusal means for an ordinary (non-tagged) sequence message. */
 export function outcomeOfSendError(error: GraphError): Exclude<StepOutcome, { kind: 'sent' }> {
   switch (error.kind) {
-    // Meta's own "outside the 24-hour window" is the same rule as our window check (platform doc, section 6).
+    // Meta's own "outside the 24-hour window" is the same rule as our window check (docs/meta-platform.md §6).
     case 'outside_window':
       return { kind: 'skipped', rule: 'window_closed', detail: 'meta_outside_window' };
     case 'tag_not_allowed':

@@ -14,7 +14,7 @@ type MessageContent = Exclude<StepContent, { type: 'optin' }>;
 
 /**
  * Sends one claimed step, outside any transaction, and says what happened. Ordinary messages go only
- * inside the 24-hour window (MessagingWindow; no tag can rescue them since 2026-04, platform doc §6).
+ * inside the 24-hour window (MessagingWindow; no tag can rescue them since 2026-04, docs/meta-platform.md §6).
  * The MM button step asks OptinService, which holds every opt-in rule: this class adds none of its own.
  */
 @Injectable()
