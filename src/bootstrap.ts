@@ -1,14 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { MINOR_UNITS_RULE } from './common/money';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '../config/app-config';
 import { AppModule } from './app.module';
 import type { Clock } from './common/clock';
 import type { GraphEndpoint } from './common/graph-endpoint';
 import { BoundedExpressAdapter } from './common/bounded-express-adapter';
 import { HttpErrorFilter } from './common/http-error.filter';
+import { createOpenApiDocument } from './common/openapi';
 import { JsonLogger } from './common/json-logger';
 import { createValidationPipe } from './common/validation.pipe';
 import { WebhookReceiver } from './messenger/inbox/webhook-receiver';
@@ -36,16 +36,7 @@ export async function createApp({ config, clock, graphEndpoint, logger }: Create
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
   app.get(WebhookReceiver).mountInFrontOf(app.getHttpServer());
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Marketing Messages plugin')
-      .setDescription(
-        `Topics, opt-ins, broadcasts and POS notification rules for Messenger marketing messages. Every amount (order totals and item prices, budgets, price per message, estimates, costs, spend) is an ${MINOR_UNITS_RULE}.`,
-      )
-      .addBearerAuth()
-      .build(),
-  );
+  const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document);
   return app;
 }

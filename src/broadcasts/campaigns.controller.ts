@@ -1,19 +1,31 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DomainError } from '../common/domain-error';
+import { ApiErrors } from '../common/openapi';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { BroadcastSettingsService } from './broadcast-settings.service';
 import { CampaignsService, type DeliveryListItem } from './campaigns.service';
 import { BroadcastSettingsResponse, UpdateBroadcastSettingsDto } from './dto/broadcast-settings.dto';
 import {
   CampaignEstimate,
+  CampaignInsightsResponse,
+  CampaignProgress,
+  DeliveryPageResponse,
+  WaitingRows,
   CampaignResponse,
   CreateCampaignDto,
   MetaInsights,
   ScheduleCampaignDto,
   UpdateCampaignDto,
-  type CampaignProgress,
 } from './dto/campaign.dto';
 import { ResolveDeliveriesDto, ResolveDeliveriesResponse } from './dto/resolve-deliveries.dto';
 import type { DeliveryStatus } from './entities/campaign-delivery.entity';
@@ -21,11 +33,22 @@ import type { DeliveryStatus } from './entities/campaign-delivery.entity';
 const META_PENDING =
   "Done here, but Meta's answer did not come within GRAPH_USER_WAIT_MS: `metaSync.state` is `pending` and the reconciler finishes the change at Meta";
 
+const META_REFUSED = {
+  status: 502,
+  description: '`meta_refused`: Meta refused the change (`details.kind`, `details.code`); nothing changed here',
+};
+const META_UNAVAILABLE = {
+  status: 503,
+  description: '`meta_refused` with a transient or rate-limit kind: try again; nothing changed here',
+};
+const NOT_IN_STATE = { status: 409, description: '`campaign_state`: not in a state that allows it (`details.status`)' };
+
 const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'skipped', 'failed', 'uncertain', 'canceled'];
 
 @ApiTags('broadcasts')
-@ApiExtraModels(MetaInsights)
+@ApiExtraModels(MetaInsights, WaitingRows)
 @ShopScoped()
+@ApiErrors(400, 404)
 @Controller('api/pages/:pageId')
 export class CampaignsController {
   constructor(
@@ -34,11 +57,13 @@ export class CampaignsController {
   ) {}
 
   @Get('broadcast-settings')
+  @ApiOkResponse({ type: BroadcastSettingsResponse })
   getSettings(@CurrentShop() shopId: string, @Param('pageId') pageId: string): Promise<BroadcastSettingsResponse> {
     return this.settings.forShop(shopId, pageId);
   }
 
   @Put('broadcast-settings')
+  @ApiOkResponse({ type: BroadcastSettingsResponse })
   putSettings(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
@@ -48,11 +73,13 @@ export class CampaignsController {
   }
 
   @Post('campaigns')
+  @ApiCreatedResponse({ type: CampaignResponse, description: 'A draft' })
   async create(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Body() dto: CreateCampaignDto): Promise<CampaignResponse> {
     return CampaignResponse.of(await this.campaigns.create(shopId, pageId, dto));
   }
 
   @Get('campaigns')
+  @ApiOkResponse({ type: [CampaignResponse] })
   async list(@CurrentShop() shopId: string, @Param('pageId') pageId: string): Promise<CampaignResponse[]> {
     return (await this.campaigns.list(shopId, pageId)).map((c) => CampaignResponse.of(c));
   }
@@ -66,6 +93,11 @@ export class CampaignsController {
   @Patch('campaigns/:id')
   @ApiOkResponse({ type: CampaignResponse })
   @ApiAcceptedResponse({ type: CampaignResponse, description: META_PENDING })
+  @ApiErrors(
+    { status: 409, description: '`campaign_not_editable`, `campaign_changed` or `meta_sync_pending`' },
+    META_REFUSED,
+    META_UNAVAILABLE,
+  )
   async update(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
@@ -79,6 +111,8 @@ export class CampaignsController {
 
   @Delete('campaigns/:id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors({ status: 409, description: '`campaign_not_draft`: only a draft can be deleted; cancel the others' })
   async remove(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<void> {
     await this.campaigns.remove(shopId, pageId, id);
   }
@@ -87,6 +121,15 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOkResponse({ type: CampaignResponse })
   @ApiAcceptedResponse({ type: CampaignResponse, description: META_PENDING })
+  @ApiErrors(
+    { status: 409, description: '`campaign_not_draft` or `meta_sync_pending`' },
+    {
+      status: 422,
+      description: '`warm_up_required`: Meta needs an hour between creating the campaign and its first send (`details.earliestStart`)',
+    },
+    META_REFUSED,
+    META_UNAVAILABLE,
+  )
   async schedule(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
@@ -100,12 +143,16 @@ export class CampaignsController {
 
   @Post('campaigns/:id/pause')
   @HttpCode(200)
+  @ApiOkResponse({ type: CampaignResponse })
+  @ApiErrors(NOT_IN_STATE)
   async pause(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<CampaignResponse> {
     return CampaignResponse.of(await this.campaigns.pause(shopId, pageId, id));
   }
 
   @Post('campaigns/:id/resume')
   @HttpCode(200)
+  @ApiOkResponse({ type: CampaignResponse })
+  @ApiErrors({ status: 409, description: '`campaign_state` (not paused) or `budget_reached` (raise the budget first)' })
   async resume(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<CampaignResponse> {
     return CampaignResponse.of(await this.campaigns.resume(shopId, pageId, id));
   }
@@ -114,6 +161,7 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOkResponse({ type: CampaignResponse })
   @ApiAcceptedResponse({ type: CampaignResponse, description: META_PENDING })
+  @ApiErrors(NOT_IN_STATE, META_REFUSED, META_UNAVAILABLE)
   async cancel(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
@@ -131,11 +179,13 @@ export class CampaignsController {
   }
 
   @Get('campaigns/:id/progress')
+  @ApiOkResponse({ type: CampaignProgress })
   progress(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<CampaignProgress> {
     return this.campaigns.progress(shopId, pageId, id);
   }
 
   @Get('campaigns/:id/insights')
+  @ApiOkResponse({ type: CampaignInsightsResponse })
   insights(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
@@ -148,6 +198,7 @@ export class CampaignsController {
   @ApiQuery({ name: 'status', required: false, enum: DELIVERY_STATUSES })
   @ApiQuery({ name: 'after', required: false, description: 'nextCursor of the previous page' })
   @ApiQuery({ name: 'limit', required: false, description: '1-500, default 100' })
+  @ApiOkResponse({ type: DeliveryPageResponse })
   deliveries(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
@@ -175,6 +226,7 @@ export class CampaignsController {
   @Post('campaigns/:id/deliveries/resolve')
   @HttpCode(200)
   @ApiOkResponse({ type: ResolveDeliveriesResponse })
+  @ApiErrors({ status: 409, description: '`not_uncertain` (field `deliveryIds`, `details.ids`) or `campaign_canceled`' })
   resolveDeliveries(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,

@@ -1,5 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi';
+import { HealthIndicatorState, HealthResponse } from './health.dto';
 import type { DataSource } from 'typeorm';
 import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
@@ -8,9 +10,17 @@ import { SchemaHealthIndicator } from './schema.health';
 /**
  * Kubernetes-style probes (https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/):
  * liveness says the process serves HTTP (restart it if not); readiness says it can do its work (send it
- * traffic only then). Each answers 200 or 503 with terminus's body `{ status, info, error, details }`.
+ * traffic only then). 200: terminus's body `{ status, info, error, details }`; 503: the API's error body with
+ * `details` per check (documented by us, not by terminus's own schema, which would not be what is sent).
  */
+const NOT_READY = {
+  status: 503,
+  description: '`unavailable`: not ready; `details` per check, e.g. `schema: {status: "down", missingTables, pendingMigrations}`',
+};
+
 @ApiTags('health')
+@ApiExtraModels(HealthIndicatorState)
+@ApiErrors(500)
 @Controller('health')
 export class HealthController {
   constructor(
@@ -22,14 +32,17 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process answers (no database call, so a database outage does not restart it)' })
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse({ type: HealthResponse })
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: the database answers and its schema is complete (every table, every migration applied)' })
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse({ type: HealthResponse })
+  @ApiErrors(NOT_READY)
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.db.pingCheck('database', { timeout: 3000, connection: this.dataSource }),
@@ -39,7 +52,9 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Readiness, as /health/ready (kept for existing monitors)' })
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse({ type: HealthResponse })
+  @ApiErrors(NOT_READY)
   check(): Promise<HealthCheckResult> {
     return this.ready();
   }

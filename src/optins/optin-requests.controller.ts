@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ErrorBody } from '../common/openapi';
 import { InjectPluginDataSource } from '../database/plugin-data-source';
 import type { DataSource } from 'typeorm';
 import { PagesService } from '../pages/pages.service';
@@ -18,6 +19,7 @@ import { OptinService } from './optin.service';
 
 @ApiTags('opt-in requests')
 @ShopScoped()
+@ApiErrors(400, 404)
 @Controller('api/pages/:pageId/optin-requests')
 export class OptinRequestsController {
   constructor(
@@ -29,8 +31,21 @@ export class OptinRequestsController {
   /** Sends the topic's opt-in request (the MM button) to the person, or answers which rule refuses it. */
   @Post()
   @ApiResponse({ status: 201, type: OptinRequestSentResponse, description: 'Sent' })
+  @ApiErrors(
+    {
+      status: 409,
+      description:
+        'Conflicts with what was sent, `error` = the rule: `already_subscribed`, `request_pending`, `same_title_within_7_days`, `instagram_titles_per_7_days`, `instagram_requests_per_day`; `details.retryAt` when it has one',
+    },
+    {
+      status: 422,
+      description:
+        'Cannot be sent as things stand: `window_closed` (with `details.retryAt` when known), `topic_inactive`, `page_restricted`, `refused_by_meta`, `not_sendable`',
+    },
+  )
   @ApiResponse({
     status: 503,
+    type: ErrorBody,
     description:
       '`platform_unavailable` (Meta unreachable) or `webhooks_pending` (deliveries about the person acknowledged to Meta but ' +
       'not applied within 5 s): nothing sent; ask again at or after `details.retryAt`.',
@@ -48,6 +63,7 @@ export class OptinRequestsController {
 
   /** What the policy would answer now (for a POS to grey out the button), without sending. */
   @Get('check')
+  @ApiOkResponse({ type: OptinDecisionResponse })
   async check(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
@@ -62,6 +78,7 @@ export class OptinRequestsController {
 
   /** The requests sent or tried to one person, newest first (the history the limits are computed from). */
   @Get()
+  @ApiOkResponse({ type: [OptinHistoryItem] })
   async history(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi';
 import { Clock } from '../common/clock';
 import { PagesService } from '../pages/pages.service';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { TopicsService } from '../topics/topics.service';
 import {
+  ImportResultResponse,
   ListSubscribersQueryDto,
   SubscriberPageResponse,
   SubscriberResponse,
@@ -15,8 +17,14 @@ import { SubscriberImportService, type ImportResult } from './subscriber-import.
 import { SubscriptionsService } from './subscriptions.service';
 import { UnsubscribeService } from './unsubscribe.service';
 
+const META_LISTING_FAILED = {
+  status: 502,
+  description: "`meta_listing_failed`: Meta's token listing failed part way; what was read is kept, run it again",
+};
+
 @ApiTags('subscribers')
 @ShopScoped()
+@ApiErrors(400, 404)
 @Controller('api/pages/:pageId')
 export class SubscribersController {
   constructor(
@@ -30,6 +38,7 @@ export class SubscribersController {
 
   /** A topic's subscribers, keyset-paginated, never with their tokens. */
   @Get('topics/:topicId/subscribers')
+  @ApiOkResponse({ type: SubscriberPageResponse })
   async list(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
@@ -45,6 +54,8 @@ export class SubscribersController {
   /** Pulls the Page's existing subscribers from Meta (all pages of the listing). */
   @Post('subscribers/import')
   @HttpCode(200)
+  @ApiOkResponse({ type: ImportResultResponse })
+  @ApiErrors(META_LISTING_FAILED)
   async import(@CurrentShop() shopId: string, @Param('pageId') pageId: string): Promise<ImportResult> {
     await this.pages.getForShop(shopId, pageId);
     return this.importer.importPage(pageId);
@@ -53,6 +64,8 @@ export class SubscribersController {
   /** Import, then mark as `unlisted` the active subscribers Meta no longer lists. */
   @Post('subscribers/reconcile')
   @HttpCode(200)
+  @ApiOkResponse({ type: ImportResultResponse })
+  @ApiErrors(META_LISTING_FAILED)
   async reconcile(@CurrentShop() shopId: string, @Param('pageId') pageId: string): Promise<ImportResult> {
     await this.pages.getForShop(shopId, pageId);
     return this.importer.importPage(pageId, { reconcile: true });
@@ -61,6 +74,7 @@ export class SubscribersController {
   /** The customer asked to stop: unsubscribed here for good, and at Meta. */
   @Post('subscribers/unsubscribe')
   @HttpCode(200)
+  @ApiOkResponse({ type: UnsubscribeResponse })
   async unsubscribe(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,

@@ -1,11 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ErrorBody } from '../common/openapi';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { OrderEventDto, OrderEventResult } from './dto/order-event.dto';
 import { OrderEventsService } from './order-events.service';
 
 @ApiTags('pos')
 @ShopScoped()
+@ApiErrors(400, 404)
 @Controller('api/pos/order-events')
 export class OrderEventsController {
   constructor(private readonly orderEvents: OrderEventsService) {}
@@ -28,6 +30,7 @@ export class OrderEventsController {
   @ApiResponse({ status: 202, type: OrderEventResult, description: 'What became of the event, per matching active rule' })
   @ApiResponse({
     status: 503,
+    type: ErrorBody,
     description:
       '`webhooks_pending`: webhook deliveries about the customer were acknowledged to Meta but could not be applied within ' +
       '5 s (no worker took them). Nothing was stored; send the event again at or after `details.retryAt` (ISO 8601).',

@@ -8,6 +8,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
+import { API_KEY_SCHEME, ApiErrors } from '../common/openapi';
 import type { Request } from 'express';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { ShopsService } from './shops.service';
@@ -56,5 +57,6 @@ export const CurrentShop = createParamDecorator((_: unknown, ctx: ExecutionConte
   return shopId;
 });
 
-/** Marks a controller as shop-scoped: API key required, documented as bearer auth in /docs. */
-export const ShopScoped = (): ClassDecorator & MethodDecorator => applyDecorators(UseGuards(ApiKeyGuard), ApiBearerAuth());
+/** Marks a controller as shop-scoped: API key required, documented in /docs as the bearer scheme the guard reads, with its 401. */
+export const ShopScoped = (): ClassDecorator & MethodDecorator =>
+  applyDecorators(UseGuards(ApiKeyGuard), ApiBearerAuth(API_KEY_SCHEME), ApiErrors(401, 500));

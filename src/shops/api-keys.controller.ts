@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi';
 import type { ApiKey } from './api-key.entity';
 import { CurrentApiKey, CurrentShop, ShopScoped } from './api-key.guard';
 import { ShopsService } from './shops.service';
@@ -40,11 +41,13 @@ export class ApiKeysController {
   constructor(private readonly shops: ShopsService) {}
 
   @Get()
+  @ApiOkResponse({ type: [ApiKeyResponse] })
   async list(@CurrentShop() shopId: string, @CurrentApiKey() keyId: string): Promise<ApiKeyResponse[]> {
     return (await this.shops.listKeys(shopId)).map((key) => ApiKeyResponse.of(key, keyId));
   }
 
   @Post()
+  @ApiCreatedResponse({ type: CreatedApiKeyResponse })
   async create(@CurrentShop() shopId: string): Promise<CreatedApiKeyResponse> {
     const { id, apiKey } = await this.shops.createKey(shopId);
     return { id, apiKey, prefix: apiKey.slice(0, 12) };
@@ -53,6 +56,8 @@ export class ApiKeysController {
   /** Revokes the key (it may be the calling one: this answer is then its last). 204 also when it was revoked already. */
   @Delete(':keyId')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Revoked (or it was already)' })
+  @ApiErrors(404)
   async revoke(@CurrentShop() shopId: string, @Param('keyId') keyId: string): Promise<void> {
     await this.shops.revokeKey(shopId, keyId);
   }

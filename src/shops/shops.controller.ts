@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi';
 import { CurrentShop, ShopScoped } from './api-key.guard';
 import { ShopResponse, UpdateShopDto } from './dto/shop.dto';
 import { ShopsService } from './shops.service';
@@ -19,6 +20,7 @@ export class ShopsController {
 
   @Patch()
   @ApiOkResponse({ type: ShopResponse })
+  @ApiErrors(400)
   async update(@CurrentShop() shopId: string, @Body() dto: UpdateShopDto): Promise<ShopResponse> {
     return ShopResponse.of(await this.shops.update(shopId, dto));
   }

@@ -7,6 +7,7 @@ import { IsCalendarDate, IsInstant } from '../../common/validators';
 import type { CampaignContent } from '../campaign-content';
 import type { LocalTimeWave } from '../local-time-waves';
 import type { AlreadyMessagedPolicy, BudgetType, Campaign, CampaignStatus, MetaSyncState } from '../entities/campaign.entity';
+import type { DeliveryStatus } from '../entities/campaign-delivery.entity';
 
 export class BudgetDto {
   @ApiProperty({ enum: ['daily', 'lifetime'] })
@@ -305,4 +306,47 @@ export class CampaignProgress {
       'Seconds until every recipient is sent: pending ÷ rate while it sends; while it waits for local-time waves, until the last wave goes; null when it cannot be told (paused, or nothing sent in the last minute)',
   })
   secondsLeft!: number | null;
+}
+
+/** One recipient's delivery row (`GET …/deliveries`). */
+export class DeliveryResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty() subscriptionId!: string;
+  @ApiProperty({ enum: ['pending', 'sending', 'sent', 'skipped', 'failed', 'uncertain', 'canceled'] }) status!: DeliveryStatus;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'already_messaged',
+    description: 'Why it waits, was skipped, failed or is uncertain',
+  })
+  reason!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: "Meta's error code" }) errorCode!: number | null;
+  @ApiProperty({ nullable: true, type: String }) errorMessage!: string | null;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ format: 'date-time', description: 'When a pending row goes next (`reason` says why it waits)' }) sendAfter!: string;
+  @ApiProperty({ nullable: true, type: String, example: '2026-06-02', description: "The subscriber's local day it counted for, once sent" })
+  localDay!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "Meta's marketing_message_tracking_id" }) trackingId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) sentAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) deliveredAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) readAt!: string | null;
+}
+
+export class DeliveryPageResponse {
+  @ApiProperty({ type: [DeliveryResponse] }) items!: DeliveryResponse[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `after` for the next page; null on the last' })
+  nextCursor!: string | null;
+}
+
+/** Meta's insights beside our own figures; `meta` is null before Meta holds the campaign, `{ error }` when Meta could not answer. */
+export class CampaignInsightsResponse {
+  @ApiProperty({
+    nullable: true,
+    oneOf: [
+      { $ref: '#/components/schemas/MetaInsights' },
+      { type: 'object', properties: { error: { type: 'string', example: 'transient' } }, required: ['error'] },
+    ],
+  })
+  meta!: MetaInsights | { error: string } | null;
+  @ApiProperty({ type: CampaignProgress }) ours!: CampaignProgress;
 }

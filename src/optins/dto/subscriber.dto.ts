@@ -125,3 +125,11 @@ export class UnsubscribeResponse {
   @ApiProperty({ description: 'Subscriptions (topics) of the customer now unsubscribed here' }) unsubscribed!: number;
   @ApiProperty({ type: MetaUnsubscribeResponse }) meta!: MetaUnsubscribeResponse;
 }
+
+/** What an import or reconcile of Meta's token listing did. */
+export class ImportResultResponse {
+  @ApiProperty({ description: 'Tokens Meta listed' }) listed!: number;
+  @ApiProperty({ description: 'Subscriptions created from them (the rest were known)' }) created!: number;
+  @ApiProperty({ description: 'Pages of the listing read' }) pages!: number;
+  @ApiPropertyOptional({ description: 'Reconcile only: active subscriptions Meta no longer lists, now `unlisted`' }) unlisted?: number;
+}
