@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/openapi';
 import type { ApiKey } from './api-key.entity';
 import { CurrentApiKey, CurrentShop, ShopScoped } from './api-key.guard';
@@ -27,7 +27,7 @@ export class ApiKeyResponse {
 export class CreatedApiKeyResponse {
   @ApiProperty() id!: string;
   @ApiProperty({ description: 'The secret, shown this once: only its hash is stored' }) apiKey!: string;
-  @ApiPropertyOptional() prefix!: string;
+  @ApiProperty({ description: "The key's first 12 characters (mmk_…)" }) prefix!: string;
 }
 
 /**
