@@ -571,7 +571,7 @@ export class CampaignsService {
           break;
       }
     }
-    if (campaign.status === 'scheduled' || campaign.status === 'running') {
+    if (campaign.scheduleType === 'local_time' && (campaign.status === 'scheduled' || campaign.status === 'running')) {
       const page = await this.pages.getForShop(shopId, pageId);
       p.waves = await localTimeWaves(this.dataSource, campaign, page.timezone, now);
     }

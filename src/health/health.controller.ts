@@ -7,17 +7,18 @@ import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import { SchemaHealthIndicator } from './schema.health';
 
+/** A failed readiness: HttpErrorFilter's body, terminus's per-check states in `details`. */
+const NOT_READY = {
+  status: 503,
+  description: '`unavailable`: not ready; `details` per check, e.g. `schema: {status: "down", missingTables, pendingMigrations}`',
+};
+
 /**
  * Kubernetes-style probes (https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/):
  * liveness says the process serves HTTP (restart it if not); readiness says it can do its work (send it
  * traffic only then). 200: terminus's body `{ status, info, error, details }`; 503: the API's error body with
  * `details` per check (documented by us, not by terminus's own schema, which would not be what is sent).
  */
-const NOT_READY = {
-  status: 503,
-  description: '`unavailable`: not ready; `details` per check, e.g. `schema: {status: "down", missingTables, pendingMigrations}`',
-};
-
 @ApiTags('health')
 @ApiExtraModels(HealthIndicatorState)
 @ApiErrors(500)
