@@ -13,6 +13,7 @@ import { PosOrderEventsListener } from '../pos-notifications/pos-order-events.li
 import { RunResponse, StartRunDto, type OrderFieldsDto } from '../sequences/dto/run.dto';
 import { SequenceRuns } from '../sequences/runs/sequence-runs.service';
 import { SequencesService } from '../sequences/sequences.service';
+import { ShopsService, type CreatedShop } from '../shops/shops.service';
 
 /** An order's status changed in the POS: the fields of POST /api/pos/order-events, with the shop. */
 export type OrderEventInput = PosOrderStatusChanged;
@@ -58,7 +59,17 @@ export class MarketingMessagesService {
     private readonly runs: SequenceRuns,
     private readonly subscriptions: SubscriptionsService,
     private readonly clock: Clock,
+    private readonly shops: ShopsService,
   ) {}
+
+  /**
+   * Creates a shop (one per shop of the POS) and its first API key, shown only here (stored hashed), for
+   * the plugin's HTTP routes. `locale` (BCP 47, default en-PH) and `currency` (ISO 4217, default PHP) set
+   * how its messages write amounts. Errors: ValidationFailed naming `locale` or `currency`.
+   */
+  createShop(name: string, settings: { locale?: string; currency?: string } = {}): Promise<CreatedShop> {
+    return this.shops.createShop(name, settings);
+  }
 
   /**
    * An order changed status: the Page's active rules for the new status start their sequences, or are
@@ -84,7 +95,13 @@ export class MarketingMessagesService {
   async startSequenceRun(call: SequenceRunCall): Promise<RunResponse> {
     const dto = await this.validated(StartRunDto, { psid: call.psid, ...(call.order ? { order: call.order } : {}) });
     await this.sequences.get(call.shopId, call.pageId, call.sequenceId);
-    const runId = await this.runs.start({ sequenceId: call.sequenceId, pageId: call.pageId, psid: dto.psid, source: 'api', order: dto.order });
+    const runId = await this.runs.start({
+      sequenceId: call.sequenceId,
+      pageId: call.pageId,
+      psid: dto.psid,
+      source: 'api',
+      order: dto.order,
+    });
     const { run, steps } = await this.runs.get(call.sequenceId, runId);
     return RunResponse.of(run, steps);
   }
