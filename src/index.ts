@@ -26,6 +26,7 @@ export { PLUGIN_DATA_SOURCE, PLUGIN_DATA_SOURCE_TOKEN, InjectPluginDataSource } 
 export { ShopsService } from './shops/shops.service';
 export * from './integrations/domain-events';
 export type { OptinRequestOutcome, OptinRule } from './optins/optin-outcome';
+export { PosOrderEvents, type PosOrderStatusChanged } from './pos-notifications/pos-order-events';
 export type { OrderEventResult, DispatchedRule, SkippedRule } from './pos-notifications/dto/order-event.dto';
 export type { RunResponse } from './sequences/dto/run.dto';
 export type { SubscriberResponse } from './optins/dto/subscriber.dto';

@@ -11,7 +11,7 @@ import {
   type INestApplication,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
+import { EventEmitter2, EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { InjectRepository, TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
@@ -34,6 +34,8 @@ import {
   type AppConfig,
   type DomainEvent,
   type DomainEventType,
+  PosOrderEvents,
+  type OrderEventResult,
 } from '../../src';
 import { JsonLogger } from '../../src/common/json-logger';
 import { InboxProcessor } from '../../src/messenger/inbox/inbox-processor.service';
@@ -237,6 +239,16 @@ describe.each(testDatabases())('a host NestJS app importing MarketingMessagesMod
       customerName: 'Maria',
     });
     expect(result).toMatchObject({ orderId: 'PO-1042', matchedRules: 1, dispatched: [{ ruleId: rule.body.id }], skipped: [] });
+    // The same event emitted on the host's own EventEmitter2 reaches the plugin's listener: one emitter, the host's.
+    const [repeat] = (await t.app.get(EventEmitter2).emitAsync(PosOrderEvents.StatusChanged, {
+      shopId: shop.id,
+      orderId: 'PO-1042',
+      pageId: page.id,
+      customerPsid: psid,
+      status: 'CONFIRMED',
+      occurredAt: t.clock.now(),
+    })) as OrderEventResult[];
+    expect(repeat).toMatchObject({ dispatched: [], duplicates: [rule.body.id] });
     await t.app.get(SequenceWorker).runDue();
     const received = await t.meta.received(page.id, psid);
     expect(received.map((r) => r.type)).toEqual(['text', 'notification_messages']);
