@@ -39,19 +39,8 @@ export class WebhookReceiver {
     });
   }
 
-  /**
-   * The same receiver as a connect-style middleware, for a host that composes its own server: it must run
-   * before any body parser (the signature is over the raw bytes), e.g. `app.use(receiver.middleware())`
-   * before `app.listen()` in Nest, whose parsers are registered at init.
-   */
-  middleware(): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
-    return (req, res, next) => {
-      if (!this.handle(req, res)) next();
-    };
-  }
-
   /** Serves `req` if it is a webhook delivery (`POST /webhooks/messenger`); false leaves it to the others. */
-  handle(req: IncomingMessage, res: ServerResponse): boolean {
+  private handle(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'POST' || pathOf(req.url) !== WEBHOOK_PATH) return false;
     this.receive(req, res);
     return true;
