@@ -311,6 +311,14 @@ describe.each(testDatabases())('a host NestJS app importing MarketingMessagesMod
       .send({ a: JSON.parse('['.repeat(40) + ']'.repeat(40)) as unknown });
     expect(deep.status).toBe(400);
     expect(deep.body).toMatchObject({ error: 'body_too_deep', requestId: expect.any(String) });
+    const surrogate = await t
+      .http()
+      .post(`/api/pages/${page.id}/topics`)
+      .set(shop.auth)
+      .set('Content-Type', 'application/json')
+      .send('{"title":"Sale \\ud800"}');
+    expect(surrogate.status).toBe(400);
+    expect(surrogate.body).toMatchObject({ error: 'validation_failed', fields: [{ field: 'title', rule: 'wellFormedUnicode' }] });
 
     // The host's route: an unknown field is the host's business, and no request id is added.
     const created = await t.http().post('/host/notes').send({ text: 'restock linen', colour: 'red' }).expect(201);
