@@ -21,6 +21,7 @@ import { ShopsModule } from './shops/shops.module';
 import { SequencesModule } from './sequences/sequences.module';
 import { PosNotificationsModule } from './pos-notifications/pos-notifications.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
+import { IntegrationsModule } from './integrations/integrations.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -51,6 +52,7 @@ export class AppModule implements NestModule {
         // Listener errors must surface, not vanish: the emitter is never a delivery guarantee here anyway.
         EventEmitterModule.forRoot({ ignoreErrors: false }),
         ScheduleModule.forRoot(),
+        IntegrationsModule,
         ShopsModule,
         PagesModule,
         MessengerModule,
