@@ -10,6 +10,8 @@ import { domainEventName, type DomainEvent, type DomainEventData, type DomainEve
 
 /** How long the plugin keeps posting an event to an endpoint before marking its delivery `failed`. */
 export const DELIVERY_GIVE_UP_MS = 24 * 3600_000;
+/** Events per INSERT (6 values each: well under SQLite's and MySQL's limits on bound values). */
+const CHUNK = 500;
 
 /** The shop of an event: given, or the one owning the Page (`pages.shop_id`, read in the same transaction). */
 export type EventOwner = { shopId: string } | { pageId: string };
@@ -53,43 +55,64 @@ export class DomainEvents {
     em?: EntityManager,
     occurredAt: Date = this.clock.now(),
   ): Promise<DomainEvent<T> | null> {
+    const [event] = await this.publishAll(type, owner, [data], em, occurredAt);
+    return event ?? null;
+  }
+
+  /**
+   * The same for many events of one type and owner (a page of imported subscribers), with one statement
+   * per table for each chunk of 500 instead of three per event. Returns their envelopes, in order.
+   */
+  async publishAll<T extends DomainEventType>(
+    type: T,
+    owner: EventOwner,
+    data: Array<DomainEventData[T]>,
+    em?: EntityManager,
+    occurredAt: Date = this.clock.now(),
+  ): Promise<Array<DomainEvent<T>>> {
+    if (data.length === 0) return [];
     const db = em ?? this.dataSource;
     const shopId = 'shopId' in owner ? owner.shopId : await this.shopOfPage(db, owner.pageId);
-    if (!shopId) return null;
-    const event: DomainEvent<T> = {
+    if (!shopId) return [];
+    const events = data.map((d): DomainEvent<T> => ({
       id: randomUUID(),
       type,
       shopId,
       occurredAt: occurredAt.toISOString(),
-      orderingKey: orderingKey(type, data),
-      data,
-    };
+      orderingKey: orderingKey(type, d),
+      data: d,
+    }));
     const now = this.clock.now();
-    await db.query(`INSERT INTO domain_events (id, shop_id, type, ordering_key, envelope, occurred_at) VALUES (?, ?, ?, ?, ?, ?)`, [
-      event.id,
-      shopId,
-      type,
-      event.orderingKey,
-      JSON.stringify(event),
-      this.dialect.time(occurredAt),
-    ]);
-    // event_types is stored as ",a,b,": one LIKE finds the endpoints that picked this type.
-    await db.query(
-      `INSERT INTO endpoint_deliveries (endpoint_id, event_id, ordering_key, status, attempts, next_attempt_at, give_up_at, created_at, updated_at)
-       SELECT id, ?, ?, 'pending', 0, ?, ?, ?, ? FROM integration_endpoints WHERE shop_id = ? AND event_types LIKE ?`,
-      [
-        event.id,
-        event.orderingKey,
-        this.dialect.time(now),
-        this.dialect.time(new Date(now.getTime() + DELIVERY_GIVE_UP_MS)),
-        this.dialect.time(now),
-        this.dialect.time(now),
-        shopId,
-        `%,${type},%`,
-      ],
-    );
-    afterCommit(() => this.emit(event));
-    return event;
+    for (let i = 0; i < events.length; i += CHUNK) {
+      const chunk = events.slice(i, i + CHUNK);
+      const at = this.dialect.time(occurredAt);
+      await db.query(
+        `INSERT INTO domain_events (id, shop_id, type, ordering_key, envelope, occurred_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        chunk.flatMap((e) => [e.id, shopId, type, e.orderingKey, JSON.stringify(e), at]),
+      );
+      // event_types is stored as ",a,b,": one LIKE finds the endpoints that picked this type. Rows in the
+      // order of the chunk: a delivery's id is its place in its ordering key's queue.
+      const cases = chunk.map((_, n) => `WHEN ? THEN ${n}`).join(' ');
+      await db.query(
+        `INSERT INTO endpoint_deliveries (endpoint_id, event_id, ordering_key, status, attempts, next_attempt_at, give_up_at, created_at, updated_at)
+         SELECT e.id, d.id, d.ordering_key, 'pending', 0, ?, ?, ?, ?
+           FROM integration_endpoints e JOIN domain_events d ON d.id IN (${chunk.map(() => '?').join(', ')})
+          WHERE e.shop_id = ? AND e.event_types LIKE ?
+          ORDER BY CASE d.id ${cases} END, e.id`,
+        [
+          this.dialect.time(now),
+          this.dialect.time(new Date(now.getTime() + DELIVERY_GIVE_UP_MS)),
+          this.dialect.time(now),
+          this.dialect.time(now),
+          ...chunk.map((e) => e.id),
+          shopId,
+          `%,${type},%`,
+          ...chunk.map((e) => e.id),
+        ],
+      );
+    }
+    afterCommit(() => events.forEach((event) => this.emit(event)));
+    return events;
   }
 
   private emit(event: DomainEvent): void {

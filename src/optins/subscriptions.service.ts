@@ -300,14 +300,29 @@ export class SubscriptionsService {
     return this.dataSource.query(`SELECT id, page_id, psid, topic_id FROM subscriptions WHERE ${sql}${lock}`, params) as Promise<RefRow[]>;
   }
 
-  /** Publishes `announce` for each row (in the caller's transaction, see DomainEvents). */
+  /** Publishes `announce` for each row (in the caller's transaction, see DomainEvents), a statement or two per Page. */
   private async announce(announce: Announce, rows: RefRow[]): Promise<void> {
+    const byPage = new Map<string, SubscriptionRef[]>();
     for (const row of rows) {
-      const ref: SubscriptionRef = { pageId: row.page_id, psid: row.psid, topicId: row.topic_id, subscriptionId: row.id };
-      const owner = { pageId: row.page_id };
-      if (announce.type === 'customer.subscribed') await this.events.publish(announce.type, owner, { ...ref, source: announce.source });
-      else if (announce.type === 'customer.unsubscribed') await this.events.publish(announce.type, owner, { ...ref, by: announce.by });
-      else await this.events.publish(announce.type, owner, ref);
+      const refs = byPage.get(row.page_id) ?? [];
+      refs.push({ pageId: row.page_id, psid: row.psid, topicId: row.topic_id, subscriptionId: row.id });
+      byPage.set(row.page_id, refs);
+    }
+    for (const [pageId, refs] of byPage) {
+      const owner = { pageId };
+      if (announce.type === 'customer.subscribed')
+        await this.events.publishAll(
+          announce.type,
+          owner,
+          refs.map((ref) => ({ ...ref, source: announce.source })),
+        );
+      else if (announce.type === 'customer.unsubscribed')
+        await this.events.publishAll(
+          announce.type,
+          owner,
+          refs.map((ref) => ({ ...ref, by: announce.by })),
+        );
+      else await this.events.publishAll(announce.type, owner, refs);
     }
   }
 
