@@ -11,6 +11,7 @@ import { runMigrations } from '../database/migrate';
 import { PLUGIN_DATA_SOURCE } from '../database/plugin-data-source';
 import { checkpointInBackground } from '../database/sqlite-checkpointer';
 import { HealthModule } from '../health/health.module';
+import { IntegrationsModule } from '../integrations/integrations.module';
 import { MessengerModule } from '../messenger/messenger.module';
 import { OptinsModule } from '../optins/optins.module';
 import { PagesModule } from '../pages/pages.module';
@@ -30,6 +31,7 @@ import { modulesWithControllers, scopeValidationAndErrors } from './plugin-route
 
 /** The plugin's feature modules; a new one is added here (its controllers then get the plugin's pipe, errors and docs). */
 export const PLUGIN_MODULES = [
+  IntegrationsModule,
   ShopsModule,
   PagesModule,
   MessengerModule,
