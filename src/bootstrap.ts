@@ -8,7 +8,9 @@ import type { GraphEndpoint } from './common/graph-endpoint';
 import { BoundedExpressAdapter } from './common/bounded-express-adapter';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { JsonLogger } from './common/json-logger';
+import { pluginControllers } from './plugin/marketing-messages.module';
 import { mountMarketingMessagesWebhooks, setupMarketingMessagesDocs } from './plugin/plugin-http';
+import { assertOnlyPluginControllers } from './plugin/plugin-routes';
 
 export interface CreateAppOptions {
   config: AppConfig;
@@ -33,6 +35,12 @@ export async function createApp({ config, clock, graphEndpoint, logger }: Create
       bodyParser: false,
     },
   );
+  try {
+    assertOnlyPluginControllers(app, pluginControllers());
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   // The server is the plugin's alone: a request to no route gets the API's error body too.
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

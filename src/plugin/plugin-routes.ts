@@ -1,4 +1,5 @@
-import { UseFilters, UsePipes, type DynamicModule, type ForwardReference, type Type } from '@nestjs/common';
+import { UseFilters, UsePipes, type DynamicModule, type ForwardReference, type INestApplication, type Type } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import { HttpErrorFilter } from '../common/http-error.filter';
 import { createValidationPipe } from '../common/validation.pipe';
 
@@ -48,5 +49,21 @@ export function scopeValidationAndErrors(controllers: Type[]): void {
     scoped.add(controller);
     UsePipes(validationPipe)(controller);
     UseFilters(errorFilter)(controller);
+  }
+}
+
+/**
+ * Fails the standalone app's start if it serves a controller that is not the plugin's: a module imported
+ * by AppModule instead of listed in PLUGIN_MODULES would have no validation pipe (there is no global one)
+ * and be missing from a host and from the docs.
+ */
+export function assertOnlyPluginControllers(app: INestApplication, pluginControllers: Type[]): void {
+  const known = new Set(pluginControllers);
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const controller of module.controllers.keys()) {
+      if (typeof controller === 'function' && !known.has(controller as Type)) {
+        throw new Error(`${controller.name} is served but its module is not in PLUGIN_MODULES (src/plugin/marketing-messages.module.ts)`);
+      }
+    }
   }
 }
