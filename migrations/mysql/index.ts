@@ -14,6 +14,7 @@ import { CampaignMetaSync1764000015000 } from './1764000015000-campaign-meta-syn
 import { DeliveryAttemptedAt1764000016000 } from './1764000016000-delivery-attempted-at';
 
 import { PageTransfers1764000014000 } from './1764000014000-page-transfers';
+import { DomainEventOutbox1764000018000 } from './1764000018000-domain-event-outbox';
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
 export const mysqlMigrations = [
   CreateShopsAndPages1764000000000,
@@ -31,4 +32,5 @@ export const mysqlMigrations = [
   PageTransfers1764000014000,
   CampaignMetaSync1764000015000,
   DeliveryAttemptedAt1764000016000,
+  DomainEventOutbox1764000018000,
 ];

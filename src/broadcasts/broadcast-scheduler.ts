@@ -3,6 +3,7 @@ import { InjectPluginDataSource } from '../database/plugin-data-source';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { SqlDialect } from '../database/sql-dialect';
+import { CampaignEvents } from './campaign-events';
 import { FreshState } from '../messenger/inbox/fresh-state';
 import { isValidTimeZone, wallTimeToInstant } from '../common/local-time';
 import { WARM_UP_MS } from './campaigns.service';
@@ -28,6 +29,7 @@ export class BroadcastScheduler {
     @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly fresh: FreshState,
+    private readonly events: CampaignEvents,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
@@ -42,11 +44,16 @@ export class BroadcastScheduler {
     )) as Array<{ id: string }>;
     const started: string[] = [];
     for (const { id } of due) {
-      const won = await SqlDialect.execute(
-        this.dataSource,
-        `UPDATE campaigns SET status = 'running', started_at = ?, updated_at = ? WHERE id = ? AND status = 'scheduled'`,
-        [t, t, id],
-      );
+      // The claim and its campaign.started event commit together; only the process that won announces it.
+      const won = await this.dataSource.transaction(async (em) => {
+        const changed = await SqlDialect.execute(
+          em,
+          `UPDATE campaigns SET status = 'running', started_at = ?, updated_at = ? WHERE id = ? AND status = 'scheduled'`,
+          [t, t, id],
+        );
+        if (changed === 1) await this.events.started(em, id);
+        return changed;
+      });
       if (won === 1) {
         started.push(id);
         this.logger.log({ msg: 'campaign started', campaignId: id });

@@ -20,6 +20,7 @@ import { addDays, isValidTimeZone, localDateOf, type LocalDate } from '../common
 import { daysTakenBy, decideDailySlot, periodDays, type OtherSend } from './broadcast-time';
 import { toOutgoingMessage, type CampaignContent } from './campaign-content';
 import { CampaignSignals } from './campaign-signals';
+import { CampaignEvents } from './campaign-events';
 import { AttemptMarks } from './attempt-marks';
 import { DeliveryClaimer } from './delivery-claimer';
 import type { AlreadyMessagedPolicy } from './entities/campaign.entity';
@@ -134,6 +135,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     private readonly scheduler: BroadcastScheduler,
     private readonly signals: CampaignSignals,
     private readonly fresh: FreshState,
+    private readonly campaignEvents: CampaignEvents,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
@@ -723,11 +725,15 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async pauseCampaign(id: string, reason: string, message: string, resumeAt: Date | undefined): Promise<void> {
-    const changed = await SqlDialect.execute(
-      this.dataSource,
-      `UPDATE campaigns SET status = 'paused', pause_reason = ?, pause_message = ?, resume_at = ?, updated_at = ? WHERE id = ? AND status = 'running'`,
-      [reason, message.slice(0, 1000), resumeAt ? this.dialect.time(resumeAt) : null, this.dialect.time(this.clock.now()), id],
-    );
+    const changed = await this.dataSource.transaction(async (em) => {
+      const paused = await SqlDialect.execute(
+        em,
+        `UPDATE campaigns SET status = 'paused', pause_reason = ?, pause_message = ?, resume_at = ?, updated_at = ? WHERE id = ? AND status = 'running'`,
+        [reason, message.slice(0, 1000), resumeAt ? this.dialect.time(resumeAt) : null, this.dialect.time(this.clock.now()), id],
+      );
+      if (paused === 1) await this.campaignEvents.paused(em, id, reason);
+      return paused;
+    });
     if (changed === 1) this.logger.warn({ msg: 'campaign paused', campaignId: id, reason });
   }
 
@@ -815,11 +821,15 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     )) as unknown[];
     if (open.length > 0) return;
     const now = this.dialect.time(this.clock.now());
-    const changed = await SqlDialect.execute(
-      this.dataSource,
-      `UPDATE campaigns SET status = 'completed', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running' AND fanout_done = 1`,
-      [now, now, campaignId],
-    );
+    const changed = await this.dataSource.transaction(async (em) => {
+      const completed = await SqlDialect.execute(
+        em,
+        `UPDATE campaigns SET status = 'completed', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running' AND fanout_done = 1`,
+        [now, now, campaignId],
+      );
+      if (completed === 1) await this.campaignEvents.completed(em, campaignId);
+      return completed;
+    });
     if (changed === 1) this.logger.log({ msg: 'campaign completed', campaignId });
   }
 

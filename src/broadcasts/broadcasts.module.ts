@@ -9,6 +9,7 @@ import { BroadcastGraphClient, broadcastGraphClientProvider } from './broadcast-
 import { BroadcastScheduler } from './broadcast-scheduler';
 import { BroadcastSettingsService } from './broadcast-settings.service';
 import { BroadcastWorker } from './broadcast-worker';
+import { CampaignEvents } from './campaign-events';
 import { CampaignSignals } from './campaign-signals';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
@@ -31,6 +32,7 @@ import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
     BroadcastSettingsService,
     PagePacer,
     CampaignSignals,
+    CampaignEvents,
     MetaCampaignSync,
     CampaignsService,
     DeliveryClaimer,

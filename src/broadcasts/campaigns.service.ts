@@ -11,6 +11,7 @@ import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
 import { TopicsService } from '../topics/topics.service';
 import { CampaignSignals } from './campaign-signals';
+import { CampaignEvents } from './campaign-events';
 import { isValidLocalDate, isValidTimeZone } from '../common/local-time';
 import { earliestLocalInstant } from './broadcast-time';
 import { MetaCampaignSync, metaCampaignTag, type MetaIntent, type MetaSyncOutcome } from './meta-campaign-sync';
@@ -63,6 +64,7 @@ export class CampaignsService {
     private readonly signals: CampaignSignals,
     private readonly clock: Clock,
     private readonly metaSync: MetaCampaignSync,
+    private readonly events: CampaignEvents,
   ) {
     this.repo = dataSource.getRepository(Campaign);
     this.dialect = new SqlDialect(dataSource);
@@ -336,11 +338,15 @@ export class CampaignsService {
 
   async pause(shopId: string, pageId: string, id: string): Promise<Campaign> {
     await this.get(shopId, pageId, id);
-    const changed = await SqlDialect.execute(
-      this.dataSource,
-      `UPDATE campaigns SET status = 'paused', pause_reason = 'paused_by_shop', pause_message = NULL, resume_at = NULL, updated_at = ? WHERE id = ? AND status IN ('scheduled', 'running')`,
-      [this.dialect.time(this.clock.now()), id],
-    );
+    const changed = await this.dataSource.transaction(async (em) => {
+      const paused = await SqlDialect.execute(
+        em,
+        `UPDATE campaigns SET status = 'paused', pause_reason = 'paused_by_shop', pause_message = NULL, resume_at = NULL, updated_at = ? WHERE id = ? AND status IN ('scheduled', 'running')`,
+        [this.dialect.time(this.clock.now()), id],
+      );
+      if (paused === 1) await this.events.paused(em, id, 'paused_by_shop');
+      return paused;
+    });
     return this.afterControl(shopId, pageId, id, changed, 'paused', 'Only a scheduled or running campaign can be paused');
   }
 

@@ -1,24 +1,39 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
-import type { AppConfig } from '../../config/app-config';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { graphBaseUrl, type AppConfig } from '../../config/app-config';
+import { MARKETING_MESSAGES_OPTIONS, type MarketingMessagesOptions } from '../plugin/module-definition';
 import { APP_CONFIG } from './app-config.provider';
-import { Clock } from './clock';
+import { Clock, SystemClock } from './clock';
 import { GraphEndpoint } from './graph-endpoint';
 import { TokenCipher } from './token-cipher';
 
-/** What every module may inject: the config, the clock, the cipher for secrets at rest, and where Graph calls go. */
-@Global()
+/**
+ * What every module of the plugin may inject: the config, the clock, the cipher for secrets at rest, and
+ * where Graph calls go, all read from the module's options (given as values, or by a host's async factory).
+ */
 @Module({})
 export class CommonModule {
-  static forRoot(config: AppConfig, clock: Clock, graphEndpoint: GraphEndpoint): DynamicModule {
+  /**
+   * Global, so that the plugin's modules see it without importing it; it holds the options provider (and
+   * the host's `imports` that its factory injects from) so that the plugin's TypeORM DataSource can read them too.
+   */
+  static forOptions(optionsProviders: Provider[], imports: DynamicModule['imports'] = []): DynamicModule {
     return {
       module: CommonModule,
+      global: true,
+      imports,
       providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: Clock, useValue: clock },
-        { provide: TokenCipher, useValue: new TokenCipher(config.encryptionKey) },
-        { provide: GraphEndpoint, useValue: graphEndpoint },
+        ...optionsProviders,
+        { provide: APP_CONFIG, useFactory: (o: MarketingMessagesOptions) => o.config, inject: [MARKETING_MESSAGES_OPTIONS] },
+        { provide: Clock, useFactory: (o: MarketingMessagesOptions) => o.clock ?? new SystemClock(), inject: [MARKETING_MESSAGES_OPTIONS] },
+        { provide: TokenCipher, useFactory: (config: AppConfig) => new TokenCipher(config.encryptionKey), inject: [APP_CONFIG] },
+        {
+          provide: GraphEndpoint,
+          useFactory: (o: MarketingMessagesOptions) =>
+            o.graphEndpoint ?? new GraphEndpoint(graphBaseUrl(o.config.graph), o.config.graph.appSecret),
+          inject: [MARKETING_MESSAGES_OPTIONS],
+        },
       ],
-      exports: [APP_CONFIG, Clock, TokenCipher, GraphEndpoint],
+      exports: [MARKETING_MESSAGES_OPTIONS, APP_CONFIG, Clock, TokenCipher, GraphEndpoint],
     };
   }
 }

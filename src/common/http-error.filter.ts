@@ -28,7 +28,11 @@ export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(HttpErrorFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    this.reply(exception, host.switchToHttp().getResponse<Response>());
+  }
+
+  /** Answers `exception` with the API's error body (also for the plugin's middleware, which no controller filter covers). */
+  reply(exception: unknown, response: Response): void {
     const requestId = currentContext().requestId;
     const { status, body } = this.describe(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? exception : String(exception));

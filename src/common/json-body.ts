@@ -1,7 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError } from './domain-error';
-import { ValidationFailed, type FieldProblem } from './http-error.filter';
+import { HttpErrorFilter, ValidationFailed, type FieldProblem } from './http-error.filter';
 
 /** Bodies of the API are a few kilobytes; this is the documented ceiling (413 above it). */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -20,7 +20,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
 const payloadTooLarge = (): DomainError => new DomainError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`);
 
 /**
- * Reads and parses JSON request bodies for every Express route (the webhook receiver reads its own), in
+ * Reads and parses JSON request bodies of the plugin's routes (the webhook receiver reads its own), in
  * place of body-parser, so that bad bytes are refused BEFORE anything costly and with the API's error body
  * (this runs after RequestIdMiddleware, so errors carry the requestId and are logged like any 4xx):
  * - more than MAX_BODY_BYTES: 413, without reading the rest;
@@ -29,20 +29,57 @@ const payloadTooLarge = (): DomainError => new DomainError(413, 'payload_too_lar
  * - bytes that are not UTF-8 (RFC 8259 §8.1 requires it) or strings with a lone surrogate (RFC 8259 §8.2:
  *   not interoperable; stored, they become U+FFFD): 400 `validation_failed` naming the field;
  * - not JSON: 400 `invalid_json`.
- * A request with no JSON body gets `{}`, as body-parser gave.
+ * A request with no JSON body gets `{}`, as body-parser gave. In a host app whose own body parser already
+ * read the body (Nest's default), that parser's limits apply and the parsed body is held to the same depth
+ * and surrogate rules. Errors are answered here: no controller's filter covers middleware.
  */
 @Injectable()
 export class JsonBodyMiddleware implements NestMiddleware {
-  async use(req: Request, _res: Response, next: NextFunction): Promise<void> {
-    if (!req.is('application/json') && !req.is('application/*+json')) {
-      req.body = {};
-      return next();
+  private readonly errors = new HttpErrorFilter();
+
+  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    // Applied to the plugin's routes and, in the standalone app, to every route: once per request.
+    if (bodiesRead.has(req)) return next();
+    bodiesRead.add(req);
+    try {
+      req.body = await bodyOf(req);
+    } catch (error) {
+      return this.errors.reply(error, res);
     }
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw payloadTooLarge();
-    const raw = await readBody(req);
-    req.body = raw.length === 0 ? {} : parseJsonBody(raw);
     next();
   }
+}
+
+const bodiesRead = new WeakSet<Request>();
+
+async function bodyOf(req: Request): Promise<unknown> {
+  if (!req.is('application/json') && !req.is('application/*+json')) return {};
+  if (req.readableEnded) return checkParsedBody((req.body as unknown) ?? {});
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw payloadTooLarge();
+  const raw = await readBody(req);
+  return raw.length === 0 ? {} : parseJsonBody(raw);
+}
+
+/** A body a host's parser already parsed, held to the rules parseJsonBody applies after its own parse. */
+function checkParsedBody(body: unknown): unknown {
+  if (depthOfValue(body, 0) > MAX_BODY_DEPTH) {
+    throw new DomainError(400, 'body_too_deep', `The body's JSON is nested deeper than ${MAX_BODY_DEPTH} levels`);
+  }
+  return checkSurrogates(body);
+}
+
+function checkSurrogates(body: unknown): unknown {
+  const field = firstStringMatching(body, (s) => LONE_SURROGATE.test(s));
+  if (field !== undefined) throw new ValidationFailed([problem(field, 'wellFormedUnicode', 'holds a lone UTF-16 surrogate')]);
+  return body;
+}
+
+/** As depthOf, for a parsed value; stops counting past the limit. */
+function depthOfValue(value: unknown, depth: number): number {
+  if (value === null || typeof value !== 'object' || depth > MAX_BODY_DEPTH) return depth;
+  let deepest = depth + 1;
+  for (const inner of Object.values(value)) deepest = Math.max(deepest, depthOfValue(inner, depth + 1));
+  return deepest;
 }
 
 async function readBody(req: Request): Promise<Buffer> {
@@ -74,9 +111,7 @@ export function parseJsonBody(raw: Buffer): unknown {
   }
   const body = tryParse(text);
   if (body === undefined) throw new DomainError(400, 'invalid_json', 'The body is not valid JSON');
-  const field = firstStringMatching(body, (s) => LONE_SURROGATE.test(s));
-  if (field !== undefined) throw new ValidationFailed([problem(field, 'wellFormedUnicode', 'holds a lone UTF-16 surrogate')]);
-  return body;
+  return checkSurrogates(body);
 }
 
 function problem(field: string | undefined, rule: string, what: string): FieldProblem {

@@ -86,8 +86,11 @@ const TAGS: Array<[string, string]> = [
   ['health', 'Liveness and readiness probes (no API key)'],
 ];
 
-/** The OpenAPI document of the app, served at /docs (JSON at /docs-json). */
-export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+/**
+ * The plugin's OpenAPI document, served at /docs (JSON at /docs-json). `include`: the modules whose routes
+ * it lists (in a host app, the plugin's only).
+ */
+export function createOpenApiDocument(app: INestApplication, include?: Array<new (...args: never[]) => unknown>): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('Marketing Messages plugin')
     .setDescription(
@@ -105,5 +108,5 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       API_KEY_SCHEME,
     );
   for (const [name, description] of TAGS) builder.addTag(name, description);
-  return SwaggerModule.createDocument(app, builder.build());
+  return SwaggerModule.createDocument(app, builder.build(), include ? { include } : undefined);
 }

@@ -8,6 +8,8 @@ export class RequestIdMiddleware implements NestMiddleware {
   private readonly logger = new Logger('HTTP');
 
   use(req: Request, res: Response, next: NextFunction): void {
+    // Applied to the plugin's routes and, in the standalone app, to every route: once per request.
+    if (res.hasHeader('X-Request-Id')) return next();
     const requestId = requestIdFrom(req.header('x-request-id'));
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();

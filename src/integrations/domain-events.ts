@@ -32,8 +32,8 @@ export function domainEventName(type: DomainEventType): string {
 export interface SubscriptionRef {
   /** The Page's id at Meta. */
   pageId: string;
-  /** Page-scoped id of the customer (PSID, or IGSID on Instagram). */
-  psid: string;
+  /** Page-scoped id of the customer (PSID, or IGSID on Instagram); null for a token Meta's listing gave without one. */
+  psid: string | null;
   topicId: string;
   subscriptionId: string;
 }
@@ -51,8 +51,11 @@ export interface DomainEventData {
   'optin.refused': { pageId: string; psid: string; topicId: string; rule: string; retryAt: string | null; source: string };
   /** An order event matched active rules and started their sequences. */
   'order_event.dispatched': { pageId: string; psid: string; orderId: string; status: string; ruleIds: string[] };
-  /** An order event started nothing; `reason` is the stable code (no_matching_rule, inactive_rule, ...). */
-  'order_event.skipped': { pageId: string; psid: string | null; orderId: string; status: string; reason: string };
+  /**
+   * An order event started nothing; `reason` is the stable code (no_matching_rule, inactive_rule,
+   * window_closed, ...); `ruleId` is the rule that skipped it (null when no active rule matched).
+   */
+  'order_event.skipped': { pageId: string; psid: string | null; orderId: string; status: string; reason: string; ruleId?: string | null };
   'campaign.started': { campaignId: string; pageId: string; topicId: string; recipients: number };
   /** `reason`: the stable code (paused_by_shop, budget_exhausted, ...). */
   'campaign.paused': { campaignId: string; pageId: string; topicId: string; reason: string };

@@ -6,6 +6,7 @@ import { GraphApiClient, type GraphError } from '../../libs/graph-api/src';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { SqlDialect } from '../database/sql-dialect';
+import { DomainEvents } from '../integrations/domain-events.service';
 import { FreshState } from '../messenger/inbox/fresh-state';
 import { PagesService } from '../pages/pages.service';
 import { TopicsService } from '../topics/topics.service';
@@ -21,7 +22,8 @@ import { InjectConfig } from '../common/app-config.provider';
  * Exactly one request per person and title, across processes: the check and a `reserved` row are written
  * in one transaction that first locks the person's row (`SELECT … FOR UPDATE` on MySQL; SQLite runs one
  * writer at a time). A concurrent caller waits for that commit, then sees the reservation and is refused
- * with `request_pending`. The Graph call happens after the commit, never inside a transaction.
+ * with `request_pending`. The Graph call happens after the commit, never inside a transaction. A refusal by
+ * the policy publishes `optin.refused` (with the rule) in that transaction.
  */
 @Injectable()
 export class OptinService {
@@ -36,6 +38,7 @@ export class OptinService {
     private readonly clock: Clock,
     private readonly fresh: FreshState,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly events: DomainEvents,
   ) {}
 
   /** What the policy would answer now, without sending anything (after the person's acknowledged deliveries, as request()). */
@@ -65,7 +68,17 @@ export class OptinService {
       if (dialect.isMysql) await em.query('SELECT psid FROM people WHERE page_id = ? AND psid = ? FOR UPDATE', [page.pageId, input.psid]);
       const at = this.clock.now();
       const decision = await this.policy.check({ id: page.pageId, platform: page.platform }, topic, input.psid, at, em);
-      if (!decision.allowed) return decision;
+      if (!decision.allowed) {
+        // Every sender (API, sequence step, POS rule) comes through here: the one place a refusal is announced.
+        const refused = { pageId: page.pageId, psid: input.psid, topicId: topic.id, rule: decision.rule, source: input.source };
+        await this.events.publish(
+          'optin.refused',
+          { pageId: page.pageId },
+          { ...refused, retryAt: decision.retryAt?.toISOString() ?? null },
+          em,
+        );
+        return decision;
+      }
       const row: OptinRequest = {
         id: randomUUID(),
         pageId: page.pageId,

@@ -4,7 +4,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { TokenCipher } from '../common/token-cipher';
+import { inAmbientTransaction } from '../database/ambient-transaction';
 import { SqlDialect } from '../database/sql-dialect';
+import type { SubscriptionRef } from '../integrations/domain-events';
+import { DomainEvents } from '../integrations/domain-events.service';
 import type { SubscriberFilter } from './dto/subscriber.dto';
 import { Subscription, type SubscriptionStatus } from './entities/subscription.entity';
 
@@ -25,6 +28,19 @@ export interface TokenFacts {
 
 /** A STOP or RESUME from the person (the opt-in webhook's `notification_messages_status`). */
 export type StatusEvent = 'stopped' | 'resumed';
+
+/** The domain event a status move announces (published only when the status itself moved). */
+type Announce =
+  | { type: 'customer.subscribed'; source: 'optin' | 'import' }
+  | { type: 'customer.stopped' | 'customer.resumed' }
+  | { type: 'customer.unsubscribed'; by: 'shop' | 'meta' };
+
+interface RefRow {
+  id: string;
+  page_id: string;
+  psid: string | null;
+  topic_id: string;
+}
 
 /**
  * Who a status event came from, and which subscriptions it is about: the token it carries, else the
@@ -48,6 +64,10 @@ export interface StatusEventTarget {
  * an opt-in at least as new as the row's `opted_in_at`. The shop's unsubscribe is final: nothing moves
  * an `unsubscribed` row. A STOP/RESUME that finds no row (its opt-in is late) is kept in
  * `early_status_events` and applied, when newer, by the opt-in or import that creates the row.
+ *
+ * Domain events (customer.subscribed, stopped, resumed, unsubscribed) are published, in the transaction of
+ * the write, only for rows whose status (or token, for a re-opt-in) a conditional write actually moved:
+ * a replayed or older event changes nothing and announces nothing.
  */
 @Injectable()
 export class SubscriptionsService {
@@ -58,6 +78,7 @@ export class SubscriptionsService {
     @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly cipher: TokenCipher,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {
     this.repo = dataSource.getRepository(Subscription);
     this.dialect = new SqlDialect(dataSource);
@@ -78,7 +99,7 @@ export class SubscriptionsService {
     const at = this.dialect.time(facts.at);
     const now = this.dialect.time(this.clock.now());
     if (existing) {
-      await SqlDialect.execute(
+      const tokenMoved = await SqlDialect.execute(
         this.dataSource,
         `UPDATE subscriptions SET token_enc = ?, token_hash = ?, timezone = COALESCE(?, timezone), user_token_status = ?, frequency = ?,
            token_expires_at = ?, opted_in_at = ?, optin_request_id = COALESCE(?, optin_request_id), updated_at = ?
@@ -99,7 +120,17 @@ export class SubscriptionsService {
       );
       // A shop's unsubscribe is final: the customer asked never to be addressed again.
       // Only while the row holds this opt-in's token: an older opt-in with another token changed nothing above.
-      await this.moveStatus({ id: existing.id, tokenHash }, 'active', ['active', 'stopped', 'invalid', 'unlisted'], facts.at);
+      const subscribed = { type: 'customer.subscribed', source: 'optin' } as const;
+      const { changed, moved } = await this.moveStatus(
+        { id: existing.id, tokenHash },
+        'active',
+        ['active', 'stopped', 'invalid', 'unlisted'],
+        facts.at,
+        subscribed,
+      );
+      // A re-opt-in of an active row (say, after its token expired) gave it a new token: subscribed again.
+      if (moved === 0 && changed === 1 && tokenMoved === 1 && existing.tokenHash !== tokenHash)
+        await this.announce(subscribed, [{ id: existing.id, page_id: existing.pageId, psid: existing.psid, topic_id: existing.topicId }]);
     } else {
       const row: Subscription = {
         id: randomUUID(),
@@ -133,6 +164,9 @@ export class SubscriptionsService {
         if (SqlDialect.isDuplicateKey(error)) return this.recordOptin(facts, optinRequestId);
         throw error;
       }
+      await this.announce({ type: 'customer.subscribed', source: 'optin' }, [
+        { id: row.id, page_id: row.pageId, psid: row.psid, topic_id: row.topicId },
+      ]);
     }
     await this.applyEarlyStatusEvents([tokenHash]);
   }
@@ -157,10 +191,21 @@ export class SubscriptionsService {
    * sent (`sentTokenHash`): a re-opt-in processed meanwhile gave it a new, valid one. An expired token
    * stops counting from `at`.
    */
-  async markFromSend(subscriptionId: string, mark: 'stopped' | 'invalid' | 'expired', at: Date, sentTokenHash?: string): Promise<void> {
+  markFromSend(subscriptionId: string, mark: 'stopped' | 'invalid' | 'expired', at: Date, sentTokenHash?: string): Promise<void> {
+    // One transaction: the mark and the event it announces commit together.
+    return inAmbientTransaction(this.dataSource, () => this.markFromSendIn(subscriptionId, mark, at, sentTokenHash));
+  }
+
+  private async markFromSendIn(
+    subscriptionId: string,
+    mark: 'stopped' | 'invalid' | 'expired',
+    at: Date,
+    sentTokenHash?: string,
+  ): Promise<void> {
     const sameToken = sentTokenHash ? { tokenHash: sentTokenHash } : {};
+    const byMeta = { type: 'customer.unsubscribed', by: 'meta' } as const;
     if (mark === 'expired') {
-      await SqlDialect.execute(
+      const expired = await SqlDialect.execute(
         this.dataSource,
         `UPDATE subscriptions SET token_expires_at = ?, updated_at = ? WHERE id = ? AND (token_expires_at IS NULL OR token_expires_at > ?)${sentTokenHash ? ' AND token_hash = ?' : ''}`,
         [
@@ -171,10 +216,15 @@ export class SubscriptionsService {
           ...(sentTokenHash ? [sentTokenHash] : []),
         ],
       );
+      // Meta ended the token: to the shop it is an unsubscribe by Meta (unless the row was no longer active).
+      if (expired === 1) await this.announce(byMeta, await this.refRows('id = ? AND status = ?', [subscriptionId, 'active']));
       return;
     }
-    if (mark === 'stopped') await this.moveStatus({ id: subscriptionId, ...sameToken }, 'stopped', ['active', 'unlisted', 'stopped'], at);
-    else await this.moveStatus({ id: subscriptionId, ...sameToken }, 'invalid', ['active', 'unlisted', 'invalid'], at);
+    if (mark === 'stopped')
+      await this.moveStatus({ id: subscriptionId, ...sameToken }, 'stopped', ['active', 'unlisted', 'stopped'], at, {
+        type: 'customer.stopped',
+      });
+    else await this.moveStatus({ id: subscriptionId, ...sameToken }, 'invalid', ['active', 'unlisted', 'invalid'], at, byMeta);
   }
 
   /**
@@ -186,10 +236,12 @@ export class SubscriptionsService {
   }
 
   /** STOP moves active, unlisted (and, re-stamped, stopped) rows; RESUME moves stopped, unlisted (and re-stamps active) ones. */
-  private applyStatusEvent(where: StatusEventTarget | { id: string }, status: StatusEvent, at: Date): Promise<number> {
-    return status === 'stopped'
-      ? this.moveStatus(where, 'stopped', ['active', 'unlisted', 'stopped'], at)
-      : this.moveStatus(where, 'active', ['stopped', 'unlisted', 'active'], at);
+  private async applyStatusEvent(where: StatusEventTarget | { id: string }, status: StatusEvent, at: Date): Promise<number> {
+    const { changed } =
+      status === 'stopped'
+        ? await this.moveStatus(where, 'stopped', ['active', 'unlisted', 'stopped'], at, { type: 'customer.stopped' })
+        : await this.moveStatus(where, 'active', ['stopped', 'unlisted', 'active'], at, { type: 'customer.resumed' });
+    return changed;
   }
 
   /**
@@ -197,23 +249,81 @@ export class SubscriptionsService {
    * of `from` and whose last status event is older than `at` (or as old, for a stop: on a tie the stop
    * wins) take `to` and `at`. `status_changed_at` moves only when the status does. Atomic per row, so
    * concurrent events for the same row serialise on its row lock and the newer one is what stays.
+   *
+   * Per row of `where`, two conditional UPDATEs: the move (status one of `from` other than `to`), which
+   * publishes `announce` when it changed the row, else the re-stamp (status already `to`), which does not.
+   * Returns the rows changed by either (`changed`) and by a move (`moved`).
    */
   private async moveStatus(
     where: StatusEventTarget | { id: string; tokenHash?: string },
     to: SubscriptionStatus,
     from: SubscriptionStatus[],
     at: Date,
-  ): Promise<number> {
+    announce: Announce,
+  ): Promise<{ changed: number; moved: number }> {
     const t = this.dialect.time(at);
     const key = this.keyCondition(where);
-    const newer = to === 'active' ? 'status_event_at < ?' : 'status_event_at <= ?';
-    // status_changed_at is assigned before status: MySQL evaluates SET left to right with the new values.
-    return SqlDialect.execute(
-      this.dataSource,
-      `UPDATE subscriptions SET status_changed_at = CASE WHEN status = ? THEN status_changed_at ELSE ? END, status = ?, status_event_at = ?, updated_at = ?
-       WHERE ${key.sql} AND status IN (${from.map(() => '?').join(', ')}) AND (status_event_at IS NULL OR ${newer})`,
-      [to, t, to, t, this.dialect.time(this.clock.now()), ...key.params, ...from, t],
-    );
+    const newer = `(status_event_at IS NULL OR ${to === 'active' ? 'status_event_at < ?' : 'status_event_at <= ?'})`;
+    const candidates = await this.refRows(`${key.sql} AND status IN (${from.map(() => '?').join(', ')})`, [...key.params, ...from]);
+    const moves = from.filter((status) => status !== to);
+    let changed = 0;
+    const moved: RefRow[] = [];
+    for (const row of candidates) {
+      const now = this.dialect.time(this.clock.now());
+      const move =
+        moves.length === 0
+          ? 0
+          : await SqlDialect.execute(
+              this.dataSource,
+              `UPDATE subscriptions SET status_changed_at = ?, status = ?, status_event_at = ?, updated_at = ?
+               WHERE id = ? AND status IN (${moves.map(() => '?').join(', ')}) AND ${newer}`,
+              [t, to, t, now, row.id, ...moves, t],
+            );
+      if (move === 1) moved.push(row);
+      else if (from.includes(to))
+        changed += await SqlDialect.execute(
+          this.dataSource,
+          `UPDATE subscriptions SET status_event_at = ?, updated_at = ? WHERE id = ? AND status = ? AND ${newer}`,
+          [t, now, row.id, to, t],
+        );
+    }
+    await this.announce(announce, moved);
+    return { changed: changed + moved.length, moved: moved.length };
+  }
+
+  /**
+   * The subscriptions matching `sql` (with `params`), as the events name them. A locking read on MySQL:
+   * the rows the caller's UPDATEs then change are the latest committed ones, not the transaction's snapshot.
+   */
+  private refRows(sql: string, params: unknown[]): Promise<RefRow[]> {
+    const lock = this.dialect.isMysql ? ' FOR UPDATE' : '';
+    return this.dataSource.query(`SELECT id, page_id, psid, topic_id FROM subscriptions WHERE ${sql}${lock}`, params) as Promise<RefRow[]>;
+  }
+
+  /** Publishes `announce` for each row (in the caller's transaction, see DomainEvents), a statement or two per Page. */
+  private async announce(announce: Announce, rows: RefRow[]): Promise<void> {
+    const byPage = new Map<string, SubscriptionRef[]>();
+    for (const row of rows) {
+      const refs = byPage.get(row.page_id) ?? [];
+      refs.push({ pageId: row.page_id, psid: row.psid, topicId: row.topic_id, subscriptionId: row.id });
+      byPage.set(row.page_id, refs);
+    }
+    for (const [pageId, refs] of byPage) {
+      const owner = { pageId };
+      if (announce.type === 'customer.subscribed')
+        await this.events.publishAll(
+          announce.type,
+          owner,
+          refs.map((ref) => ({ ...ref, source: announce.source })),
+        );
+      else if (announce.type === 'customer.unsubscribed')
+        await this.events.publishAll(
+          announce.type,
+          owner,
+          refs.map((ref) => ({ ...ref, by: announce.by })),
+        );
+      else await this.events.publishAll(announce.type, owner, refs);
+    }
   }
 
   private keyCondition(where: StatusEventTarget | { id: string; tokenHash?: string }): { sql: string; params: string[] } {
@@ -315,15 +425,26 @@ export class SubscriptionsService {
     return this.repo.findOne({ where: { id: subscriptionId, pageId } });
   }
 
-  /** The shop's unsubscribe: final, whatever event comes later (every other status move excludes `unsubscribed`). */
+  /**
+   * The shop's unsubscribe: final, whatever event comes later (every other status move excludes
+   * `unsubscribed`). Each row that was not unsubscribed yet announces customer.unsubscribed (by the shop),
+   * in the same transaction.
+   */
   async markUnsubscribed(ids: string[], at: Date): Promise<void> {
     if (ids.length === 0) return;
-    await this.repo
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'unsubscribed', statusChangedAt: at, statusEventAt: at, updatedAt: this.clock.now() })
-      .where('id IN (:...ids)', { ids })
-      .execute();
+    await inAmbientTransaction(this.dataSource, async () => {
+      const t = this.dialect.time(at);
+      const moved: RefRow[] = [];
+      for (const row of await this.refRows(`id IN (${ids.map(() => '?').join(', ')})`, ids)) {
+        const changed = await SqlDialect.execute(
+          this.dataSource,
+          `UPDATE subscriptions SET status = 'unsubscribed', status_changed_at = ?, status_event_at = ?, updated_at = ? WHERE id = ? AND status <> 'unsubscribed'`,
+          [t, t, this.dialect.time(this.clock.now()), row.id],
+        );
+        if (changed === 1) moved.push(row);
+      }
+      await this.announce({ type: 'customer.unsubscribed', by: 'shop' }, moved);
+    });
   }
 
   decryptToken(subscription: Pick<Subscription, 'tokenEnc'>): string {
@@ -339,11 +460,17 @@ export class SubscriptionsService {
    */
   async upsertListed(tokens: TokenFacts[], listedAt: Date): Promise<{ created: number; seen: number }> {
     if (tokens.length === 0) return { created: 0, seen: 0 };
+    // One transaction: the rows and the customer.subscribed events they announce commit together.
+    return inAmbientTransaction(this.dataSource, () => this.upsertListedIn(tokens, listedAt));
+  }
+
+  private async upsertListedIn(tokens: TokenFacts[], listedAt: Date): Promise<{ created: number; seen: number }> {
     const t = (d: Date | null | undefined): Date | string | null => (d ? this.dialect.time(d) : null);
     const values: unknown[] = [];
-    for (const f of tokens) {
+    const ids = tokens.map(() => randomUUID());
+    for (const [i, f] of tokens.entries()) {
       values.push(
-        randomUUID(),
+        ids[i],
         f.pageId,
         f.psid,
         f.topicId,
@@ -361,18 +488,28 @@ export class SubscriptionsService {
          frequency, token_expires_at, source, opted_in_at, status_changed_at, status_event_at, last_listed_at, updated_at) VALUES ${placeholders}`,
       values,
     );
+    const imported = { type: 'customer.subscribed', source: 'import' } as const;
+    // The ids this call generated that are in the table are the rows it created (INSERT IGNORE kept the others out).
+    if (created > 0) await this.announce(imported, await this.refRows(`id IN (${ids.map(() => '?').join(', ')})`, ids));
     const hashes = tokens.map((f) => hashToken(f.token));
     const marks = hashes.map(() => '?').join(', ');
     await SqlDialect.execute(this.dataSource, `UPDATE subscriptions SET last_listed_at = ? WHERE token_hash IN (${marks})`, [
       t(listedAt),
       ...hashes,
     ]);
-    await SqlDialect.execute(
-      this.dataSource,
-      `UPDATE subscriptions SET status = 'active', status_changed_at = ?, status_event_at = ?, updated_at = ?
-       WHERE token_hash IN (${marks}) AND status = 'unlisted' AND (status_event_at IS NULL OR status_event_at < ?)`,
-      [t(listedAt), t(listedAt), t(this.clock.now()), ...hashes, t(listedAt)],
-    );
+    const unlisted = await this.refRows(`token_hash IN (${marks}) AND status = 'unlisted'`, hashes);
+    const relisted: RefRow[] = [];
+    for (const row of unlisted) {
+      const changed = await SqlDialect.execute(
+        this.dataSource,
+        `UPDATE subscriptions SET status = 'active', status_changed_at = ?, status_event_at = ?, updated_at = ?
+         WHERE id = ? AND status = 'unlisted' AND (status_event_at IS NULL OR status_event_at < ?)`,
+        [t(listedAt), t(listedAt), t(this.clock.now()), row.id, t(listedAt)],
+      );
+      if (changed === 1) relisted.push(row);
+    }
+    // Listed again: addressed again, so subscribed (from the import/reconcile) as far as the shop can tell.
+    await this.announce(imported, relisted);
     await this.applyEarlyStatusEvents(hashes);
     return { created, seen: tokens.length };
   }

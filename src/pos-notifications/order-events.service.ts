@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { MoneyStyle } from '../common/money';
 import { SqlDialect } from '../database/sql-dialect';
+import { DomainEvents } from '../integrations/domain-events.service';
 import { MessagingWindow } from '../messenger/people/messaging-window';
 import { PagesService } from '../pages/pages.service';
 import { SequenceRuns } from '../sequences/runs/sequence-runs.service';
@@ -31,6 +32,11 @@ class AlreadyDispatched extends Error {}
  * The window is read after every webhook delivery about the customer that Meta was already answered
  * for has been applied (MessagingWindow, FreshState); if that cannot be done within FreshState's bound,
  * nothing is stored and the POS gets a 503 `webhooks_pending` to retry.
+ *
+ * Domain events: per rule, `order_event.dispatched` or `order_event.skipped` (with the reason) in the
+ * transaction that stores the row; a repeat that changed nothing announces nothing. An event that matched
+ * no active rule announces `order_event.skipped` with `no_matching_rule` (or `inactive_rule` when only
+ * inactive rules match its status).
  */
 @Injectable()
 export class OrderEventsService {
@@ -40,6 +46,7 @@ export class OrderEventsService {
     private readonly window: MessagingWindow,
     private readonly runs: SequenceRuns,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   /**
@@ -65,7 +72,11 @@ export class OrderEventsService {
       skipped: [],
       duplicates: [],
     };
-    if (rules.length === 0) return this.withNoRuleHint(shopId, event, result);
+    if (rules.length === 0) {
+      const withHint = await this.withNoRuleHint(shopId, event, result);
+      await this.announceSkipped(shopId, event, withHint.inactiveRules ? 'inactive_rule' : 'no_matching_rule', null);
+      return withHint;
+    }
 
     // Read before the transactions below (a second pool connection inside one would wait for the pool).
     const moneyStyle = await this.pages.moneyStyle(event.pageId);
@@ -106,7 +117,10 @@ export class OrderEventsService {
         await this.dataSource.transaction(async (em) => {
           // First, so that a repeat fails here, before anything else is written.
           await em.insert(OrderEvent, row);
-          if (row.runId !== null) await this.startRun(em, rule, event, row.runId, moneyStyle);
+          if (row.runId !== null) {
+            await this.startRun(em, rule, event, row.runId, moneyStyle);
+            await this.announceDispatched(shopId, event, rule.id, em);
+          } else await this.announceSkipped(shopId, event, row.skipReason!, rule.id, em);
         });
       } catch (error) {
         if (!SqlDialect.isDuplicateKey(error)) throw error;
@@ -139,8 +153,10 @@ export class OrderEventsService {
         `UPDATE order_events SET skip_reason = ?, skip_detail = ? WHERE rule_id = ? AND order_id = ? AND order_status = ? AND outcome = 'skipped'`,
         [row.skipReason, row.skipDetail, key.ruleId, key.orderId, key.orderStatus],
       );
-      if (changed === 1) result.skipped.push({ ruleId: rule.id, reason: row.skipReason!, detail: row.skipDetail });
-      else result.duplicates.push(rule.id);
+      if (changed === 1) {
+        result.skipped.push({ ruleId: rule.id, reason: row.skipReason!, detail: row.skipDetail });
+        await this.announceSkipped(rule.shopId, event, row.skipReason!, rule.id);
+      } else result.duplicates.push(rule.id);
       return;
     }
     const runId = row.runId;
@@ -154,6 +170,7 @@ export class OrderEventsService {
         );
         if (changed !== 1) throw new AlreadyDispatched();
         await this.startRun(em, rule, event, runId, moneyStyle);
+        await this.announceDispatched(rule.shopId, event, rule.id, em);
       });
     } catch (error) {
       if (!(error instanceof AlreadyDispatched)) throw error;
@@ -161,6 +178,22 @@ export class OrderEventsService {
       return;
     }
     result.dispatched.push({ ruleId: rule.id, runId });
+  }
+
+  private async announceDispatched(shopId: string, event: OrderEventDto, ruleId: string, em: EntityManager): Promise<void> {
+    const data = { pageId: event.pageId, psid: event.customerPsid, orderId: event.orderId, status: event.status, ruleIds: [ruleId] };
+    await this.events.publish('order_event.dispatched', { shopId }, data, em);
+  }
+
+  private async announceSkipped(
+    shopId: string,
+    event: OrderEventDto,
+    reason: string,
+    ruleId: string | null,
+    em?: EntityManager,
+  ): Promise<void> {
+    const data = { pageId: event.pageId, psid: event.customerPsid, orderId: event.orderId, status: event.status, reason, ruleId };
+    await this.events.publish('order_event.skipped', { shopId }, data, em);
   }
 
   private startRun(

@@ -13,11 +13,12 @@ import { RulesService } from './rules.service';
 
 /**
  * POS notification rules and the order-event ingress (HTTP, and `PosOrderEvents.StatusChanged` on the
- * emitter for an embedding POS). Exports nothing: its contract is the HTTP API and that event.
+ * emitter for an embedding POS). Exports that event's handler, which MarketingMessagesService calls for a host.
  */
 @Module({
   imports: [ShopsModule, PagesModule, MessengerModule, TopicsModule, SequencesModule],
   controllers: [RulesController, OrderEventsController],
   providers: [RulesService, RuleStatsService, OrderEventsService, PosOrderEventsListener],
+  exports: [PosOrderEventsListener],
 })
 export class PosNotificationsModule {}

@@ -27,14 +27,23 @@ export class WebhookReceiver {
     private readonly intake: WebhookIntake,
   ) {}
 
-  /** Puts this receiver in front of whatever already serves the server's requests (Express). */
+  /**
+   * Puts this receiver in front of whatever already serves the server's requests (Express, or a host's
+   * adapter): the fast path, before any router or body parser. `mountMarketingMessagesWebhooks(app)` calls it.
+   */
   mountInFrontOf(server: Server): void {
     const others = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
     server.removeAllListeners('request');
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      if (req.method === 'POST' && pathOf(req.url) === WEBHOOK_PATH) this.receive(req, res);
-      else for (const listener of others) listener(req, res);
+      if (!this.handle(req, res)) for (const listener of others) listener(req, res);
     });
+  }
+
+  /** Serves `req` if it is a webhook delivery (`POST /webhooks/messenger`); false leaves it to the others. */
+  private handle(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'POST' || pathOf(req.url) !== WEBHOOK_PATH) return false;
+    this.receive(req, res);
+    return true;
   }
 
   private receive(req: IncomingMessage, res: ServerResponse): void {
