@@ -1,3 +1,4 @@
+import { AudienceModule } from '../audience/audience.module';
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { MessengerModule } from '../messenger/messenger.module';
@@ -23,7 +24,7 @@ import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
  * processes with the `worker` role; BroadcastWorker's tick() and runPass() are public for tests and tools.
  */
 @Module({
-  imports: [ShopsModule, PagesModule, TopicsModule, OptinsModule, MessengerModule],
+  imports: [AudienceModule, ShopsModule, PagesModule, TopicsModule, OptinsModule, MessengerModule],
   controllers: [CampaignsController],
   providers: [
     broadcastGraphClientProvider,

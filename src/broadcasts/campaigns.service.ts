@@ -3,6 +3,7 @@ import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import type { GraphApiClient, GraphError } from '../../libs/graph-api/src';
+import { AudienceService } from '../audience/audience.service';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/domain-error';
 import { ValidationFailed } from '../common/http-error.filter';
@@ -62,6 +63,7 @@ export class CampaignsService {
     private readonly signals: CampaignSignals,
     private readonly clock: Clock,
     private readonly metaSync: MetaCampaignSync,
+    private readonly audience: AudienceService,
   ) {
     this.repo = dataSource.getRepository(Campaign);
     this.dialect = new SqlDialect(dataSource);
@@ -73,6 +75,7 @@ export class CampaignsService {
     if ('problems' in checked) throw new ValidationFailed(checked.problems);
     await this.topics.getForPage(pageId, dto.topicId);
     if (dto.budget) metaBudget(dto.budget.amount, page.currency);
+    const audience = await this.audience.resolve(shopId, pageId, dto);
     const now = this.clock.now();
     const campaign = this.repo.create({
       id: randomUUID(),
@@ -100,6 +103,8 @@ export class CampaignsService {
       estimate: null,
       pricePerMessage: page.pricePerMessage,
       currency: page.currency,
+      segmentId: audience.segmentId,
+      segmentDefinition: audience.segmentId === null && audience.definition ? JSON.stringify(audience.definition) : null,
       audienceSize: null,
       fanoutCursor: null,
       fanoutDone: false,
@@ -144,8 +149,9 @@ export class CampaignsService {
   ): Promise<{ campaign: Campaign; outcome?: MetaSyncOutcome }> {
     const graph = this.metaSync.userWait();
     const campaign = await this.settled(shopId, pageId, id, graph);
+    const changesAudience = dto.segmentId !== undefined || dto.segment !== undefined;
     const editable: CampaignStatus[] =
-      dto.content !== undefined || dto.onAlreadyMessaged !== undefined ? ['draft'] : ['draft', 'scheduled', 'paused'];
+      dto.content !== undefined || dto.onAlreadyMessaged !== undefined || changesAudience ? ['draft'] : ['draft', 'scheduled', 'paused'];
     if (!editable.includes(campaign.status)) {
       throw new DomainError(
         409,
@@ -158,6 +164,11 @@ export class CampaignsService {
       const checked = checkCampaignContent(dto.content);
       if ('problems' in checked) throw new ValidationFailed(checked.problems);
       campaign.content = JSON.stringify(checked.content);
+    }
+    if (changesAudience) {
+      const audience = await this.audience.resolve(shopId, pageId, dto);
+      campaign.segmentId = audience.segmentId;
+      campaign.segmentDefinition = audience.segmentId === null && audience.definition ? JSON.stringify(audience.definition) : null;
     }
     if (dto.name !== undefined) campaign.name = dto.name;
     if (dto.onAlreadyMessaged !== undefined) campaign.onAlreadyMessaged = dto.onAlreadyMessaged;
@@ -183,6 +194,8 @@ export class CampaignsService {
         content: campaign.content,
         name: campaign.name,
         onAlreadyMessaged: campaign.onAlreadyMessaged,
+        segmentId: campaign.segmentId,
+        segmentDefinition: campaign.segmentDefinition,
         budgetType: campaign.budgetType,
         budgetAmount: campaign.budgetAmount,
         updatedAt: campaign.updatedAt,
@@ -433,7 +446,7 @@ export class CampaignsService {
 
   /**
    * Meta's delivery/cost estimate beside ours (audience × the Page's price per message). Meta estimates for
-   * the Page's subscribers within the campaign's budget; ours counts the topic's active subscribers.
+   * the Page's subscribers within the campaign's budget; ours counts the topic's active subscribers in its segment.
    */
   async estimate(shopId: string, pageId: string, id: string): Promise<CampaignEstimate> {
     const campaign = await this.get(shopId, pageId, id);
@@ -458,9 +471,11 @@ export class CampaignsService {
     graph: GraphApiClient,
   ): Promise<CampaignEstimate> {
     const now = this.clock.now();
+    // The topic's active subscribers narrowed by the campaign's segment, as the fan-out will take them now.
+    const where = await this.audience.campaignPredicate(campaign.segmentId, campaign.segmentDefinition, now);
     const [row] = (await this.dataSource.query(
-      `SELECT COUNT(*) AS n FROM subscriptions WHERE topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?)`,
-      [campaign.topicId, this.dialect.time(now)],
+      `SELECT COUNT(*) AS n FROM subscriptions WHERE topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND ${where.sql}`,
+      [campaign.topicId, this.dialect.time(now), ...where.params],
     )) as Array<{ n: number | string }>;
     const audience = Number(row?.n ?? 0);
     // Budgets go to Meta in its unit for the currency; Meta states costs the same way, the API in minor units.

@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { MoneyStyle } from '../common/money';
+import { CustomerOrderBook } from '../audience/customer-order-book';
 import { SqlDialect } from '../database/sql-dialect';
 import { MessagingWindow } from '../messenger/people/messaging-window';
 import { PagesService } from '../pages/pages.service';
@@ -31,6 +32,10 @@ class AlreadyDispatched extends Error {}
  * The window is read after every webhook delivery about the customer that Meta was already answered
  * for has been applied (MessagingWindow, FreshState); if that cannot be done within FreshState's bound,
  * nothing is stored and the POS gets a 503 `webhooks_pending` to retry.
+ *
+ * The customer's order summary (CustomerOrderBook) is applied in the same transaction as each outbox row,
+ * or in one of its own when no rule matches (no outbox row is written then); applying it is idempotent,
+ * so the second rule's transaction, a repeat or a retry counts nothing twice.
  */
 @Injectable()
 export class OrderEventsService {
@@ -40,6 +45,7 @@ export class OrderEventsService {
     private readonly window: MessagingWindow,
     private readonly runs: SequenceRuns,
     private readonly clock: Clock,
+    private readonly orderBook: CustomerOrderBook,
   ) {}
 
   /**
@@ -65,10 +71,12 @@ export class OrderEventsService {
       skipped: [],
       duplicates: [],
     };
-    if (rules.length === 0) return result;
-
     // Read before the transactions below (a second pool connection inside one would wait for the pool).
     const moneyStyle = await this.pages.moneyStyle(event.pageId);
+    if (rules.length === 0) {
+      await this.dataSource.transaction((em) => this.orderBook.applyIn(em, event, moneyStyle.currency));
+      return result;
+    }
     // Every step of a sequence needs the 24-hour window (no tag can carry an order update since 2026-04),
     // so a customer outside it is recorded, with the reason, instead of being sent a run that cannot speak.
     const window = await this.window.state(event.pageId, event.customerPsid, this.clock.now());
@@ -106,6 +114,7 @@ export class OrderEventsService {
         await this.dataSource.transaction(async (em) => {
           // First, so that a repeat fails here, before anything else is written.
           await em.insert(OrderEvent, row);
+          await this.orderBook.applyIn(em, event, moneyStyle.currency);
           if (row.runId !== null) await this.startRun(em, rule, event, row.runId, moneyStyle);
         });
       } catch (error) {

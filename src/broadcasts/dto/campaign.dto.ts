@@ -4,6 +4,7 @@ import { IsIn, IsObject, IsOptional, IsString, Length, Matches, Max, Min, Valida
 import { MINOR_UNITS_RULE } from '../../common/money';
 import { IsMinorUnits } from '../../common/money-validation';
 import { IsCalendarDate, IsInstant } from '../../common/validators';
+import { SEGMENT_DEFINITION_DOC } from '../../audience/dto/audience.dto';
 import type { CampaignContent } from '../campaign-content';
 import type { AlreadyMessagedPolicy, BudgetType, Campaign, CampaignStatus, MetaSyncState } from '../entities/campaign.entity';
 
@@ -54,6 +55,25 @@ export class CreateCampaignDto {
   @IsOptional()
   @IsIn(['defer', 'skip'])
   onAlreadyMessaged?: AlreadyMessagedPolicy;
+
+  @ApiPropertyOptional({
+    description: "A saved segment of the Page narrowing the topic's subscribers (not with `segment`); null removes it",
+    nullable: true,
+    type: String,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 36)
+  segmentId?: string | null;
+
+  @ApiPropertyOptional({
+    description: `Inline audience conditions (not with segmentId): ${SEGMENT_DEFINITION_DOC}`,
+    nullable: true,
+    type: Object,
+  })
+  @IsOptional()
+  @IsObject()
+  segment?: Record<string, unknown> | null;
 }
 
 export class UpdateCampaignDto {
@@ -78,6 +98,25 @@ export class UpdateCampaignDto {
   @IsOptional()
   @IsIn(['defer', 'skip'])
   onAlreadyMessaged?: AlreadyMessagedPolicy;
+
+  @ApiPropertyOptional({
+    description: "A saved segment of the Page narrowing the topic's subscribers (not with `segment`); drafts only; null removes it",
+    nullable: true,
+    type: String,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 36)
+  segmentId?: string | null;
+
+  @ApiPropertyOptional({
+    description: `Inline audience conditions (not with segmentId): ${SEGMENT_DEFINITION_DOC}`,
+    nullable: true,
+    type: Object,
+  })
+  @IsOptional()
+  @IsObject()
+  segment?: Record<string, unknown> | null;
 }
 
 export class ScheduleCampaignDto {
@@ -189,6 +228,11 @@ export class CampaignResponse {
   @ApiProperty({ type: CampaignEstimate, nullable: true }) estimate!: CampaignEstimate | null;
   @ApiProperty({ type: CampaignCost }) cost!: CampaignCost;
   @ApiProperty({ type: Object, nullable: true }) pause!: { reason: string | null; message: string | null; resumeAt: string | null } | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The saved segment narrowing the audience' }) segmentId!: string | null;
+  @ApiProperty({ nullable: true, type: Object, description: 'Inline audience conditions, when not a saved segment' }) segment!: Record<
+    string,
+    unknown
+  > | null;
   @ApiProperty({ nullable: true, type: Number }) audienceSize!: number | null;
   @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
@@ -227,6 +271,8 @@ export class CampaignResponse {
       estimate: c.estimate ? (JSON.parse(c.estimate) as CampaignEstimate) : null,
       cost: { currency: c.currency, pricePerMessage: c.pricePerMessage, spent: c.spend, sent: c.sentCount, budget: c.budgetAmount },
       pause: c.status === 'paused' ? { reason: c.pauseReason, message: c.pauseMessage, resumeAt: iso(c.resumeAt) } : null,
+      segmentId: c.segmentId,
+      segment: c.segmentDefinition ? (JSON.parse(c.segmentDefinition) as Record<string, unknown>) : null,
       audienceSize: c.audienceSize,
       startedAt: iso(c.startedAt),
       finishedAt: iso(c.finishedAt),

@@ -109,6 +109,14 @@ export class Campaign {
   @Column({ type: 'varchar', length: 3 })
   currency!: string;
 
+  /** A saved segment narrowing the topic's subscribers (its definition is read at fan-out). */
+  @Column({ name: 'segment_id', type: 'varchar', length: 36, nullable: true })
+  segmentId!: string | null;
+
+  /** JSON of inline SegmentDefinition conditions, checked when saved (instead of a saved segment). */
+  @Column({ name: 'segment_definition', type: 'text', nullable: true })
+  segmentDefinition!: string | null;
+
   @Column({ name: 'audience_size', type: 'int', nullable: true })
   audienceSize!: number | null;
 
