@@ -57,7 +57,13 @@ function summaryCondition(c: SegmentCondition, now: Date, d: SqlDialect): SqlPre
       return { sql: 'cos.total_spent >= ?', params: [c.amount] };
     case 'lastStatus':
       return { sql: `cos.last_status IN (${c.statuses.map(() => '?').join(', ')})`, params: c.statuses };
-    default:
+    case 'notOrderedWithinDays':
+    case 'boughtItem':
+    case 'boughtCategory':
+    case 'subscribedSince':
+    case 'timezone':
+    case 'hasTag':
+    case 'lacksTag':
       return undefined;
   }
 }
