@@ -8,6 +8,7 @@ import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
 import { TopicsService } from '../topics/topics.service';
+import { countAudience } from './audience-count';
 import { Segment } from './entities/segment.entity';
 import { checkSegmentDefinition, normaliseTag, type SegmentDefinition } from './segment-definition';
 import { segmentPredicate, type SqlPredicate } from './segment-sql';
@@ -153,15 +154,9 @@ export class AudienceService {
     return { count: await this.countTopic(topicId, definition, at), segmentId, at };
   }
 
-  /** The COUNT itself (also the campaign estimate's audience). */
-  async countTopic(topicId: string, definition: SegmentDefinition | null, at: Date): Promise<number> {
-    const where = this.predicate(definition, at);
-    const [row] = (await this.dataSource.query(
-      `SELECT COUNT(*) AS n FROM subscriptions
-        WHERE topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND ${where.sql}`,
-      [topicId, this.dialect.time(at), ...where.params],
-    )) as Array<{ n: number | string }>;
-    return Number(row?.n ?? 0);
+  /** The COUNT itself (countAudience). */
+  countTopic(topicId: string, definition: SegmentDefinition | null, at: Date): Promise<number> {
+    return countAudience(this.dataSource, topicId, definition, at);
   }
 
   /** Replaces the customer's tags (lower-cased, deduplicated) in one transaction. */
