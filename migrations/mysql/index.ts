@@ -13,6 +13,7 @@ import { SubscriberLocalDay1764000011000 } from './1764000011000-subscriber-loca
 import { CampaignMetaSync1764000015000 } from './1764000015000-campaign-meta-sync';
 import { DeliveryAttemptedAt1764000016000 } from './1764000016000-delivery-attempted-at';
 import { Audience1764000023000 } from './1764000023000-audience';
+import { CampaignRecurrence1764000023100 } from './1764000023100-campaign-recurrence';
 
 import { PageTransfers1764000014000 } from './1764000014000-page-transfers';
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
@@ -33,4 +34,5 @@ export const mysqlMigrations = [
   CampaignMetaSync1764000015000,
   DeliveryAttemptedAt1764000016000,
   Audience1764000023000,
+  CampaignRecurrence1764000023100,
 ];

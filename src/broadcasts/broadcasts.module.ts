@@ -16,6 +16,7 @@ import { CampaignsService } from './campaigns.service';
 import { DeliveryClaimer } from './delivery-claimer';
 import { MarketingWebhooksListener } from './marketing-webhooks.listener';
 import { MetaCampaignSync } from './meta-campaign-sync';
+import { RecurringCampaigns } from './recurring-campaigns';
 import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
 
 /**
@@ -36,6 +37,7 @@ import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
     CampaignsService,
     DeliveryClaimer,
     BroadcastScheduler,
+    RecurringCampaigns,
     BroadcastWorker,
     MarketingWebhooksListener,
   ],

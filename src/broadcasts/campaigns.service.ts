@@ -12,7 +12,8 @@ import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
 import { TopicsService } from '../topics/topics.service';
 import { CampaignSignals } from './campaign-signals';
-import { isValidLocalDate, isValidTimeZone } from '../common/local-time';
+import { isValidLocalDate, isValidTimeZone, localDateOf } from '../common/local-time';
+import { checkRecurrenceRule } from './recurrence';
 import { earliestLocalInstant } from './broadcast-time';
 import { MetaCampaignSync, metaCampaignTag, type MetaIntent, type MetaSyncOutcome } from './meta-campaign-sync';
 import { checkCampaignContent } from './campaign-content';
@@ -22,6 +23,7 @@ import type {
   CreateCampaignDto,
   EstimateMeta,
   MetaInsights,
+  RepeatCampaignDto,
   ScheduleCampaignDto,
   UpdateCampaignDto,
 } from './dto/campaign.dto';
@@ -103,6 +105,12 @@ export class CampaignsService {
       estimate: null,
       pricePerMessage: page.pricePerMessage,
       currency: page.currency,
+      recurrenceRule: null,
+      recurrenceTime: null,
+      recurrenceMode: null,
+      recurrenceFrom: null,
+      parentCampaignId: null,
+      occurrenceDate: null,
       segmentId: audience.segmentId,
       segmentDefinition: audience.segmentId === null && audience.definition ? JSON.stringify(audience.definition) : null,
       audienceSize: null,
@@ -315,6 +323,56 @@ export class CampaignsService {
     const outcome = await this.metaSync.attempt(id, graph, 'recorder');
     if (outcome?.state === 'refused') throw metaRefused('Meta did not create the message campaign', outcome.error);
     return { campaign: await this.get(shopId, pageId, id), notice: when.notice, ...(outcome && { outcome }) };
+  }
+
+  /**
+   * Makes a draft a series: it repeats on `dto.rule` (RFC 5545, checkRecurrence), sends nothing itself, and
+   * RecurringCampaigns makes each date a campaign of its own (an occurrence) some hours before its first send.
+   * Errors: 400 naming `rule`, `from` or `fallbackTimezone`; 409 `campaign_not_draft` (also for an occurrence).
+   */
+  async repeat(shopId: string, pageId: string, id: string, dto: RepeatCampaignDto): Promise<Campaign> {
+    const campaign = await this.get(shopId, pageId, id);
+    if (campaign.status !== 'draft' || campaign.parentCampaignId !== null)
+      throw new DomainError(
+        409,
+        'campaign_not_draft',
+        `The campaign is ${campaign.status}; only a draft that is not an occurrence can repeat`,
+      );
+    const page = await this.pages.getForShop(shopId, pageId);
+    if (dto.fallbackTimezone !== undefined && !isValidTimeZone(dto.fallbackTimezone))
+      throw new ValidationFailed([
+        { field: 'fallbackTimezone', rule: 'isTimeZone', message: 'fallbackTimezone must be an IANA time zone such as Asia/Manila' },
+      ]);
+    const from = dto.from ?? localDateOf(this.clock.now(), isValidTimeZone(page.timezone) ? page.timezone : 'UTC');
+    if (!isValidLocalDate(from))
+      throw new ValidationFailed([{ field: 'from', rule: 'isDate', message: 'from must be a calendar date (YYYY-MM-DD)' }]);
+    const checked = checkRecurrenceRule(dto.rule, from, 'rule');
+    if ('problems' in checked) throw new ValidationFailed(checked.problems);
+    const now = this.clock.now();
+    const changed = await this.repo.update(
+      { id, status: 'draft', metaSync: 'synced' },
+      {
+        status: 'scheduled',
+        recurrenceRule: checked.rule,
+        recurrenceTime: dto.time,
+        recurrenceMode: dto.mode ?? 'local',
+        recurrenceFrom: from,
+        fallbackTimezone: dto.fallbackTimezone ?? page.timezone,
+        // A series has nothing to fan out: no worker ever walks its topic.
+        fanoutDone: true,
+        pricePerMessage: page.pricePerMessage,
+        currency: page.currency,
+        updatedAt: now,
+      },
+    );
+    if (changed.affected !== 1) throw new DomainError(409, 'campaign_not_draft', 'The campaign was changed by another request');
+    return this.get(shopId, pageId, id);
+  }
+
+  /** The occurrences of a series, newest date first. */
+  async occurrences(shopId: string, pageId: string, id: string): Promise<Campaign[]> {
+    await this.get(shopId, pageId, id);
+    return this.repo.find({ where: { parentCampaignId: id, shopId }, order: { occurrenceDate: 'DESC' }, take: 200 });
   }
 
   private resolveSchedule(dto: ScheduleCampaignDto, earliest: Date): { type: 'at' | 'local_time'; startAt: Date; notice?: string } {
