@@ -3,7 +3,7 @@
  * with order summaries on MariaDB, beside a bare `SELECT COUNT(*)` with the same conditions written by
  * hand (a JOIN on the summaries), in the same run, on the same data.
  *
- *   npm run bench:audience [-- --subscribers 1000000 --repeats 5 --mysql mysql://root@127.0.0.1:3306/test]
+ *   npm run bench:audience [-- --subscribers 1000000 --repeats 3 --mysql mysql://root@127.0.0.1:3306/test]
  *
  * The data: `subscribers` subscriptions of one topic (95% active, a few zones), 60% of the customers
  * with an order summary (last order 0-364 days ago, 1-7 orders, 0-4,999,999 VND), 10% tagged `vip`.
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       subscribers: { type: 'string', default: '1000000' },
-      repeats: { type: 'string', default: '5' },
+      repeats: { type: 'string', default: '3' },
       mysql: { type: 'string', default: 'mysql://root@127.0.0.1:3306/test' },
     },
   });

@@ -38,9 +38,13 @@ export class Audience1764000023000 implements MigrationInterface {
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`);
     await q.query('ALTER TABLE campaigns ADD COLUMN segment_id VARCHAR(36) NULL, ADD COLUMN segment_definition TEXT NULL');
     await q.query('CREATE INDEX ix_campaigns_segment ON campaigns (segment_id)');
+    // Covers an audience count's walk of a topic (status, token expiry) and its per-customer lookups (page_id,
+    // psid) without reading subscription rows; in psid order, so the summary lookups go in primary-key order.
+    await q.query('CREATE INDEX ix_subscriptions_audience ON subscriptions (topic_id, status, page_id, psid, token_expires_at)');
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX ix_subscriptions_audience ON subscriptions');
     await q.query('DROP INDEX ix_campaigns_segment ON campaigns');
     await q.query('ALTER TABLE campaigns DROP COLUMN segment_definition, DROP COLUMN segment_id');
     for (const table of ['segments', 'customer_tags', 'customer_purchases', 'customer_order_summaries', 'customer_orders'])

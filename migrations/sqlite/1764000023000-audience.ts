@@ -43,9 +43,12 @@ export class Audience1764000023000 implements MigrationInterface {
     await q.query('ALTER TABLE campaigns ADD COLUMN segment_id VARCHAR(36) NULL');
     await q.query('ALTER TABLE campaigns ADD COLUMN segment_definition TEXT NULL');
     await q.query('CREATE INDEX ix_campaigns_segment ON campaigns (segment_id)');
+    // Covers an audience count's walk of a topic and its per-customer lookups without reading subscription rows.
+    await q.query('CREATE INDEX ix_subscriptions_audience ON subscriptions (topic_id, status, page_id, psid, token_expires_at)');
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX ix_subscriptions_audience');
     await q.query('DROP INDEX ix_campaigns_segment');
     await q.query('ALTER TABLE campaigns DROP COLUMN segment_definition');
     await q.query('ALTER TABLE campaigns DROP COLUMN segment_id');

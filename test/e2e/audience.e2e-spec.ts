@@ -8,7 +8,7 @@ import {
   subscribersOf,
   type TestTopic,
 } from '../helpers/broadcast-builders';
-import type { PageInput, TestShop } from '../helpers/builders';
+import { aCustomerWhoWrote, type PageInput, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -208,6 +208,43 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
     // Tags are replaced as a whole: the VIP is one no more.
     await api(s.shop).put(`/api/pages/${s.page.id}/customers/${vip!.psid}/tags`, { tags: [] }).expect(200);
     expect(await count({ match: 'all', conditions: [{ type: 'hasTag', tag: 'vip' }] })).toBe(1);
+  });
+
+  it("updates the summary in the transaction of each matching rule's outbox row: two rules and a repeated event still count one order", async () => {
+    const s = await aVietnameseShop();
+    const sequence = await api(s.shop).post(`/api/pages/${s.page.id}/sequences`, {
+      name: 'Thanks',
+      steps: [
+        { type: 'text', text: 'Thank you for order {{order.id}}' },
+        { type: 'optin', topicId: s.topic.id },
+      ],
+    });
+    expect(sequence.status).toBe(201);
+    for (let i = 0; i < 2; i++) {
+      const rule = await api(s.shop).post('/api/pos-notification-rules', {
+        pageId: s.page.id,
+        topicId: s.topic.id,
+        orderStatus: 'CONFIRMED',
+        sequenceId: sequence.body.id,
+      });
+      expect(rule.status).toBe(201);
+      await api(s.shop).post(`/api/pos-notification-rules/${rule.body.id}/activate`).expect(200);
+    }
+    const psid = await aCustomerWhoWrote(t, s.page.id);
+    const event = {
+      orderId: `SO-rules-${Date.now()}`,
+      pageId: s.page.id,
+      customerPsid: psid,
+      status: 'CONFIRMED',
+      occurredAt: t.clock.now().toISOString(),
+      total: 750_000,
+    };
+    const first = await api(s.shop).post('/api/pos/order-events', event);
+    expect(first.body.dispatched).toHaveLength(2);
+    const again = await api(s.shop).post('/api/pos/order-events', event);
+    expect(again.body.duplicates).toHaveLength(2);
+    const customer = await api(s.shop).get(`/api/pages/${s.page.id}/customers/${psid}`);
+    expect(customer.body.orders).toMatchObject({ ordersCount: 1, totalSpent: 750_000, lastStatus: 'CONFIRMED' });
   });
 
   it('refuses a wrong condition with a 400 naming the field, and a segment of another Page with a 404', async () => {

@@ -204,6 +204,16 @@ function routes(t: TestApp): Record<string, RouteCase> {
       params: async (f) => ({ pageId: f.pageId, id: await freshCampaign(t, f) }),
       body: () => ({ action: 'leave', all: true }),
     },
+    'POST /api/pages/{pageId}/campaigns/{id}/repeat': {
+      params: async (f) => ({ pageId: f.pageId, id: await freshCampaign(t, f) }),
+      body: () => ({
+        rule: 'FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=1',
+        time: '09:00',
+        mode: 'local',
+        from: '2026-06-01',
+        fallbackTimezone: 'Asia/Manila',
+      }),
+    },
     'POST /api/pages/{pageId}/segments': { params: page, body: () => ({ name: `Segment ${unique()}`, definition: BIG_SPENDERS }) },
     'PUT /api/pages/{pageId}/segments/{id}': {
       params: async (f) => ({ pageId: f.pageId, id: await freshSegment(t, f) }),
