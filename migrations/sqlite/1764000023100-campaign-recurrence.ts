@@ -23,7 +23,14 @@ export class CampaignRecurrence1764000023100 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP INDEX ux_campaigns_occurrence');
-    for (const column of ['occurrence_date', 'parent_campaign_id', 'recurrence_from', 'recurrence_mode', 'recurrence_time', 'recurrence_rule'])
+    for (const column of [
+      'occurrence_date',
+      'parent_campaign_id',
+      'recurrence_from',
+      'recurrence_mode',
+      'recurrence_time',
+      'recurrence_rule',
+    ])
       await q.query(`ALTER TABLE campaigns DROP COLUMN ${column}`);
   }
 }
