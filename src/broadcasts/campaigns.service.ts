@@ -408,10 +408,18 @@ export class CampaignsService {
     await this.get(shopId, pageId, id);
     const changed = await SqlDialect.execute(
       this.dataSource,
-      `UPDATE campaigns SET status = 'paused', pause_reason = 'paused_by_shop', pause_message = NULL, resume_at = NULL, updated_at = ? WHERE id = ? AND status IN ('scheduled', 'running')`,
+      `UPDATE campaigns SET status = 'paused', pause_reason = 'paused_by_shop', pause_message = NULL, resume_at = NULL, updated_at = ? WHERE id = ? AND status IN ('scheduled', 'running') AND recurrence_rule IS NULL`,
       [this.dialect.time(this.clock.now()), id],
     );
-    return this.afterControl(shopId, pageId, id, changed, 'paused', 'Only a scheduled or running campaign can be paused');
+    // A series is stopped by canceling it: paused and resumed it would look like a campaign that ran and ended.
+    return this.afterControl(
+      shopId,
+      pageId,
+      id,
+      changed,
+      'paused',
+      'Only a scheduled or running campaign that is not a series can be paused',
+    );
   }
 
   /** Back to running (or scheduled, if it had not started); a budget pause needs a higher budget first. */
