@@ -204,6 +204,21 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
         ],
       }),
     ).toBe(0);
+    // The two VIPs never ordered: "not within 30 days" holds for a customer with no orders at all.
+    expect(
+      await count({
+        match: 'all',
+        conditions: [
+          { type: 'hasTag', tag: 'vip' },
+          { type: 'notOrderedWithinDays', days: 30 },
+        ],
+      }),
+    ).toBe(2);
+    const since = (ms: number): object => ({
+      match: 'all',
+      conditions: [{ type: 'subscribedSince', at: new Date(t.clock.now().getTime() + ms).toISOString() }],
+    });
+    expect([await count(since(-HOUR)), await count(since(HOUR))]).toEqual([4, 0]);
     expect(await count({ match: 'all', conditions: [{ type: 'lastStatus', statuses: ['SHIPPED'] }] })).toBe(1);
     // Tags are replaced as a whole: the VIP is one no more.
     await api(s.shop).put(`/api/pages/${s.page.id}/customers/${vip!.psid}/tags`, { tags: [] }).expect(200);
