@@ -56,27 +56,32 @@ export class CustomerOrderBook {
       [...key, shopCurrency, now],
     );
     const forUpdate = d.isMysql ? ' FOR UPDATE' : '';
-    const [order] = (await em.query(
-      `SELECT status, status_at, placed_at, amount FROM customer_orders WHERE page_id = ? AND order_id = ?${forUpdate}`,
-      [event.pageId, event.orderId],
-    )) as Array<{ status: string; status_at: unknown; placed_at: unknown; amount: string | number }>;
     const inShopCurrency = event.total !== undefined && (event.currency ?? shopCurrency) === shopCurrency;
     const counted = !UNCOUNTED_STATUSES.includes(event.status);
-    if (!order) {
-      await em.query(
-        `INSERT INTO customer_orders (page_id, order_id, psid, status, status_at, placed_at, amount, counted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          event.pageId,
-          event.orderId,
-          event.customerPsid,
-          event.status,
-          d.time(at),
-          d.time(at),
-          inShopCurrency ? event.total : 0,
-          counted ? 1 : 0,
-        ],
-      );
-    } else {
+    // Insert first, read only an existing row: a locking read of a missing key would take a gap lock on
+    // MySQL, and two new orders (of other customers) in one gap would deadlock on their inserts.
+    const added = await SqlDialect.execute(
+      em,
+      `${d.insertIgnore()} INTO customer_orders (page_id, order_id, psid, status, status_at, placed_at, amount, counted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        event.pageId,
+        event.orderId,
+        event.customerPsid,
+        event.status,
+        d.time(at),
+        d.time(at),
+        inShopCurrency ? event.total : 0,
+        counted ? 1 : 0,
+      ],
+    );
+    const [order] =
+      added === 1
+        ? []
+        : ((await em.query(
+            `SELECT status, status_at, placed_at, amount FROM customer_orders WHERE page_id = ? AND order_id = ?${forUpdate}`,
+            [event.pageId, event.orderId],
+          )) as Array<{ status: string; status_at: unknown; placed_at: unknown; amount: string | number }>);
+    if (order) {
       const newer = isNewer(at, event.status, SqlDialect.parseTime(order.status_at), order.status);
       const placedAt = Math.min(at.getTime(), SqlDialect.parseTime(order.placed_at).getTime());
       if (!newer && placedAt === SqlDialect.parseTime(order.placed_at).getTime()) return;
