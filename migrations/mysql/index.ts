@@ -12,6 +12,8 @@ import { RecordWebhookSubjects1764000009000 } from './1764000009000-record-webho
 import { SubscriberLocalDay1764000011000 } from './1764000011000-subscriber-local-day';
 import { CampaignMetaSync1764000015000 } from './1764000015000-campaign-meta-sync';
 import { DeliveryAttemptedAt1764000016000 } from './1764000016000-delivery-attempted-at';
+import { Audience1764000023000 } from './1764000023000-audience';
+import { CampaignRecurrence1764000023100 } from './1764000023100-campaign-recurrence';
 
 import { PageTransfers1764000014000 } from './1764000014000-page-transfers';
 import { DomainEventOutbox1764000018000 } from './1764000018000-domain-event-outbox';
@@ -33,4 +35,6 @@ export const mysqlMigrations = [
   CampaignMetaSync1764000015000,
   DeliveryAttemptedAt1764000016000,
   DomainEventOutbox1764000018000,
+  Audience1764000023000,
+  CampaignRecurrence1764000023100,
 ];

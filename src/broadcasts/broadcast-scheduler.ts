@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectPluginDataSource } from '../database/plugin-data-source';
 import type { DataSource } from 'typeorm';
+import { AudienceService } from '../audience/audience.service';
 import { Clock } from '../common/clock';
 import { SqlDialect } from '../database/sql-dialect';
 import { CampaignEvents } from './campaign-events';
@@ -17,7 +18,8 @@ const FANOUT_LEASE_MS = 60_000;
  * The tick only claims: `UPDATE campaigns SET status = 'running' WHERE id = ? AND status =
  * 'scheduled'` succeeds in one process only, so every worker may tick and each campaign starts once.
  * The fan-out is resumable work under a short lease (any worker continues it after a crash), walking
- * the topic's subscriptions with `INSERT … SELECT` in keyset batches on ix_subscriptions_topic_status;
+ * the topic's subscriptions (narrowed by the campaign's segment: AudienceService.campaignPredicate) with
+ * `INSERT … SELECT` in keyset batches on ix_subscriptions_topic_status;
  * the unique (campaign_id, subscription_id) key makes a repeated batch add nobody twice.
  */
 @Injectable()
@@ -30,6 +32,7 @@ export class BroadcastScheduler {
     private readonly clock: Clock,
     private readonly fresh: FreshState,
     private readonly events: CampaignEvents,
+    private readonly audience: AudienceService,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
@@ -76,7 +79,7 @@ export class BroadcastScheduler {
     const leaseOk = await this.extendLease(campaignId, true);
     if (!leaseOk) return false;
     const [c] = (await this.dataSource.query(
-      `SELECT c.page_id, c.topic_id, c.started_at, c.fanout_cursor, c.schedule_type, c.scheduled_at, c.local_date, c.local_time, c.fallback_timezone,
+      `SELECT c.page_id, c.topic_id, c.started_at, c.fanout_cursor, c.segment_id, c.segment_definition, c.schedule_type, c.scheduled_at, c.local_date, c.local_time, c.fallback_timezone,
               p.timezone AS page_timezone
          FROM campaigns c JOIN pages p ON p.id = c.page_id WHERE c.id = ?`,
       [campaignId],
@@ -85,6 +88,8 @@ export class BroadcastScheduler {
       topic_id: string;
       started_at: unknown;
       fanout_cursor: string | null;
+      segment_id: string | null;
+      segment_definition: string | null;
       schedule_type: string;
       scheduled_at: unknown;
       local_date: string | null;
@@ -99,8 +104,11 @@ export class BroadcastScheduler {
     if (!c.fanout_cursor) await this.fresh.awaitApplied(c.page_id, []);
     const startedAt = SqlDialect.parseTime(c.started_at);
     const scheduledAt = SqlDialect.parseOptionalTime(c.scheduled_at) ?? startedAt;
-    const active = `topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND opted_in_at <= ?`;
-    const activeParams = [c.topic_id, this.dialect.time(startedAt), this.dialect.time(startedAt)];
+    // The campaign's segment narrows the topic's active subscribers, its "within N days" counted back from the
+    // start, so a fan-out resumed after a crash selects the same people.
+    const segment = await this.audience.campaignPredicate(c.segment_id, c.segment_definition, startedAt);
+    const active = `topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND opted_in_at <= ? AND ${segment.sql}`;
+    const activeParams = [c.topic_id, this.dialect.time(startedAt), this.dialect.time(startedAt), ...segment.params];
     let cursor = c.fanout_cursor ?? '';
     for (;;) {
       const [upper] = (await this.dataSource.query(

@@ -14,6 +14,7 @@ import { FreshState } from '../messenger/inbox/fresh-state';
 import { hashToken, SubscriptionsService } from '../optins/subscriptions.service';
 import { PagesService } from '../pages/pages.service';
 import { BroadcastGraphClient } from './broadcast-graph-client';
+import { RecurringCampaigns } from './recurring-campaigns';
 import { BroadcastScheduler } from './broadcast-scheduler';
 import { BroadcastSettingsService, type BroadcastSettings } from './broadcast-settings.service';
 import { addDays, isValidTimeZone, localDateOf, type LocalDate } from '../common/local-time';
@@ -133,6 +134,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     private readonly pacer: PagePacer,
     private readonly claimer: DeliveryClaimer,
     private readonly scheduler: BroadcastScheduler,
+    private readonly recurring: RecurringCampaigns,
     private readonly signals: CampaignSignals,
     private readonly fresh: FreshState,
     private readonly campaignEvents: CampaignEvents,
@@ -166,8 +168,9 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  /** One scheduler tick (see BroadcastScheduler.tick). */
-  tick(): Promise<string[]> {
+  /** One scheduler tick: the occurrences of recurring campaigns now due are made (RecurringCampaigns), then BroadcastScheduler.tick. */
+  async tick(): Promise<string[]> {
+    await this.recurring.tick();
     return this.scheduler.tick();
   }
 

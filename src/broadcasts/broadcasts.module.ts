@@ -1,3 +1,4 @@
+import { AudienceModule } from '../audience/audience.module';
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { MessengerModule } from '../messenger/messenger.module';
@@ -16,6 +17,7 @@ import { CampaignsService } from './campaigns.service';
 import { DeliveryClaimer } from './delivery-claimer';
 import { MarketingWebhooksListener } from './marketing-webhooks.listener';
 import { MetaCampaignSync } from './meta-campaign-sync';
+import { RecurringCampaigns } from './recurring-campaigns';
 import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
 
 /**
@@ -24,7 +26,7 @@ import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
  * processes with the `worker` role; BroadcastWorker's tick() and runPass() are public for tests and tools.
  */
 @Module({
-  imports: [ShopsModule, PagesModule, TopicsModule, OptinsModule, MessengerModule],
+  imports: [AudienceModule, ShopsModule, PagesModule, TopicsModule, OptinsModule, MessengerModule],
   controllers: [CampaignsController],
   providers: [
     broadcastGraphClientProvider,
@@ -37,6 +39,7 @@ import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
     CampaignsService,
     DeliveryClaimer,
     BroadcastScheduler,
+    RecurringCampaigns,
     BroadcastWorker,
     MarketingWebhooksListener,
   ],

@@ -6,6 +6,7 @@ import {
   ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
@@ -24,6 +25,7 @@ import {
   CampaignResponse,
   CreateCampaignDto,
   MetaInsights,
+  RepeatCampaignDto,
   ScheduleCampaignDto,
   UpdateCampaignDto,
 } from './dto/campaign.dto';
@@ -107,6 +109,29 @@ export class CampaignsController {
   ): Promise<CampaignResponse> {
     const { campaign } = await this.campaigns.update(shopId, pageId, id, dto);
     return answered(res, 200, CampaignResponse.of(campaign));
+  }
+
+  @Post('campaigns/:id/repeat')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CampaignResponse })
+  @ApiOperation({
+    summary: 'Make a draft a recurring series (RFC 5545 rule, time of day)',
+    description:
+      "Each date of the rule becomes a campaign of its own (an occurrence: its own Meta campaign, budget, audience, progress and results), made and scheduled 6 hours before its first send, at `time` in each recipient's zone (`local`) or in one zone for all (`page`). Cancel the series to stop it.",
+  })
+  async repeat(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Param('id') id: string,
+    @Body() dto: RepeatCampaignDto,
+  ): Promise<CampaignResponse> {
+    return CampaignResponse.of(await this.campaigns.repeat(shopId, pageId, id, dto));
+  }
+
+  @Get('campaigns/:id/occurrences')
+  @ApiOkResponse({ type: [CampaignResponse] })
+  async occurrences(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<CampaignResponse[]> {
+    return (await this.campaigns.occurrences(shopId, pageId, id)).map((c) => CampaignResponse.of(c));
   }
 
   @Delete('campaigns/:id')

@@ -3,6 +3,7 @@ import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import type { GraphApiClient, GraphError } from '../../libs/graph-api/src';
+import { AudienceService } from '../audience/audience.service';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/domain-error';
 import { ValidationFailed } from '../common/http-error.filter';
@@ -12,7 +13,8 @@ import { PagesService } from '../pages/pages.service';
 import { TopicsService } from '../topics/topics.service';
 import { CampaignSignals } from './campaign-signals';
 import { CampaignEvents } from './campaign-events';
-import { isValidLocalDate, isValidTimeZone } from '../common/local-time';
+import { isValidLocalDate, isValidTimeZone, localDateOf } from '../common/local-time';
+import { checkRecurrenceRule } from './recurrence';
 import { earliestLocalInstant } from './broadcast-time';
 import { MetaCampaignSync, metaCampaignTag, type MetaIntent, type MetaSyncOutcome } from './meta-campaign-sync';
 import { checkCampaignContent } from './campaign-content';
@@ -23,6 +25,7 @@ import type {
   CreateCampaignDto,
   EstimateMeta,
   MetaInsights,
+  RepeatCampaignDto,
   ScheduleCampaignDto,
   UpdateCampaignDto,
 } from './dto/campaign.dto';
@@ -65,6 +68,7 @@ export class CampaignsService {
     private readonly clock: Clock,
     private readonly metaSync: MetaCampaignSync,
     private readonly events: CampaignEvents,
+    private readonly audience: AudienceService,
   ) {
     this.repo = dataSource.getRepository(Campaign);
     this.dialect = new SqlDialect(dataSource);
@@ -76,6 +80,7 @@ export class CampaignsService {
     if ('problems' in checked) throw new ValidationFailed(checked.problems);
     await this.topics.getForPage(pageId, dto.topicId);
     if (dto.budget) metaBudget(dto.budget.amount, page.currency);
+    const audience = await this.audience.resolve(shopId, pageId, dto);
     const now = this.clock.now();
     const campaign = this.repo.create({
       id: randomUUID(),
@@ -103,6 +108,14 @@ export class CampaignsService {
       estimate: null,
       pricePerMessage: page.pricePerMessage,
       currency: page.currency,
+      recurrenceRule: null,
+      recurrenceTime: null,
+      recurrenceMode: null,
+      recurrenceFrom: null,
+      parentCampaignId: null,
+      occurrenceDate: null,
+      segmentId: audience.segmentId,
+      segmentDefinition: audience.segmentId === null && audience.definition ? JSON.stringify(audience.definition) : null,
       audienceSize: null,
       fanoutCursor: null,
       fanoutDone: false,
@@ -147,8 +160,9 @@ export class CampaignsService {
   ): Promise<{ campaign: Campaign; outcome?: MetaSyncOutcome }> {
     const graph = this.metaSync.userWait();
     const campaign = await this.settled(shopId, pageId, id, graph);
+    const changesAudience = dto.segmentId !== undefined || dto.segment !== undefined;
     const editable: CampaignStatus[] =
-      dto.content !== undefined || dto.onAlreadyMessaged !== undefined ? ['draft'] : ['draft', 'scheduled', 'paused'];
+      dto.content !== undefined || dto.onAlreadyMessaged !== undefined || changesAudience ? ['draft'] : ['draft', 'scheduled', 'paused'];
     if (!editable.includes(campaign.status)) {
       throw new DomainError(
         409,
@@ -161,6 +175,11 @@ export class CampaignsService {
       const checked = checkCampaignContent(dto.content);
       if ('problems' in checked) throw new ValidationFailed(checked.problems);
       campaign.content = JSON.stringify(checked.content);
+    }
+    if (changesAudience) {
+      const audience = await this.audience.resolve(shopId, pageId, dto);
+      campaign.segmentId = audience.segmentId;
+      campaign.segmentDefinition = audience.segmentId === null && audience.definition ? JSON.stringify(audience.definition) : null;
     }
     if (dto.name !== undefined) campaign.name = dto.name;
     if (dto.onAlreadyMessaged !== undefined) campaign.onAlreadyMessaged = dto.onAlreadyMessaged;
@@ -186,6 +205,8 @@ export class CampaignsService {
         content: campaign.content,
         name: campaign.name,
         onAlreadyMessaged: campaign.onAlreadyMessaged,
+        segmentId: campaign.segmentId,
+        segmentDefinition: campaign.segmentDefinition,
         budgetType: campaign.budgetType,
         budgetAmount: campaign.budgetAmount,
         updatedAt: campaign.updatedAt,
@@ -307,6 +328,56 @@ export class CampaignsService {
     return { campaign: await this.get(shopId, pageId, id), notice: when.notice, ...(outcome && { outcome }) };
   }
 
+  /**
+   * Makes a draft a series: it repeats on `dto.rule` (RFC 5545, checkRecurrence), sends nothing itself, and
+   * RecurringCampaigns makes each date a campaign of its own (an occurrence) some hours before its first send.
+   * Errors: 400 naming `rule`, `from` or `fallbackTimezone`; 409 `campaign_not_draft` (also for an occurrence).
+   */
+  async repeat(shopId: string, pageId: string, id: string, dto: RepeatCampaignDto): Promise<Campaign> {
+    const campaign = await this.get(shopId, pageId, id);
+    if (campaign.status !== 'draft' || campaign.parentCampaignId !== null)
+      throw new DomainError(
+        409,
+        'campaign_not_draft',
+        `The campaign is ${campaign.status}; only a draft that is not an occurrence can repeat`,
+      );
+    const page = await this.pages.getForShop(shopId, pageId);
+    if (dto.fallbackTimezone !== undefined && !isValidTimeZone(dto.fallbackTimezone))
+      throw new ValidationFailed([
+        { field: 'fallbackTimezone', rule: 'isTimeZone', message: 'fallbackTimezone must be an IANA time zone such as Asia/Manila' },
+      ]);
+    const from = dto.from ?? localDateOf(this.clock.now(), isValidTimeZone(page.timezone) ? page.timezone : 'UTC');
+    if (!isValidLocalDate(from))
+      throw new ValidationFailed([{ field: 'from', rule: 'isDate', message: 'from must be a calendar date (YYYY-MM-DD)' }]);
+    const checked = checkRecurrenceRule(dto.rule, from, 'rule');
+    if ('problems' in checked) throw new ValidationFailed(checked.problems);
+    const now = this.clock.now();
+    const changed = await this.repo.update(
+      { id, status: 'draft', metaSync: 'synced' },
+      {
+        status: 'scheduled',
+        recurrenceRule: checked.rule,
+        recurrenceTime: dto.time,
+        recurrenceMode: dto.mode ?? 'local',
+        recurrenceFrom: from,
+        fallbackTimezone: dto.fallbackTimezone ?? page.timezone,
+        // A series has nothing to fan out: no worker ever walks its topic.
+        fanoutDone: true,
+        pricePerMessage: page.pricePerMessage,
+        currency: page.currency,
+        updatedAt: now,
+      },
+    );
+    if (changed.affected !== 1) throw new DomainError(409, 'campaign_not_draft', 'The campaign was changed by another request');
+    return this.get(shopId, pageId, id);
+  }
+
+  /** The occurrences of a series, newest date first. */
+  async occurrences(shopId: string, pageId: string, id: string): Promise<Campaign[]> {
+    await this.get(shopId, pageId, id);
+    return this.repo.find({ where: { parentCampaignId: id, shopId }, order: { occurrenceDate: 'DESC' }, take: 200 });
+  }
+
   private resolveSchedule(dto: ScheduleCampaignDto, earliest: Date): { type: 'at' | 'local_time'; startAt: Date; notice?: string } {
     if (dto.localTime !== undefined || dto.date !== undefined) {
       const problems = [];
@@ -341,13 +412,21 @@ export class CampaignsService {
     const changed = await this.dataSource.transaction(async (em) => {
       const paused = await SqlDialect.execute(
         em,
-        `UPDATE campaigns SET status = 'paused', pause_reason = 'paused_by_shop', pause_message = NULL, resume_at = NULL, updated_at = ? WHERE id = ? AND status IN ('scheduled', 'running')`,
+        `UPDATE campaigns SET status = 'paused', pause_reason = 'paused_by_shop', pause_message = NULL, resume_at = NULL, updated_at = ? WHERE id = ? AND status IN ('scheduled', 'running') AND recurrence_rule IS NULL`,
         [this.dialect.time(this.clock.now()), id],
       );
       if (paused === 1) await this.events.paused(em, id, 'paused_by_shop');
       return paused;
     });
-    return this.afterControl(shopId, pageId, id, changed, 'paused', 'Only a scheduled or running campaign can be paused');
+    // A series is stopped by canceling it: paused and resumed it would look like a campaign that ran and ended.
+    return this.afterControl(
+      shopId,
+      pageId,
+      id,
+      changed,
+      'paused',
+      'Only a scheduled or running campaign that is not a series can be paused',
+    );
   }
 
   /** Back to running (or scheduled, if it had not started); a budget pause needs a higher budget first. */
@@ -440,7 +519,7 @@ export class CampaignsService {
 
   /**
    * Meta's delivery/cost estimate beside ours (audience × the Page's price per message). Meta estimates for
-   * the Page's subscribers within the campaign's budget; ours counts the topic's active subscribers.
+   * the Page's subscribers within the campaign's budget; ours counts the topic's active subscribers in its segment.
    */
   async estimate(shopId: string, pageId: string, id: string): Promise<CampaignEstimate> {
     const campaign = await this.get(shopId, pageId, id);
@@ -465,9 +544,11 @@ export class CampaignsService {
     graph: GraphApiClient,
   ): Promise<CampaignEstimate> {
     const now = this.clock.now();
+    // The topic's active subscribers narrowed by the campaign's segment, as the fan-out will take them now.
+    const where = await this.audience.campaignPredicate(campaign.segmentId, campaign.segmentDefinition, now);
     const [row] = (await this.dataSource.query(
-      `SELECT COUNT(*) AS n FROM subscriptions WHERE topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?)`,
-      [campaign.topicId, this.dialect.time(now)],
+      `SELECT COUNT(*) AS n FROM subscriptions WHERE topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND ${where.sql}`,
+      [campaign.topicId, this.dialect.time(now), ...where.params],
     )) as Array<{ n: number | string }>;
     const audience = Number(row?.n ?? 0);
     // Budgets go to Meta in its unit for the currency; Meta states costs the same way, the API in minor units.

@@ -16,6 +16,11 @@ import { Campaign } from '../broadcasts/entities/campaign.entity';
 import { CampaignDelivery } from '../broadcasts/entities/campaign-delivery.entity';
 import { DailySend } from '../broadcasts/entities/daily-send.entity';
 import { PageBroadcastSettings } from '../broadcasts/entities/page-broadcast-settings.entity';
+import { CustomerOrder } from '../audience/entities/customer-order.entity';
+import { CustomerOrderSummary } from '../audience/entities/customer-order-summary.entity';
+import { CustomerPurchase } from '../audience/entities/customer-purchase.entity';
+import { CustomerTag } from '../audience/entities/customer-tag.entity';
+import { Segment } from '../audience/entities/segment.entity';
 
 /** Every entity, listed explicitly (no globs): a module adds its entities here. */
 export const entities = [
@@ -37,4 +42,9 @@ export const entities = [
   CampaignDelivery,
   DailySend,
   PageBroadcastSettings,
+  CustomerOrder,
+  CustomerOrderSummary,
+  CustomerPurchase,
+  CustomerTag,
+  Segment,
 ];

@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { MoneyStyle } from '../common/money';
+import { CustomerOrderBook } from '../audience/customer-order-book';
 import { SqlDialect } from '../database/sql-dialect';
 import { DomainEvents } from '../integrations/domain-events.service';
 import { MessagingWindow } from '../messenger/people/messaging-window';
@@ -37,6 +38,10 @@ class AlreadyDispatched extends Error {}
  * transaction that stores the row; a repeat that changed nothing announces nothing. An event that matched
  * no active rule announces `order_event.skipped` with `no_matching_rule` (or `inactive_rule` when only
  * inactive rules match its status).
+ *
+ * The customer's order summary (CustomerOrderBook) is applied in the same transaction as each outbox row,
+ * or in one of its own when no rule matches (no outbox row is written then); applying it is idempotent,
+ * so the second rule's transaction, a repeat or a retry counts nothing twice.
  */
 @Injectable()
 export class OrderEventsService {
@@ -47,6 +52,7 @@ export class OrderEventsService {
     private readonly runs: SequenceRuns,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
+    private readonly orderBook: CustomerOrderBook,
   ) {}
 
   /**
@@ -72,14 +78,16 @@ export class OrderEventsService {
       skipped: [],
       duplicates: [],
     };
-    if (rules.length === 0) {
-      const withHint = await this.withNoRuleHint(shopId, event, result);
-      await this.announceSkipped(shopId, event, withHint.inactiveRules ? 'inactive_rule' : 'no_matching_rule', null);
-      return withHint;
-    }
-
     // Read before the transactions below (a second pool connection inside one would wait for the pool).
     const moneyStyle = await this.pages.moneyStyle(event.pageId);
+    if (rules.length === 0) {
+      const withHint = await this.withNoRuleHint(shopId, event, result);
+      await this.dataSource.transaction(async (em) => {
+        await this.orderBook.applyIn(em, event, moneyStyle.currency);
+        await this.announceSkipped(shopId, event, withHint.inactiveRules ? 'inactive_rule' : 'no_matching_rule', null, em);
+      });
+      return withHint;
+    }
     // Every step of a sequence needs the 24-hour window (no tag can carry an order update since 2026-04),
     // so a customer outside it is recorded, with the reason, instead of being sent a run that cannot speak.
     const window = await this.window.state(event.pageId, event.customerPsid, this.clock.now());
@@ -117,6 +125,7 @@ export class OrderEventsService {
         await this.dataSource.transaction(async (em) => {
           // First, so that a repeat fails here, before anything else is written.
           await em.insert(OrderEvent, row);
+          await this.orderBook.applyIn(em, event, moneyStyle.currency);
           if (row.runId !== null) {
             await this.startRun(em, rule, event, row.runId, moneyStyle);
             await this.announceDispatched(shopId, event, rule.id, em);

@@ -1,3 +1,4 @@
+import { AudienceModule } from '../audience/audience.module';
 import { Module } from '@nestjs/common';
 import { MessengerModule } from '../messenger/messenger.module';
 import { PagesModule } from '../pages/pages.module';
@@ -16,7 +17,7 @@ import { RulesService } from './rules.service';
  * emitter for an embedding POS). Exports that event's handler, which MarketingMessagesService calls for a host.
  */
 @Module({
-  imports: [ShopsModule, PagesModule, MessengerModule, TopicsModule, SequencesModule],
+  imports: [AudienceModule, ShopsModule, PagesModule, MessengerModule, TopicsModule, SequencesModule],
   controllers: [RulesController, OrderEventsController],
   providers: [RulesService, RuleStatsService, OrderEventsService, PosOrderEventsListener],
   exports: [PosOrderEventsListener],

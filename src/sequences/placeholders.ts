@@ -15,6 +15,8 @@ export interface OrderItem {
   quantity: number;
   /** Unit price in minor units of the order's currency (MINOR_UNITS_RULE). */
   price?: number;
+  /** The POS's category of the item (audience segments). */
+  category?: string;
 }
 
 /** What a run is told about the order that started it (all optional but the id and status). */

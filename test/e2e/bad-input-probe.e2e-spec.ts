@@ -74,6 +74,22 @@ async function freshRule(t: TestApp, f: Fixtures): Promise<string> {
   if (res.status !== 201) throw new Error(`rule: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as string;
 }
+const BIG_SPENDERS = {
+  match: 'all',
+  conditions: [
+    { type: 'orderedWithinDays', days: 90 },
+    { type: 'spentAtLeast', amount: 1_000_000 },
+  ],
+};
+async function freshSegment(t: TestApp, f: Fixtures): Promise<string> {
+  const res = await t
+    .http()
+    .post(`/api/pages/${f.pageId}/segments`)
+    .set(f.shop.auth)
+    .send({ name: `Segment ${unique()}`, definition: BIG_SPENDERS });
+  if (res.status !== 201) throw new Error(`segment: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
 async function freshCampaign(t: TestApp, f: Fixtures): Promise<string> {
   const res = await t
     .http()
@@ -187,6 +203,27 @@ function routes(t: TestApp): Record<string, RouteCase> {
     'POST /api/pages/{pageId}/campaigns/{id}/deliveries/resolve': {
       params: async (f) => ({ pageId: f.pageId, id: await freshCampaign(t, f) }),
       body: () => ({ action: 'leave', all: true }),
+    },
+    'POST /api/pages/{pageId}/campaigns/{id}/repeat': {
+      params: async (f) => ({ pageId: f.pageId, id: await freshCampaign(t, f) }),
+      body: () => ({
+        rule: 'FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=1',
+        time: '09:00',
+        mode: 'local',
+        from: '2026-06-01',
+        fallbackTimezone: 'Asia/Manila',
+      }),
+    },
+    'POST /api/pages/{pageId}/segments': { params: page, body: () => ({ name: `Segment ${unique()}`, definition: BIG_SPENDERS }) },
+    'PUT /api/pages/{pageId}/segments/{id}': {
+      params: async (f) => ({ pageId: f.pageId, id: await freshSegment(t, f) }),
+      body: () => ({ name: `Segment ${unique()}`, definition: BIG_SPENDERS }),
+    },
+    'DELETE /api/pages/{pageId}/segments/{id}': { params: async (f) => ({ pageId: f.pageId, id: await freshSegment(t, f) }) },
+    'POST /api/pages/{pageId}/audience/count': { params: page, body: (f) => ({ topicId: f.topicId, segment: BIG_SPENDERS }) },
+    'PUT /api/pages/{pageId}/customers/{psid}/tags': {
+      params: (f) => ({ pageId: f.pageId, psid: f.psid }),
+      body: () => ({ tags: ['vip'] }),
     },
   };
 }

@@ -4,10 +4,18 @@ import { IsIn, IsObject, IsOptional, IsString, Length, Matches, Max, Min, Valida
 import { MINOR_UNITS_RULE } from '../../common/money';
 import { IsMinorUnits } from '../../common/money-validation';
 import { IsCalendarDate, IsInstant } from '../../common/validators';
+import { SEGMENT_DEFINITION_DOC } from '../../audience/dto/audience.dto';
 import type { CampaignContent } from '../campaign-content';
 import type { LocalTimeWave } from '../local-time-waves';
-import type { AlreadyMessagedPolicy, BudgetType, Campaign, CampaignStatus, MetaSyncState } from '../entities/campaign.entity';
 import type { DeliveryStatus } from '../entities/campaign-delivery.entity';
+import type {
+  AlreadyMessagedPolicy,
+  BudgetType,
+  Campaign,
+  CampaignStatus,
+  MetaSyncState,
+  RecurrenceMode,
+} from '../entities/campaign.entity';
 
 export class BudgetDto {
   @ApiProperty({ enum: ['daily', 'lifetime'] })
@@ -56,6 +64,25 @@ export class CreateCampaignDto {
   @IsOptional()
   @IsIn(['defer', 'skip'])
   onAlreadyMessaged?: AlreadyMessagedPolicy;
+
+  @ApiPropertyOptional({
+    description: "A saved segment of the Page narrowing the topic's subscribers (not with `segment`); null removes it",
+    nullable: true,
+    type: String,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 36)
+  segmentId?: string | null;
+
+  @ApiPropertyOptional({
+    description: `Inline audience conditions (not with segmentId): ${SEGMENT_DEFINITION_DOC}`,
+    nullable: true,
+    type: Object,
+  })
+  @IsOptional()
+  @IsObject()
+  segment?: Record<string, unknown> | null;
 }
 
 export class UpdateCampaignDto {
@@ -80,6 +107,25 @@ export class UpdateCampaignDto {
   @IsOptional()
   @IsIn(['defer', 'skip'])
   onAlreadyMessaged?: AlreadyMessagedPolicy;
+
+  @ApiPropertyOptional({
+    description: "A saved segment of the Page narrowing the topic's subscribers (not with `segment`); drafts only; null removes it",
+    nullable: true,
+    type: String,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 36)
+  segmentId?: string | null;
+
+  @ApiPropertyOptional({
+    description: `Inline audience conditions (not with segmentId): ${SEGMENT_DEFINITION_DOC}`,
+    nullable: true,
+    type: Object,
+  })
+  @IsOptional()
+  @IsObject()
+  segment?: Record<string, unknown> | null;
 }
 
 export class ScheduleCampaignDto {
@@ -108,6 +154,56 @@ export class ScheduleCampaignDto {
   @IsString()
   @Length(1, 64)
   fallbackTimezone?: string;
+}
+
+/** Makes a draft a series that repeats on a calendar rule; each date becomes a campaign (an occurrence) of its own. */
+export class RepeatCampaignDto {
+  @ApiProperty({
+    description:
+      'RFC 5545 RRULE (https://www.rfc-editor.org/rfc/rfc5545#section-3.3.10), dates only: FREQ=YEARLY, MONTHLY or WEEKLY with BYMONTH, BYMONTHDAY, BYDAY, INTERVAL, COUNT, UNTIL',
+    example: 'FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=1',
+  })
+  @IsString()
+  @Length(1, 500)
+  rule!: string;
+
+  @ApiProperty({ description: 'HH:MM (24 h) of each occurrence', example: '09:00' })
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'time must be HH:MM (24 h)' })
+  time!: string;
+
+  @ApiPropertyOptional({
+    enum: ['local', 'page'],
+    description:
+      "`local` (default): at `time` in each recipient's own zone; `page`: at `time` in fallbackTimezone (default the Page's zone) for everyone",
+  })
+  @IsOptional()
+  @IsIn(['local', 'page'])
+  mode?: RecurrenceMode;
+
+  @ApiPropertyOptional({
+    description: "First date an occurrence may fall on (YYYY-MM-DD); default today in the Page's zone",
+    example: '2026-06-01',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+
+  @ApiPropertyOptional({
+    description: "IANA zone: for subscribers with no zone (`local`), or the zone of `time` (`page`); default the Page's",
+    example: 'Asia/Ho_Chi_Minh',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  fallbackTimezone?: string;
+}
+
+export class CampaignRecurrence {
+  @ApiProperty() rule!: string;
+  @ApiProperty() time!: string;
+  @ApiProperty({ enum: ['local', 'page'] }) mode!: RecurrenceMode;
+  @ApiProperty() from!: string;
+  @ApiProperty({ nullable: true, type: String }) fallbackTimezone!: string | null;
 }
 
 const IN_MINOR = `in the campaign's currency: ${MINOR_UNITS_RULE}`;
@@ -191,6 +287,19 @@ export class CampaignResponse {
   @ApiProperty({ type: CampaignEstimate, nullable: true }) estimate!: CampaignEstimate | null;
   @ApiProperty({ type: CampaignCost }) cost!: CampaignCost;
   @ApiProperty({ type: Object, nullable: true }) pause!: { reason: string | null; message: string | null; resumeAt: string | null } | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The saved segment narrowing the audience' }) segmentId!: string | null;
+  @ApiProperty({ nullable: true, type: Object, description: 'Inline audience conditions, when not a saved segment' }) segment!: Record<
+    string,
+    unknown
+  > | null;
+  @ApiProperty({
+    type: CampaignRecurrence,
+    nullable: true,
+    description: 'A series: the rule its occurrences follow (it sends nothing itself)',
+  })
+  recurrence!: CampaignRecurrence | null;
+  @ApiProperty({ nullable: true, type: Object, description: 'An occurrence: its series and date' })
+  occurrence!: { seriesId: string; date: string } | null;
   @ApiProperty({ nullable: true, type: Number }) audienceSize!: number | null;
   @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
@@ -229,6 +338,19 @@ export class CampaignResponse {
       estimate: c.estimate ? (JSON.parse(c.estimate) as CampaignEstimate) : null,
       cost: { currency: c.currency, pricePerMessage: c.pricePerMessage, spent: c.spend, sent: c.sentCount, budget: c.budgetAmount },
       pause: c.status === 'paused' ? { reason: c.pauseReason, message: c.pauseMessage, resumeAt: iso(c.resumeAt) } : null,
+      segmentId: c.segmentId,
+      segment: c.segmentDefinition ? (JSON.parse(c.segmentDefinition) as Record<string, unknown>) : null,
+      recurrence:
+        c.recurrenceRule && c.recurrenceTime && c.recurrenceMode && c.recurrenceFrom
+          ? {
+              rule: c.recurrenceRule,
+              time: c.recurrenceTime,
+              mode: c.recurrenceMode,
+              from: c.recurrenceFrom,
+              fallbackTimezone: c.fallbackTimezone,
+            }
+          : null,
+      occurrence: c.parentCampaignId && c.occurrenceDate ? { seriesId: c.parentCampaignId, date: c.occurrenceDate } : null,
       audienceSize: c.audienceSize,
       startedAt: iso(c.startedAt),
       finishedAt: iso(c.finishedAt),

@@ -11,6 +11,8 @@ export type AlreadyMessagedPolicy = 'defer' | 'skip';
 export type BudgetType = 'daily' | 'lifetime';
 /** `at`: one instant; `local_time`: HH:MM on a date in each recipient's own time zone. */
 export type ScheduleType = 'at' | 'local_time';
+/** How a series reads its time of day: `local` in each recipient's own zone, `page` in the Page's (or fallback) zone for all. */
+export type RecurrenceMode = 'local' | 'page';
 
 /** Whether Meta holds what the campaign row says (see `Campaign.metaSync`). */
 export type MetaSyncState = 'synced' | 'pending';
@@ -20,6 +22,7 @@ export type MetaSyncState = 'synced' | 'pending';
 @Index('ix_campaigns_page', ['pageId', 'createdAt'])
 @Index('ix_campaigns_due', ['status', 'scheduledAt'])
 @Index('ix_campaigns_meta', ['metaCampaignId'])
+@Index('ux_campaigns_occurrence', ['parentCampaignId', 'occurrenceDate'], { unique: true })
 export class Campaign {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -108,6 +111,37 @@ export class Campaign {
   /** The Page's ad-account currency (ISO 4217) when scheduled: the currency of every amount of the campaign. */
   @Column({ type: 'varchar', length: 3 })
   currency!: string;
+
+  /** A saved segment narrowing the topic's subscribers (its definition is read at fan-out). */
+  @Column({ name: 'segment_id', type: 'varchar', length: 36, nullable: true })
+  segmentId!: string | null;
+
+  /** JSON of inline SegmentDefinition conditions, checked when saved (instead of a saved segment). */
+  @Column({ name: 'segment_definition', type: 'text', nullable: true })
+  segmentDefinition!: string | null;
+
+  /** A series: the RFC 5545 RRULE (no DTSTART) its occurrence dates follow; it sends nothing itself. */
+  @Column({ name: 'recurrence_rule', type: 'varchar', length: 500, nullable: true })
+  recurrenceRule!: string | null;
+
+  /** A series: HH:MM of each occurrence, read as `recurrenceMode` says. */
+  @Column({ name: 'recurrence_time', type: 'varchar', length: 5, nullable: true })
+  recurrenceTime!: string | null;
+
+  @Column({ name: 'recurrence_mode', type: 'varchar', length: 8, nullable: true })
+  recurrenceMode!: RecurrenceMode | null;
+
+  /** A series: the first local date (YYYY-MM-DD) an occurrence may fall on (the rule's DTSTART). */
+  @Column({ name: 'recurrence_from', type: 'varchar', length: 10, nullable: true })
+  recurrenceFrom!: string | null;
+
+  /** An occurrence: its series. */
+  @Column({ name: 'parent_campaign_id', type: 'varchar', length: 36, nullable: true })
+  parentCampaignId!: string | null;
+
+  /** An occurrence: its date in the series (YYYY-MM-DD); unique per series. */
+  @Column({ name: 'occurrence_date', type: 'varchar', length: 10, nullable: true })
+  occurrenceDate!: string | null;
 
   @Column({ name: 'audience_size', type: 'int', nullable: true })
   audienceSize!: number | null;

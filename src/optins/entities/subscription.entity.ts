@@ -26,6 +26,8 @@ export type MetaUnsubscribeBy = 'psid' | 'token';
 @Index('ux_subscriptions_person_topic', ['pageId', 'psid', 'topicId'], { unique: true })
 @Index('ux_subscriptions_token', ['tokenHash'], { unique: true })
 @Index('ix_subscriptions_topic_status', ['topicId', 'status', 'id'])
+// Audience counts (migration 1764000023000): covers the walk of a topic and the per-customer lookups.
+@Index('ix_subscriptions_audience', ['topicId', 'status', 'pageId', 'psid', 'tokenExpiresAt'])
 export class Subscription {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;

@@ -24,6 +24,12 @@ export class OrderItemDto {
   @IsMinorUnits()
   @Min(0)
   price?: number;
+
+  @ApiPropertyOptional({ description: 'The item\'s category in the POS, for audience segments ("bought category")', example: 'Dresses' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  category?: string;
 }
 
 /** What an order says of its customer and contents: shared by order events and hand-started runs. */

@@ -1,0 +1,137 @@
+import { BroadcastWorker } from '../../src/broadcasts/broadcast-worker';
+import { earliestLocalInstant } from '../../src/broadcasts/broadcast-time';
+import { RecurringCampaigns } from '../../src/broadcasts/recurring-campaigns';
+import { aShop } from '../helpers/builders';
+import { aBroadcastPage, aTopic, sandboxSendsOf, setSubscriptionTimezone, subscribersOf } from '../helpers/broadcast-builders';
+import { testDatabases } from '../helpers/databases';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+const HOUR = 3_600_000;
+
+describe.each(testDatabases())('Recurring campaigns on %s', (db) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // No background loops: the test ticks the scheduler and runs the worker's passes itself.
+    t = await startTestApp(db, { env: { ROLES: 'api' } });
+  });
+  afterAll(() => t.close());
+
+  const advanceTo = async (at: number): Promise<void> => {
+    const delta = at - t.clock.now().getTime();
+    if (delta > 0) await t.advance(delta);
+  };
+
+  it("a yearly campaign runs its occurrence on the sandbox clock's next June 1st at 09:00 local time for each subscriber, once, as a campaign of its own", async () => {
+    const shop = await aShop(t);
+    const page = await aBroadcastPage(t, shop);
+    const topic = await aTopic(t, shop, page.id);
+    const [manila, newYork, noZone] = await subscribersOf(t, page.id, topic, 3);
+    await setSubscriptionTimezone(t, newYork!.subscriptionId, 'America/New_York');
+    await setSubscriptionTimezone(t, noZone!.subscriptionId, null);
+    const api = {
+      post: (path: string, body: object) => t.http().post(`/api/pages/${page.id}${path}`).set(shop.auth).send(body),
+      get: (path: string) => t.http().get(`/api/pages/${page.id}${path}`).set(shop.auth),
+    };
+
+    const created = await api.post('/campaigns', {
+      name: 'Summer arrivals',
+      topicId: topic.id,
+      content: { type: 'text', text: 'Summer is here: the new linen collection' },
+      budget: { type: 'lifetime', amount: 50_000 },
+    });
+    expect(created.status).toBe(201);
+    const series = await api.post(`/campaigns/${created.body.id}/repeat`, {
+      rule: 'FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=1',
+      time: '09:00',
+      fallbackTimezone: 'Asia/Ho_Chi_Minh',
+    });
+    expect(series.status).toBe(200);
+    expect(series.body).toMatchObject({
+      status: 'scheduled',
+      recurrence: { rule: 'FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=1', time: '09:00', mode: 'local', fallbackTimezone: 'Asia/Ho_Chi_Minh' },
+    });
+
+    // The sandbox clock's next June 1st whose 09:00 can still be reached after Meta's hour of warm-up.
+    const now = t.clock.now();
+    let year = now.getUTCFullYear();
+    if (earliestLocalInstant(`${year}-06-01`, '09:00').getTime() < now.getTime() + HOUR) year += 1;
+    const date = `${year}-06-01`;
+    const firstSend = earliestLocalInstant(date, '09:00').getTime(); // 09:00 on Kiritimati (UTC+14)
+    const at0900 = (utcOffsetHours: number): number => Date.parse(`${date}T09:00:00Z`) - utcOffsetHours * HOUR;
+
+    const worker = t.app.get(BroadcastWorker);
+    expect(await worker.tick()).toEqual([]);
+    await advanceTo(firstSend - 7 * HOUR);
+    await worker.tick();
+    expect((await api.get(`/campaigns/${created.body.id}/occurrences`)).body).toEqual([]);
+
+    // Six hours before its first send the occurrence is made and scheduled; two processes ticking at once make it once.
+    await advanceTo(firstSend - 6 * HOUR);
+    const recurring = t.app.get(RecurringCampaigns);
+    await Promise.all([recurring.tick(), recurring.tick(), worker.tick()]);
+    const occurrences = await api.get(`/campaigns/${created.body.id}/occurrences`);
+    expect(occurrences.body).toHaveLength(1);
+    const occurrence = occurrences.body[0];
+    expect(occurrence).toMatchObject({
+      name: `Summer arrivals (${date})`,
+      status: 'scheduled',
+      occurrence: { seriesId: created.body.id, date },
+      budget: { type: 'lifetime', amount: 50_000 },
+      schedule: { type: 'local_time', localDate: date, localTime: '09:00', fallbackTimezone: 'Asia/Ho_Chi_Minh' },
+      metaCampaignId: expect.any(String),
+    });
+    expect(occurrence.metaCampaignId).not.toBe(series.body.metaCampaignId);
+
+    await advanceTo(firstSend);
+    expect(await worker.tick()).toEqual([occurrence.id]);
+    const sent = async (): Promise<string[]> => (await sandboxSendsOf(t, occurrence.metaCampaignId)).map((x) => x.psid);
+    await worker.runPass();
+    expect(await sent()).toEqual([]);
+    await advanceTo(at0900(8)); // Manila
+    await worker.runPass();
+    expect(await sent()).toEqual([manila!.psid]);
+    await advanceTo(at0900(7)); // Ho Chi Minh City, the fallback zone of the subscriber who reported none
+    await worker.runPass();
+    expect(await sent()).toEqual([manila!.psid, noZone!.psid]);
+    await advanceTo(at0900(-4) - 60_000); // a minute before 09:00 in New York (summer time)
+    await worker.runPass();
+    expect(await sent()).toHaveLength(2);
+    await advanceTo(at0900(-4));
+    await worker.runPass();
+    expect(await sent()).toEqual([manila!.psid, noZone!.psid, newYork!.psid]);
+
+    // Its own progress and cost; the series itself sent nothing, and waits for next year.
+    const progress = await api.get(`/campaigns/${occurrence.id}/progress`);
+    expect(progress.body).toMatchObject({ status: 'completed', audience: 3, sent: 3, cost: { spent: 300, budget: 50_000 } });
+    await worker.tick();
+    expect((await api.get(`/campaigns/${created.body.id}/occurrences`)).body).toHaveLength(1);
+    expect((await api.get(`/campaigns/${created.body.id}`)).body).toMatchObject({ status: 'scheduled', cost: { sent: 0 } });
+  });
+
+  it('refuses a rule that is not a yearly, monthly or weekly RFC 5545 rule, naming the field', async () => {
+    const shop = await aShop(t);
+    const page = await aBroadcastPage(t, shop);
+    const topic = await aTopic(t, shop, page.id);
+    const created = await t
+      .http()
+      .post(`/api/pages/${page.id}/campaigns`)
+      .set(shop.auth)
+      .send({ name: 'x', topicId: topic.id, content: { type: 'text', text: 'hi' } });
+    for (const rule of ['FREQ=DAILY', 'every June', 'FREQ=YEARLY;BYHOUR=9']) {
+      const res = await t
+        .http()
+        .post(`/api/pages/${page.id}/campaigns/${created.body.id}/repeat`)
+        .set(shop.auth)
+        .send({ rule, time: '09:00' });
+      expect(res.status).toBe(400);
+      expect(res.body.fields[0].field).toBe('rule');
+    }
+    const badTime = await t
+      .http()
+      .post(`/api/pages/${page.id}/campaigns/${created.body.id}/repeat`)
+      .set(shop.auth)
+      .send({ rule: 'FREQ=WEEKLY;BYDAY=MO', time: '25:00' });
+    expect(badTime.status).toBe(400);
+    expect(badTime.body.fields[0].field).toBe('time');
+  });
+});
