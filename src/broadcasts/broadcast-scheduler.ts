@@ -6,6 +6,7 @@ import { SqlDialect } from '../database/sql-dialect';
 import { FreshState } from '../messenger/inbox/fresh-state';
 import { isValidTimeZone, wallTimeToInstant } from '../common/local-time';
 import { WARM_UP_MS } from './campaigns.service';
+import { AbTestsService } from '../results/ab-tests.service';
 
 const FANOUT_BATCH = 2000;
 const FANOUT_LEASE_MS = 60_000;
@@ -28,6 +29,7 @@ export class BroadcastScheduler {
     @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly fresh: FreshState,
+    private readonly abTests: AbTestsService,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
@@ -95,6 +97,8 @@ export class BroadcastScheduler {
     const active = `topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND opted_in_at <= ?`;
     const activeParams = [c.topic_id, this.dialect.time(startedAt), this.dialect.time(startedAt)];
     let cursor = c.fanout_cursor ?? '';
+    // An A/B test's audience is fanned out held; split() releases the test share when the walk is done.
+    const initialStatus = (await this.abTests.hasTest(campaignId)) ? 'held' : 'pending';
     for (;;) {
       const [upper] = (await this.dataSource.query(
         `SELECT id FROM subscriptions WHERE ${active} AND id > ? ORDER BY id LIMIT 1 OFFSET ${FANOUT_BATCH - 1}`,
@@ -106,8 +110,8 @@ export class BroadcastScheduler {
       const now = this.dialect.time(this.clock.now());
       await this.dataSource.query(
         `${this.dialect.insertIgnore()} INTO campaign_deliveries (campaign_id, subscription_id, status, send_after, attempts, updated_at)
-         SELECT ?, id, 'pending', ${sendAfter.sql}, 0, ? FROM subscriptions WHERE ${active} AND ${range} ORDER BY id`,
-        [campaignId, ...sendAfter.params, now, ...activeParams, ...rangeParams],
+         SELECT ?, id, ?, ${sendAfter.sql}, 0, ? FROM subscriptions WHERE ${active} AND ${range} ORDER BY id`,
+        [campaignId, initialStatus, ...sendAfter.params, now, ...activeParams, ...rangeParams],
       );
       if (!upper) break;
       cursor = upper.id;
@@ -122,6 +126,7 @@ export class BroadcastScheduler {
       [Number(count?.n ?? 0), this.dialect.time(this.clock.now()), campaignId],
     );
     this.logger.log({ msg: 'campaign fanned out', campaignId, audience: Number(count?.n ?? 0) });
+    if (initialStatus === 'held') await this.abTests.split(campaignId);
     return true;
   }
 

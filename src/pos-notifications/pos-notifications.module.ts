@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MessengerModule } from '../messenger/messenger.module';
 import { PagesModule } from '../pages/pages.module';
+import { ResultsModule } from '../results/results.module';
 import { SequencesModule } from '../sequences/sequences.module';
 import { ShopsModule } from '../shops/shops.module';
 import { TopicsModule } from '../topics/topics.module';
@@ -16,7 +17,7 @@ import { RulesService } from './rules.service';
  * emitter for an embedding POS). Exports nothing: its contract is the HTTP API and that event.
  */
 @Module({
-  imports: [ShopsModule, PagesModule, MessengerModule, TopicsModule, SequencesModule],
+  imports: [ShopsModule, PagesModule, MessengerModule, TopicsModule, SequencesModule, ResultsModule],
   controllers: [RulesController, OrderEventsController],
   providers: [RulesService, RuleStatsService, OrderEventsService, PosOrderEventsListener],
 })
