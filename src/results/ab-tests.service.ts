@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { checkCampaignContent } from '../broadcasts/campaign-content';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
@@ -10,8 +10,6 @@ import { VOIDED_ORDER_STATUSES } from './attribution.service';
 import type { AbMetric, AbTestResponse, AbVariantFigures, PutAbTestDto } from './dto/ab-test.dto';
 
 const RELEASE_CHUNK = 5000;
-/** Spreads the test share over delivery ids: 7919 is prime to 100, so `id * 7919 % 100` visits every residue. */
-const SHARE_SPREAD = 7919;
 
 interface AbRow {
   campaign_id: string;
@@ -28,9 +26,9 @@ interface AbRow {
 
 /**
  * A/B tests. A campaign with a test fans its audience out `held` (BroadcastScheduler); when the fan-out
- * is done, split() moves `testSharePercent` of the rows (by delivery id, whose order follows the random
- * subscription ids) to `pending` with a variant (id mod number of contents), in one transaction with the
- * claim `split_at IS NULL`, so it happens once. decideDue() picks the winner once per test: the
+ * is done, split() moves `testSharePercent` of the rows (spread evenly in delivery-id order, which follows
+ * the random subscription ids) to `pending` with a variant, in one transaction with the claim
+ * `split_at IS NULL`, so it happens once. decideDue() picks the winner once per test: the
  * conditional UPDATE `WHERE decided_at IS NULL` is the atomic claim; only the process that wins it
  * records the decision. Then the held rows are released to the winner, in chunks, by whoever ticks
  * (idempotent: `WHERE status = 'held'`). A worker never claims a held row (DeliveryClaimer takes `pending`).
@@ -109,15 +107,43 @@ export class AbTestsService {
         [this.dialect.time(now), this.dialect.time(decideAfter), this.dialect.time(now), campaignId],
       );
       if (claimed !== 1) return false;
-      await em.query(
-        `UPDATE campaign_deliveries SET status = 'pending', variant = id % ?, updated_at = ?
-          WHERE campaign_id = ? AND status = 'held' AND (id * ${SHARE_SPREAD}) % 100 < ?`,
-        [contents, this.dialect.time(now), campaignId, Number(row.test_share_percent)],
-      );
+      await this.assignTestShare(em, campaignId, contents, Number(row.test_share_percent));
       return true;
     });
     if (won) this.logger.log({ msg: 'A/B test split', campaignId, decideAfter: decideAfter.toISOString() });
     return won;
+  }
+
+  /**
+   * Walks the held rows by id (keyset chunks) and takes `share` % of them, evenly spread (position p is
+   * taken when floor((p+1)·share/100) grows), the n-th taken getting variant n mod contents: exactly
+   * round-down(share % of the audience), split as evenly as it divides, whatever gaps the ids have.
+   */
+  private async assignTestShare(em: EntityManager, campaignId: string, contents: number, share: number): Promise<void> {
+    const now = this.dialect.time(this.clock.now());
+    let position = 0;
+    let taken = 0;
+    let after = 0;
+    for (;;) {
+      const rows = (await em.query(
+        `SELECT id FROM campaign_deliveries WHERE campaign_id = ? AND status = 'held' AND id > ? ORDER BY id LIMIT ${RELEASE_CHUNK}`,
+        [campaignId, after],
+      )) as Array<{ id: string | number }>;
+      if (rows.length === 0) return;
+      const byVariant: string[][] = Array.from({ length: contents }, () => []);
+      for (const r of rows) {
+        if (Math.floor(((position + 1) * share) / 100) > Math.floor((position * share) / 100)) byVariant[taken++ % contents]!.push(String(r.id));
+        position++;
+      }
+      for (const [variant, ids] of byVariant.entries()) {
+        if (ids.length === 0) continue;
+        await em.query(
+          `UPDATE campaign_deliveries SET status = 'pending', variant = ?, updated_at = ? WHERE id IN (${ids.map(() => '?').join(',')}) AND status = 'held'`,
+          [variant, now, ...ids],
+        );
+      }
+      after = Number(rows[rows.length - 1]!.id);
+    }
   }
 
   /** Decides every test whose time has come (once each, across processes) and releases held rows to winners. */
