@@ -47,7 +47,8 @@ export class AbTestsService {
 
   /** Sets the campaign's test (drafts only: the audience is split at fan-out). 400 naming `variants[i]...`; 409 `not_draft`. */
   async put(campaignId: string, status: string, dto: PutAbTestDto): Promise<AbTestResponse> {
-    if (status !== 'draft') throw new DomainError(409, 'not_draft', 'An A/B test can be set on a draft campaign only', { field: 'variants' });
+    if (status !== 'draft')
+      throw new DomainError(409, 'not_draft', 'An A/B test can be set on a draft campaign only', { field: 'variants' });
     const problems = [];
     const contents = [];
     for (const [i, variant] of dto.variants.entries()) {
@@ -132,7 +133,8 @@ export class AbTestsService {
       if (rows.length === 0) return;
       const byVariant: string[][] = Array.from({ length: contents }, () => []);
       for (const r of rows) {
-        if (Math.floor(((position + 1) * share) / 100) > Math.floor((position * share) / 100)) byVariant[taken++ % contents]!.push(String(r.id));
+        if (Math.floor(((position + 1) * share) / 100) > Math.floor((position * share) / 100))
+          byVariant[taken++ % contents]!.push(String(r.id));
         position++;
       }
       for (const [variant, ids] of byVariant.entries()) {

@@ -59,10 +59,12 @@ export class AttributionService {
   async recordOrder(shopId: string, order: AttributableOrder): Promise<void> {
     const now = this.dialect.time(this.clock.now());
     if (VOIDED_ORDER_STATUSES.includes(order.status)) {
-      await this.dataSource.query(
-        'UPDATE campaign_attributions SET order_status = ?, updated_at = ? WHERE page_id = ? AND order_id = ?',
-        [order.status, now, order.pageId, order.orderId],
-      );
+      await this.dataSource.query('UPDATE campaign_attributions SET order_status = ?, updated_at = ? WHERE page_id = ? AND order_id = ?', [
+        order.status,
+        now,
+        order.pageId,
+        order.orderId,
+      ]);
       return;
     }
     if (!COUNTED_ORDER_STATUSES.includes(order.status)) return;
@@ -71,7 +73,15 @@ export class AttributionService {
       this.dataSource,
       `UPDATE campaign_attributions SET order_status = ?, amount = COALESCE(amount, ?), currency = COALESCE(currency, ?), updated_at = ?
         WHERE page_id = ? AND order_id = ? AND order_status NOT IN (${VOIDED_ORDER_STATUSES.map(() => '?').join(', ')})`,
-      [order.status, order.total ?? null, order.total !== undefined ? await this.currencyOf(shopId, order) : null, now, order.pageId, order.orderId, ...VOIDED_ORDER_STATUSES],
+      [
+        order.status,
+        order.total ?? null,
+        order.total !== undefined ? await this.currencyOf(shopId, order) : null,
+        now,
+        order.pageId,
+        order.orderId,
+        ...VOIDED_ORDER_STATUSES,
+      ],
     );
     if (updated > 0) return;
     const orderAt = new Date(order.occurredAt);

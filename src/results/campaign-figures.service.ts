@@ -50,12 +50,16 @@ export class CampaignFiguresService {
       const last = offsets[offsets.length - 1]!.minutes;
       const params = whens.map((w) => this.dialect.time(w.before));
       if (this.dialect.isMysql) {
-        const minutes = whens.length === 0 ? String(last) : `CASE ${whens.map((w) => `WHEN ${column} < ? THEN ${w.minutes}`).join(' ')} ELSE ${last} END`;
+        const minutes =
+          whens.length === 0 ? String(last) : `CASE ${whens.map((w) => `WHEN ${column} < ? THEN ${w.minutes}`).join(' ')} ELSE ${last} END`;
         const fmt = bucket === 'hour' ? '%Y-%m-%dT%H' : '%Y-%m-%d';
         return { sql: `DATE_FORMAT(DATE_ADD(${column}, INTERVAL (${minutes}) MINUTE), '${fmt}')`, params };
       }
       const modifier = (m: number): string => `'${m >= 0 ? '+' : '-'}${Math.abs(m)} minutes'`;
-      const mod = whens.length === 0 ? modifier(last) : `CASE ${whens.map((w) => `WHEN ${column} < ? THEN ${modifier(w.minutes)}`).join(' ')} ELSE ${modifier(last)} END`;
+      const mod =
+        whens.length === 0
+          ? modifier(last)
+          : `CASE ${whens.map((w) => `WHEN ${column} < ? THEN ${modifier(w.minutes)}`).join(' ')} ELSE ${modifier(last)} END`;
       const fmt = bucket === 'hour' ? '%Y-%m-%dT%H' : '%Y-%m-%d';
       return { sql: `strftime('${fmt}', ${column}, ${mod})`, params };
     };
@@ -87,7 +91,8 @@ export class CampaignFiguresService {
     )) as Array<Record<string, unknown>>;
     return rows.map((r) => {
       const label = String(r.b);
-      const start = bucket === 'hour' ? DateTime.fromFormat(label, "yyyy-MM-dd'T'HH", { zone }) : DateTime.fromISO(label, { zone }).startOf('day');
+      const start =
+        bucket === 'hour' ? DateTime.fromFormat(label, "yyyy-MM-dd'T'HH", { zone }) : DateTime.fromISO(label, { zone }).startOf('day');
       return {
         local: label,
         start: start.toUTC().toISO()!,

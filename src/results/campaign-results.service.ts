@@ -111,7 +111,9 @@ export class CampaignResultsService {
     const orders = byOccurrence.reduce((n, r) => n + Number(r.orders), 0);
     const revenue = byOccurrence.reduce((n, r) => n + Number(r.revenue ?? 0), 0);
     const settings = await this.settings.effective(c.shopId, c.id);
-    const [paused] = (await this.dataSource.query('SELECT opt_out_paused_at FROM campaign_results_settings WHERE campaign_id = ?', [c.id])) as Array<{
+    const [paused] = (await this.dataSource.query('SELECT opt_out_paused_at FROM campaign_results_settings WHERE campaign_id = ?', [
+      c.id,
+    ])) as Array<{
       opt_out_paused_at: unknown;
     }>;
     return {
@@ -131,7 +133,11 @@ export class CampaignResultsService {
         revenuePerCost: c.spend > 0 && c.currency === shopCurrency ? Math.round((revenue / c.spend) * 100) / 100 : null,
         deliveredWindowHours: settings.attributionDeliveredHours,
         clickWindowHours: settings.attributionClickHours,
-        byOccurrence: byOccurrence.map((r) => ({ occurrenceId: r.occurrence_id, orders: Number(r.orders), revenue: Number(r.revenue ?? 0) })),
+        byOccurrence: byOccurrence.map((r) => ({
+          occurrenceId: r.occurrence_id,
+          orders: Number(r.orders),
+          revenue: Number(r.revenue ?? 0),
+        })),
       },
       optOuts: {
         ...(await this.optOuts.figures(c.id)),
@@ -143,11 +149,19 @@ export class CampaignResultsService {
     };
   }
 
-  async figures(c: CampaignRef, bucket: Bucket): Promise<{ bucket: Bucket; timezone: string; revenueCurrency: string; buckets: FigureBucket[] }> {
+  async figures(
+    c: CampaignRef,
+    bucket: Bucket,
+  ): Promise<{ bucket: Bucket; timezone: string; revenueCurrency: string; buckets: FigureBucket[] }> {
     const [page] = (await this.dataSource.query('SELECT timezone FROM pages WHERE id = ?', [c.pageId])) as Array<{ timezone: string }>;
     const timezone = page?.timezone ?? 'UTC';
     const revenueCurrency = await this.shopCurrency(c.shopId);
-    return { bucket, timezone, revenueCurrency, buckets: await this.figuresService.buckets(c.id, c.createdAt, timezone, bucket, revenueCurrency) };
+    return {
+      bucket,
+      timezone,
+      revenueCurrency,
+      buckets: await this.figuresService.buckets(c.id, c.createdAt, timezone, bucket, revenueCurrency),
+    };
   }
 
   private async shopCurrency(shopId: string): Promise<string> {

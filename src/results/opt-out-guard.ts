@@ -96,7 +96,14 @@ export class OptOutGuard {
       if (n === 1) await em.query('UPDATE campaign_results_settings SET opt_out_paused_at = ? WHERE campaign_id = ?', [now, campaignId]);
       return n === 1;
     });
-    if (changed) this.logger.warn({ msg: 'campaign paused', campaignId, reason: OPT_OUT_PAUSE_REASON, optOuts: f.stops + f.unsubscribes, sent: f.sent });
+    if (changed)
+      this.logger.warn({
+        msg: 'campaign paused',
+        campaignId,
+        reason: OPT_OUT_PAUSE_REASON,
+        optOuts: f.stops + f.unsubscribes,
+        sent: f.sent,
+      });
     return changed;
   }
 

@@ -79,7 +79,8 @@ export class ResultsSettingsService {
     const next: ShopRow = {
       delivered_window_hours: dto.attributionDeliveredHours ?? current.delivered_window_hours,
       click_window_hours: dto.attributionClickHours ?? current.click_window_hours,
-      opt_out_threshold_bp: dto.optOutPauseThresholdPercent !== undefined ? toBp(dto.optOutPauseThresholdPercent) : current.opt_out_threshold_bp,
+      opt_out_threshold_bp:
+        dto.optOutPauseThresholdPercent !== undefined ? toBp(dto.optOutPauseThresholdPercent) : current.opt_out_threshold_bp,
       opt_out_min_sent: dto.optOutMinSent ?? current.opt_out_min_sent,
     };
     const now = this.dialect.time(this.clock.now());
@@ -116,7 +117,11 @@ export class ResultsSettingsService {
     };
   }
 
-  async updateCampaign(shopId: string, campaignId: string, dto: UpdateCampaignResultsSettingsDto): Promise<CampaignResultsSettingsResponse> {
+  async updateCampaign(
+    shopId: string,
+    campaignId: string,
+    dto: UpdateCampaignResultsSettingsDto,
+  ): Promise<CampaignResultsSettingsResponse> {
     await this.campaignRow(campaignId);
     const sets: string[] = [];
     const params: unknown[] = [];

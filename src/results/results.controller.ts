@@ -50,7 +50,9 @@ export class ResultsController {
   }
 
   @Put('pages/:pageId/campaigns/:id/results-settings')
-  @ApiOperation({ summary: "A campaign's UTM parameters, attribution windows and opt-out threshold (any state; each overrides the shop's)" })
+  @ApiOperation({
+    summary: "A campaign's UTM parameters, attribution windows and opt-out threshold (any state; each overrides the shop's)",
+  })
   @ApiOkResponse({ type: CampaignResultsSettingsResponse })
   async putCampaignSettings(
     @CurrentShop() shopId: string,

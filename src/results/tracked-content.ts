@@ -21,7 +21,8 @@ export function trackedLinks(content: CampaignContent): TrackedLink[] {
     if (card.defaultActionUrl !== undefined)
       links.push({ index: links.length, at: `elements[${i}].defaultAction`, title: null, url: card.defaultActionUrl });
     (card.buttons ?? []).forEach((button, j) => {
-      if (button.type === 'web_url') links.push({ index: links.length, at: `elements[${i}].buttons[${j}]`, title: button.title, url: button.url });
+      if (button.type === 'web_url')
+        links.push({ index: links.length, at: `elements[${i}].buttons[${j}]`, title: button.title, url: button.url });
     });
   });
   return links;

@@ -3,7 +3,15 @@ import { addDays, localDateOf, wallTimeToInstant } from '../../src/common/local-
 import { AbTestsService } from '../../src/results/ab-tests.service';
 import { ResultsJobs } from '../../src/results/results-jobs';
 import { aShop, type PageInput, type TestShop } from '../helpers/builders';
-import { aBroadcastPage, aTopic, deliveryRows, sandboxSendsOf, subscribersOf, type TestSubscriber, type TestTopic } from '../helpers/broadcast-builders';
+import {
+  aBroadcastPage,
+  aTopic,
+  deliveryRows,
+  sandboxSendsOf,
+  subscribersOf,
+  type TestSubscriber,
+  type TestTopic,
+} from '../helpers/broadcast-builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -125,7 +133,8 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
 
     // Meta got our redirect, one code per recipient, never the shop's URL.
     const buttons = await Promise.all(subs.map((sub) => buttonReceived(s, sub.psid)));
-    for (const b of buttons) expect(b.url).toMatch(new RegExp(`^${t.config.publicUrl.replace(/[.]/g, '\\.')}/r/[0-9a-z]+\\.0\\.[A-Za-z0-9_-]{16}$`));
+    for (const b of buttons)
+      expect(b.url).toMatch(new RegExp(`^${t.config.publicUrl.replace(/[.]/g, '\\.')}/r/[0-9a-z]+\\.0\\.[A-Za-z0-9_-]{16}$`));
     expect(new Set(buttons.map((b) => b.url)).size).toBe(3);
 
     const clicked = await follow(buttons[0]!);
@@ -189,8 +198,12 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
     const la = await subscribersOf(t, s.page.id, s.topic, 10, { timezone: 'America/Los_Angeles' });
     const id = await aCampaign(s, { type: 'text', text: 'Hi {{first_name}}, summer arrivals are in!' });
     expect(
-      (await api(s.shop).put(`/api/pages/${s.page.id}/campaigns/${id}/results-settings`, { optOutPauseThresholdPercent: 15, optOutMinSent: 5 }))
-        .status,
+      (
+        await api(s.shop).put(`/api/pages/${s.page.id}/campaigns/${id}/results-settings`, {
+          optOutPauseThresholdPercent: 15,
+          optOutMinSent: 5,
+        })
+      ).status,
     ).toBe(200);
     const day = tomorrowAtNine();
     const metaCampaignId = await schedule(s, id, { localTime: '09:00', date: day.date, fallbackTimezone: 'Asia/Manila' });
@@ -213,7 +226,14 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
 
     const shown = await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}/progress`);
     expect(shown.body).toMatchObject({ status: 'paused', pause: { reason: 'opt_out_rate_exceeded' } });
-    expect((await resultsOf(s, id)).optOuts).toMatchObject({ sent: 10, stops: 3, unsubscribes: 0, rate: 0.3, thresholdPercent: 15, pausedForRate: true });
+    expect((await resultsOf(s, id)).optOuts).toMatchObject({
+      sent: 10,
+      stops: 3,
+      unsubscribes: 0,
+      rate: 0.3,
+      thresholdPercent: 15,
+      pausedForRate: true,
+    });
 
     await advanceTo(day.la);
     await run();
@@ -225,11 +245,19 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
     const s = await aSetup();
     const subs = await subscribersOf(t, s.page.id, s.topic, 40);
     const id = await aCampaign(s, card('Variant A', 'https://shop.example.ph/a'));
-    const test = { variants: [card('Variant B', 'https://shop.example.ph/b')], testSharePercent: 50, testDurationMinutes: 60, metric: 'click_rate' };
+    const test = {
+      variants: [card('Variant B', 'https://shop.example.ph/b')],
+      testSharePercent: 50,
+      testDurationMinutes: 60,
+      metric: 'click_rate',
+    };
     expect((await api(s.shop).put(`/api/pages/${s.page.id}/campaigns/${id}/ab-test`, test)).status).toBe(200);
     const metaCampaignId = await scheduleIn(s, id, 2 * HOUR);
     // The audience is split at fan-out: the test is fixed once the campaign is scheduled.
-    expect((await api(s.shop).put(`/api/pages/${s.page.id}/campaigns/${id}/ab-test`, test)).body).toMatchObject({ statusCode: 409, error: 'not_draft' });
+    expect((await api(s.shop).put(`/api/pages/${s.page.id}/campaigns/${id}/ab-test`, test)).body).toMatchObject({
+      statusCode: 409,
+      error: 'not_draft',
+    });
     await t.advance(2 * HOUR);
     await run();
 
@@ -237,7 +265,12 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
     const rows = await deliveryRows(t, id);
     expect(rows.filter((r) => r.status === 'sent')).toHaveLength(20);
     expect(rows.filter((r) => r.status === 'held')).toHaveLength(20);
-    const received = await Promise.all(subs.map(async (sub) => ({ sub, button: (await t.meta.received(s.page.id, sub.psid)).length ? await buttonReceived(s, sub.psid) : undefined })));
+    const received = await Promise.all(
+      subs.map(async (sub) => ({
+        sub,
+        button: (await t.meta.received(s.page.id, sub.psid)).length ? await buttonReceived(s, sub.psid) : undefined,
+      })),
+    );
     const gotA = received.filter((r) => r.button?.title === 'Variant A');
     const gotB = received.filter((r) => r.button?.title === 'Variant B');
     expect(gotA.length).toBe(10);
@@ -266,7 +299,10 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
         { variant: 0, sent: 10, clicked: 1, clickRate: 0.1 },
         { variant: 1, sent: 10, clicked: 4, clickRate: 0.4 },
       ],
-      figures: [{ variant: 0, sent: 10 }, { variant: 1, sent: 30 }],
+      figures: [
+        { variant: 0, sent: 10 },
+        { variant: 1, sent: 30 },
+      ],
     });
     expect((await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}`)).body.status).toBe('completed');
   });
@@ -285,7 +321,8 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
     await advanceTo(day.la); // 09:00 in Los Angeles is 00:00 of the next day in Manila
     await run();
     const sends = await sandboxSendsOf(t, metaCampaignId);
-    for (const send of sends.slice(0, 5)) await t.meta.marketingSendWebhook({ trackingId: send.trackingId, field: 'marketing_message_reads' });
+    for (const send of sends.slice(0, 5))
+      await t.meta.marketingSendWebhook({ trackingId: send.trackingId, field: 'marketing_message_reads' });
     await t.settle();
     await follow(await buttonReceived(s, la[0]!.psid));
     await t.advance(2 * HOUR);
