@@ -44,13 +44,21 @@ export class OptOutGuard {
     this.dialect = new SqlDialect(dataSource);
   }
 
-  async figures(campaignId: string): Promise<OptOutFigures> {
+  /**
+   * The campaign's opt-out figures. `sent`: the campaign's running `sent_count` (what the periodic check
+   * passes, so it never counts a large audience); by default the delivery rows with a send time.
+   */
+  async figures(campaignId: string, sentCount?: number): Promise<OptOutFigures> {
     const [c] = (await this.dataSource.query('SELECT topic_id FROM campaigns WHERE id = ?', [campaignId])) as Array<{ topic_id: string }>;
-    const [sentRow] = (await this.dataSource.query(
-      'SELECT COUNT(*) AS n FROM campaign_deliveries WHERE campaign_id = ? AND sent_at IS NOT NULL',
-      [campaignId],
-    )) as Array<{ n: number | string }>;
-    const sent = Number(sentRow?.n ?? 0);
+    const sent =
+      sentCount ??
+      Number(
+        (
+          (await this.dataSource.query('SELECT COUNT(*) AS n FROM campaign_deliveries WHERE campaign_id = ? AND sent_at IS NOT NULL', [
+            campaignId,
+          ])) as Array<{ n: number | string }>
+        )[0]?.n ?? 0,
+      );
     if (!c || sent === 0) return { sent, stops: 0, unsubscribes: 0, rate: 0 };
     const changedAt = `CASE WHEN s.status = 'stopped' THEN COALESCE(s.status_event_at, s.status_changed_at) ELSE s.status_changed_at END`;
     const rows = (await this.dataSource.query(
@@ -69,14 +77,14 @@ export class OptOutGuard {
   /** Checks every running campaign; returns the ids it paused. */
   async checkRunning(): Promise<string[]> {
     const running = (await this.dataSource.query(
-      `SELECT c.id, c.shop_id FROM campaigns c LEFT JOIN campaign_results_settings rs ON rs.campaign_id = c.id
+      `SELECT c.id, c.shop_id, c.sent_count FROM campaigns c LEFT JOIN campaign_results_settings rs ON rs.campaign_id = c.id
         WHERE c.status = 'running' AND c.sent_count > 0 AND rs.opt_out_paused_at IS NULL LIMIT 200`,
-    )) as Array<{ id: string; shop_id: string }>;
+    )) as Array<{ id: string; shop_id: string; sent_count: number | string }>;
     const paused: string[] = [];
     for (const c of running) {
       const s = await this.settings.effective(c.shop_id, c.id);
       if (s.optOutThresholdBp === 0) continue;
-      const f = await this.figures(c.id);
+      const f = await this.figures(c.id, Number(c.sent_count));
       // Integer comparison: (stops + unsubscribes) / sent >= threshold (basis points).
       if (f.sent < s.optOutMinSent || (f.stops + f.unsubscribes) * 10_000 < s.optOutThresholdBp * f.sent) continue;
       if (await this.pause(c.id, f, s.optOutThresholdBp)) paused.push(c.id);
