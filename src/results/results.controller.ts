@@ -4,7 +4,8 @@ import { DomainError } from '../common/domain-error';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { AbTestsService } from './ab-tests.service';
 import type { Bucket } from './campaign-figures.service';
-import { CampaignResultsService, type CampaignResults } from './campaign-results.service';
+import { CampaignResultsService } from './campaign-results.service';
+import { CampaignFiguresResponse, CampaignResultsResponse } from './dto/campaign-results.dto';
 import { AbTestResponse, PutAbTestDto } from './dto/ab-test.dto';
 import {
   CampaignResultsSettingsResponse,
@@ -93,19 +94,25 @@ export class ResultsController {
   @ApiOperation({
     summary: 'What the campaign earned: sends, reads, clicks per link, attributed orders and revenue, revenue per cost, opt-outs, A/B test',
   })
-  async campaignResults(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<CampaignResults> {
+  @ApiOkResponse({ type: CampaignResultsResponse })
+  async campaignResults(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Param('id') id: string,
+  ): Promise<CampaignResultsResponse> {
     return this.results.results(await this.results.campaign(shopId, pageId, id));
   }
 
   @Get('pages/:pageId/campaigns/:id/figures')
   @ApiOperation({ summary: "Sends, reads, clicks, orders and revenue per hour or per day in the Page's time zone" })
   @ApiQuery({ name: 'bucket', required: false, enum: ['hour', 'day'], description: 'default day' })
+  @ApiOkResponse({ type: CampaignFiguresResponse })
   async figures(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
     @Param('id') id: string,
     @Query('bucket') bucket?: string,
-  ): ReturnType<CampaignResultsService['figures']> {
+  ): Promise<CampaignFiguresResponse> {
     if (bucket !== undefined && bucket !== 'hour' && bucket !== 'day')
       throw new DomainError(400, 'invalid_bucket', 'bucket must be hour or day', { field: 'bucket' });
     return this.results.figures(await this.results.campaign(shopId, pageId, id), (bucket ?? 'day') as Bucket);
