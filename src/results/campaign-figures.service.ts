@@ -44,7 +44,7 @@ export class CampaignFiguresService {
   }
 
   async buckets(campaignId: string, createdAt: Date, zone: string, bucket: Bucket, revenueCurrency: string): Promise<FigureBucket[]> {
-    const offsets = this.offsets(createdAt, zone);
+    const offsets = utcOffsets(createdAt.getTime() - DAY_MS, this.clock.now().getTime() + DAY_MS, zone);
     const local = (column: string): { sql: string; params: unknown[] } => {
       const whens = offsets.slice(1).map((o, i) => ({ before: o.from, minutes: offsets[i]!.minutes }));
       const last = offsets[offsets.length - 1]!.minutes;
@@ -104,21 +104,23 @@ export class CampaignFiguresService {
       };
     });
   }
+}
 
-  /** The zone's UTC offsets (minutes) from a day before `from` to a day after now: `[{from, minutes}]`, first from -∞. */
-  private offsets(from: Date, zone: string): Array<{ from: Date; minutes: number }> {
-    const start = Math.floor((from.getTime() - DAY_MS) / 60_000) * 60_000;
-    const end = Math.max(this.clock.now().getTime(), start) + DAY_MS;
-    const offsetAt = (ms: number): number => DateTime.fromMillis(ms, { zone }).offset;
-    const out = [{ from: new Date(0), minutes: offsetAt(start) }];
-    for (let ms = start + STEP_MS; ms <= end; ms += STEP_MS) {
-      const minutes = offsetAt(ms);
-      if (minutes === out[out.length - 1]!.minutes) continue;
-      // The change lies in the last step: find its minute.
-      let at = ms - STEP_MS;
-      while (offsetAt(at) !== minutes) at += 60_000;
-      out.push({ from: new Date(at), minutes });
-    }
-    return out;
+/**
+ * The zone's UTC offsets (minutes east of UTC) over [fromMs, toMs]: `[{from, minutes}]`, the first valid
+ * from -∞ (its `from` is the epoch), each next one from the minute its change took effect (Luxon's tz data).
+ */
+export function utcOffsets(fromMs: number, toMs: number, zone: string): Array<{ from: Date; minutes: number }> {
+  const start = Math.floor(fromMs / 60_000) * 60_000;
+  const offsetAt = (ms: number): number => DateTime.fromMillis(ms, { zone }).offset;
+  const out = [{ from: new Date(0), minutes: offsetAt(start) }];
+  for (let ms = start + STEP_MS; ms <= Math.max(toMs, start); ms += STEP_MS) {
+    const minutes = offsetAt(ms);
+    if (minutes === out[out.length - 1]!.minutes) continue;
+    // The change lies in the last step: find its minute.
+    let at = ms - STEP_MS;
+    while (offsetAt(at) !== minutes) at += 60_000;
+    out.push({ from: new Date(at), minutes });
   }
+  return out;
 }
