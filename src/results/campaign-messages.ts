@@ -46,7 +46,8 @@ export class CampaignMessages {
    */
   async forCampaign(campaignId: string, own: CampaignContent): Promise<MessageBuilder> {
     const contents = await this.contents(campaignId, own);
-    for (const content of contents) toOutgoingMessage(content);
+    // Built once here (a content without tracked links is the same message for everyone, as before).
+    const plain = contents.map((content) => toOutgoingMessage(content));
     const tracked = contents.map((content) => trackedLinks(content).length > 0);
     const secret = tracked.some(Boolean) ? await this.settings.linkSecret(campaignId) : '';
     const base = `${this.config.publicUrl}/${REDIRECT_PATH}/`;
@@ -54,7 +55,7 @@ export class CampaignMessages {
       build: (variant, deliveryId) => {
         const index = variant !== null && variant > 0 && variant < contents.length ? variant : 0;
         const content = contents[index]!;
-        if (!tracked[index]) return toOutgoingMessage(content);
+        if (!tracked[index]) return plain[index]!;
         return toOutgoingMessage(withRedirects(content, (linkIndex) => base + linkCode(secret, { deliveryId, linkIndex })));
       },
     };
