@@ -14,6 +14,7 @@ import { CampaignMetaSync1764000015000 } from './1764000015000-campaign-meta-syn
 import { DeliveryAttemptedAt1764000016000 } from './1764000016000-delivery-attempted-at';
 import { Audience1764000023000 } from './1764000023000-audience';
 import { CampaignRecurrence1764000023100 } from './1764000023100-campaign-recurrence';
+import { CampaignResults1764000024000 } from './1764000024000-campaign-results';
 
 import { PageTransfers1764000014000 } from './1764000014000-page-transfers';
 import { DomainEventOutbox1764000018000 } from './1764000018000-domain-event-outbox';
@@ -37,4 +38,5 @@ export const mysqlMigrations = [
   DomainEventOutbox1764000018000,
   Audience1764000023000,
   CampaignRecurrence1764000023100,
+  CampaignResults1764000024000,
 ];

@@ -8,6 +8,7 @@ import { CampaignEvents } from './campaign-events';
 import { FreshState } from '../messenger/inbox/fresh-state';
 import { isValidTimeZone, wallTimeToInstant } from '../common/local-time';
 import { WARM_UP_MS } from './campaigns.service';
+import { AbTestsService } from '../results/ab-tests.service';
 
 const FANOUT_BATCH = 2000;
 const FANOUT_LEASE_MS = 60_000;
@@ -33,6 +34,7 @@ export class BroadcastScheduler {
     private readonly fresh: FreshState,
     private readonly events: CampaignEvents,
     private readonly audience: AudienceService,
+    private readonly abTests: AbTestsService,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
@@ -110,6 +112,8 @@ export class BroadcastScheduler {
     const active = `topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND opted_in_at <= ? AND ${segment.sql}`;
     const activeParams = [c.topic_id, this.dialect.time(startedAt), this.dialect.time(startedAt), ...segment.params];
     let cursor = c.fanout_cursor ?? '';
+    // An A/B test's audience is fanned out held; split() releases the test share when the walk is done.
+    const initialStatus = (await this.abTests.hasTest(campaignId)) ? 'held' : 'pending';
     for (;;) {
       const [upper] = (await this.dataSource.query(
         `SELECT id FROM subscriptions WHERE ${active} AND id > ? ORDER BY id LIMIT 1 OFFSET ${FANOUT_BATCH - 1}`,
@@ -121,8 +125,8 @@ export class BroadcastScheduler {
       const now = this.dialect.time(this.clock.now());
       await this.dataSource.query(
         `${this.dialect.insertIgnore()} INTO campaign_deliveries (campaign_id, subscription_id, status, send_after, attempts, updated_at)
-         SELECT ?, id, 'pending', ${sendAfter.sql}, 0, ? FROM subscriptions WHERE ${active} AND ${range} ORDER BY id`,
-        [campaignId, ...sendAfter.params, now, ...activeParams, ...rangeParams],
+         SELECT ?, id, ?, ${sendAfter.sql}, 0, ? FROM subscriptions WHERE ${active} AND ${range} ORDER BY id`,
+        [campaignId, initialStatus, ...sendAfter.params, now, ...activeParams, ...rangeParams],
       );
       if (!upper) break;
       cursor = upper.id;
@@ -137,6 +141,7 @@ export class BroadcastScheduler {
       [Number(count?.n ?? 0), this.dialect.time(this.clock.now()), campaignId],
     );
     this.logger.log({ msg: 'campaign fanned out', campaignId, audience: Number(count?.n ?? 0) });
+    if (initialStatus === 'held') await this.abTests.split(campaignId);
     return true;
   }
 

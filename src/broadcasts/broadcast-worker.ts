@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
-import type { GraphError, OutgoingMessage } from '../../libs/graph-api/src';
+import type { GraphError } from '../../libs/graph-api/src';
 import { InjectConfig } from '../common/app-config.provider';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
@@ -19,7 +19,8 @@ import { BroadcastScheduler } from './broadcast-scheduler';
 import { BroadcastSettingsService, type BroadcastSettings } from './broadcast-settings.service';
 import { addDays, isValidTimeZone, localDateOf, type LocalDate } from '../common/local-time';
 import { daysTakenBy, decideDailySlot, periodDays, type OtherSend } from './broadcast-time';
-import { toOutgoingMessage, type CampaignContent } from './campaign-content';
+import type { CampaignContent } from './campaign-content';
+import { CampaignMessages, type MessageBuilder } from '../results/campaign-messages';
 import { CampaignSignals } from './campaign-signals';
 import { CampaignEvents } from './campaign-events';
 import { AttemptMarks } from './attempt-marks';
@@ -60,6 +61,8 @@ interface ReadyItem {
   subscriberKey: string;
   /** The subscriber's local day the send counts for (its first daily_sends row). */
   localDay: LocalDate;
+  /** The A/B variant whose content it gets (null: no test). */
+  variant: number | null;
 }
 
 /** A claimed delivery with its subscription as it stands (LEFT JOIN: the subscription may be gone). */
@@ -73,6 +76,7 @@ interface Recipient {
   page_id: string | null;
   psid: string | null;
   timezone: string | null;
+  variant: number | string | null;
 }
 
 /** What a flush writes for one row. */
@@ -138,6 +142,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     private readonly signals: CampaignSignals,
     private readonly fresh: FreshState,
     private readonly campaignEvents: CampaignEvents,
+    private readonly messages: CampaignMessages,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
@@ -271,9 +276,10 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
       return undefined;
     });
     if (!creds) return 0;
-    let message: OutgoingMessage;
+    let messages: MessageBuilder;
     try {
-      message = toOutgoingMessage(c.content);
+      // Each recipient's message is its variant's content with its own tracked-link codes (CampaignMessages).
+      messages = await this.messages.forCampaign(c.id, c.content);
     } catch (error) {
       // Content the builders refuse (it reached the database around checkCampaignContent): built once,
       // before any row is claimed, so no delivery is left uncertain or holding its daily slot.
@@ -372,7 +378,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
           const answer = await this.graph.sendMarketingMessage(creds.systemUserToken, creds.adAccountId, {
             messageCampaignId: c.metaCampaignId,
             subscriptionToken: item.token,
-            message,
+            message: messages.build(item.variant, item.id),
           });
           outcome = answer.ok ? { kind: 'sent', trackingId: answer.value.trackingId } : decideSendOutcome(answer.error, this.clock.now());
         } catch (error) {
@@ -494,7 +500,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     const now = this.clock.now();
     const readRecipients = (): Promise<Recipient[]> =>
       this.dataSource.query(
-        `SELECT d.id, d.subscription_id, d.attempts, s.status, s.token_enc, s.token_expires_at, s.page_id, s.psid, s.timezone
+        `SELECT d.id, d.subscription_id, d.attempts, d.variant, s.status, s.token_enc, s.token_expires_at, s.page_id, s.psid, s.timezone
            FROM campaign_deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id WHERE d.id IN (${ids.map(() => '?').join(',')})`,
         ids,
       ) as Promise<Recipient[]>;
@@ -610,6 +616,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
           attempts: Number(x.row.attempts),
           subscriberKey: x.key,
           localDay: x.today,
+          variant: x.row.variant === null ? null : Number(x.row.variant),
         });
         continue;
       }
@@ -819,7 +826,8 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
   /** A running campaign with its audience fanned out and no row left to send (or in flight) is completed. */
   private async completeIfDone(campaignId: string): Promise<void> {
     const open = (await this.dataSource.query(
-      `SELECT id FROM campaign_deliveries WHERE campaign_id = ? AND status IN ('pending', 'sending') LIMIT 1`,
+      // `held`: an A/B test's rest, waiting for the winner.
+      `SELECT id FROM campaign_deliveries WHERE campaign_id = ? AND status IN ('pending', 'sending', 'held') LIMIT 1`,
       [campaignId],
     )) as unknown[];
     if (open.length > 0) return;
@@ -836,22 +844,22 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     if (changed === 1) this.logger.log({ msg: 'campaign completed', campaignId });
   }
 
-  /** Pending rows of canceled campaigns become canceled, a chunk at a time. */
+  /** Pending (and A/B-held) rows of canceled campaigns become canceled, a chunk at a time. */
   private async cancelPendingOfCanceled(): Promise<void> {
     const campaigns = (await this.dataSource.query(
-      `SELECT DISTINCT c.id FROM campaigns c WHERE c.status = 'canceled' AND EXISTS (SELECT 1 FROM campaign_deliveries d WHERE d.campaign_id = c.id AND d.status = 'pending') LIMIT 20`,
+      `SELECT DISTINCT c.id FROM campaigns c WHERE c.status = 'canceled' AND EXISTS (SELECT 1 FROM campaign_deliveries d WHERE d.campaign_id = c.id AND d.status IN ('pending', 'held')) LIMIT 20`,
     )) as Array<{ id: string }>;
     const now = this.dialect.time(this.clock.now());
     for (const { id } of campaigns) {
       for (;;) {
         const rows = (await this.dataSource.query(
-          `SELECT id FROM campaign_deliveries WHERE campaign_id = ? AND status = 'pending' LIMIT ${CANCEL_CHUNK}`,
+          `SELECT id FROM campaign_deliveries WHERE campaign_id = ? AND status IN ('pending', 'held') LIMIT ${CANCEL_CHUNK}`,
           [id],
         )) as Array<{ id: string | number }>;
         if (rows.length === 0) break;
         const ids = rows.map((r) => String(r.id));
         await this.dataSource.query(
-          `UPDATE campaign_deliveries SET status = 'canceled', reason = 'campaign_canceled', updated_at = ? WHERE id IN (${ids.map(() => '?').join(',')}) AND status = 'pending'`,
+          `UPDATE campaign_deliveries SET status = 'canceled', reason = 'campaign_canceled', updated_at = ? WHERE id IN (${ids.map(() => '?').join(',')}) AND status IN ('pending', 'held')`,
           [now, ...ids],
         );
       }

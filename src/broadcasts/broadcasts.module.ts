@@ -4,6 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { MessengerModule } from '../messenger/messenger.module';
 import { OptinsModule } from '../optins/optins.module';
 import { PagesModule } from '../pages/pages.module';
+import { ResultsModule } from '../results/results.module';
 import { ShopsModule } from '../shops/shops.module';
 import { TopicsModule } from '../topics/topics.module';
 import { BroadcastGraphClient, broadcastGraphClientProvider } from './broadcast-graph-client';
@@ -26,7 +27,7 @@ import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
  * processes with the `worker` role; BroadcastWorker's tick() and runPass() are public for tests and tools.
  */
 @Module({
-  imports: [AudienceModule, ShopsModule, PagesModule, TopicsModule, OptinsModule, MessengerModule],
+  imports: [AudienceModule, ShopsModule, PagesModule, TopicsModule, OptinsModule, MessengerModule, ResultsModule],
   controllers: [CampaignsController],
   providers: [
     broadcastGraphClientProvider,

@@ -636,6 +636,11 @@ export class CampaignsService {
           // A reason on a pending row means it waits for a later moment (already messaged today, Meta's 12 h, a retry…).
           if (r.reason) p.waitingByReason[r.reason] = { count: n, nextAt: SqlDialect.parseTime(r.next_at).toISOString() };
           break;
+        case 'held':
+          // An A/B test's rest: sent the winning content once the test is decided (src/results/ab-tests.service.ts).
+          p.pending += n;
+          p.waitingByReason.ab_test_winner = { count: n, nextAt: SqlDialect.parseTime(r.next_at).toISOString() };
+          break;
         case 'sending':
           p.sending += n;
           break;

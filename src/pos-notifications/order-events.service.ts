@@ -10,6 +10,7 @@ import { SqlDialect } from '../database/sql-dialect';
 import { DomainEvents } from '../integrations/domain-events.service';
 import { MessagingWindow } from '../messenger/people/messaging-window';
 import { PagesService } from '../pages/pages.service';
+import { AttributionService } from '../results/attribution.service';
 import { SequenceRuns } from '../sequences/runs/sequence-runs.service';
 import type { OrderEventDto, OrderEventResult } from './dto/order-event.dto';
 import { NotificationRule } from './entities/notification-rule.entity';
@@ -53,6 +54,7 @@ export class OrderEventsService {
     private readonly clock: Clock,
     private readonly events: DomainEvents,
     private readonly orderBook: CustomerOrderBook,
+    private readonly attribution: AttributionService,
   ) {}
 
   /**
@@ -66,6 +68,8 @@ export class OrderEventsService {
         throw new DomainError(404, 'not_found', 'Page not found', { field: 'pageId' });
       throw error;
     });
+    // Idempotent (one attribution per order, by its key), so a retried event finds it done.
+    await this.attribution.recordOrder(shopId, event);
     const rules = await this.dataSource.getRepository(NotificationRule).find({
       where: { shopId, pageId: event.pageId, orderStatus: event.status, active: true },
       order: { createdAt: 'ASC' },

@@ -2,6 +2,7 @@ import { AudienceModule } from '../audience/audience.module';
 import { Module } from '@nestjs/common';
 import { MessengerModule } from '../messenger/messenger.module';
 import { PagesModule } from '../pages/pages.module';
+import { ResultsModule } from '../results/results.module';
 import { SequencesModule } from '../sequences/sequences.module';
 import { ShopsModule } from '../shops/shops.module';
 import { TopicsModule } from '../topics/topics.module';
@@ -17,7 +18,7 @@ import { RulesService } from './rules.service';
  * emitter for an embedding POS). Exports that event's handler, which MarketingMessagesService calls for a host.
  */
 @Module({
-  imports: [AudienceModule, ShopsModule, PagesModule, MessengerModule, TopicsModule, SequencesModule],
+  imports: [AudienceModule, ShopsModule, PagesModule, MessengerModule, TopicsModule, SequencesModule, ResultsModule],
   controllers: [RulesController, OrderEventsController],
   providers: [RulesService, RuleStatsService, OrderEventsService, PosOrderEventsListener],
   exports: [PosOrderEventsListener],

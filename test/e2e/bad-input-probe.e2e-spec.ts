@@ -225,6 +225,23 @@ function routes(t: TestApp): Record<string, RouteCase> {
       params: (f) => ({ pageId: f.pageId, psid: f.psid }),
       body: () => ({ tags: ['vip'] }),
     },
+    'PUT /api/results-settings': {
+      params: () => ({}),
+      body: () => ({ attributionDeliveredHours: 24, attributionClickHours: 168, optOutPauseThresholdPercent: 2.5, optOutMinSent: 50 }),
+    },
+    'PUT /api/pages/{pageId}/campaigns/{id}/results-settings': {
+      params: (f) => ({ pageId: f.pageId, id: f.campaignId }),
+      body: () => ({ utm: { source: 'messenger', medium: 'marketing_message', campaign: 'payday' }, attributionClickHours: 72 }),
+    },
+    'PUT /api/pages/{pageId}/campaigns/{id}/ab-test': {
+      params: async (f) => ({ pageId: f.pageId, id: await freshCampaign(t, f) }),
+      body: () => ({
+        variants: [{ type: 'text', text: 'Payday: 30% off today!' }],
+        testSharePercent: 20,
+        testDurationMinutes: 240,
+        metric: 'click_rate',
+      }),
+    },
   };
 }
 

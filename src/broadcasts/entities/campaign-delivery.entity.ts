@@ -5,9 +5,10 @@ import { UtcDateColumn } from '../../database/columns';
  * `pending` (due at send_after) → `sending` (claimed under a lease; `attempted_at` once its call starts) → a final state:
  * `sent` (Meta accepted it; delivered/read/clicked instants follow from webhooks), `skipped` (reason),
  * `failed` (reason), `uncertain` (the send may have reached Meta: never resent, settled by the
- * webhooks), `canceled` (the campaign was canceled before it was sent).
+ * webhooks), `canceled` (the campaign was canceled before it was sent), `held` (an A/B test's rest: pending
+ * once the winner is known, with its variant; see AbTestsService).
  */
-export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'failed' | 'uncertain' | 'canceled';
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'failed' | 'uncertain' | 'canceled' | 'held';
 
 /** One recipient of one campaign: the row is the truth about that message. Written with raw SQL by the workers. */
 @Entity('campaign_deliveries')
