@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { AudienceService } from './audience.service';
 import {
@@ -13,28 +14,33 @@ import {
 } from './dto/audience.dto';
 
 @ApiTags('audience')
+@ApiErrors(400, 404)
 @ShopScoped()
 @Controller('api/pages/:pageId')
 export class AudienceController {
   constructor(private readonly audience: AudienceService) {}
 
   @Post('segments')
+  @ApiCreatedResponse({ type: SegmentResponse })
   @ApiOperation({ summary: 'Save a segment (conditions on order summaries, the subscription and tags) to reuse in campaigns' })
   async create(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Body() dto: CreateSegmentDto): Promise<SegmentResponse> {
     return SegmentResponse.of(await this.audience.createSegment(shopId, pageId, dto));
   }
 
   @Get('segments')
+  @ApiOkResponse({ type: [SegmentResponse] })
   async list(@CurrentShop() shopId: string, @Param('pageId') pageId: string): Promise<SegmentResponse[]> {
     return (await this.audience.listSegments(shopId, pageId)).map((s) => SegmentResponse.of(s));
   }
 
   @Get('segments/:id')
+  @ApiOkResponse({ type: SegmentResponse })
   async get(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<SegmentResponse> {
     return SegmentResponse.of(await this.audience.getSegment(shopId, pageId, id));
   }
 
   @Put('segments/:id')
+  @ApiOkResponse({ type: SegmentResponse })
   @ApiOperation({ summary: 'Change a segment; campaigns that have not fanned out yet take the new conditions' })
   async update(
     @CurrentShop() shopId: string,
@@ -46,6 +52,8 @@ export class AudienceController {
   }
 
   @Delete('segments/:id')
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors({ status: 409, description: '`segment_in_use`: an unfinished campaign uses it' })
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a segment (409 segment_in_use while an unfinished campaign uses it)' })
   async remove(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<void> {
@@ -53,6 +61,7 @@ export class AudienceController {
   }
 
   @Post('audience/count')
+  @ApiOkResponse({ type: AudienceCountResponse })
   @HttpCode(200)
   @ApiOperation({
     summary: "How many of a topic's active subscribers a segment selects, now",
@@ -68,12 +77,14 @@ export class AudienceController {
   }
 
   @Get('customers/:psid')
+  @ApiOkResponse({ type: CustomerResponse })
   @ApiOperation({ summary: "A customer's order summary (from the POS's order events) and tags" })
   customer(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('psid') psid: string): Promise<CustomerResponse> {
     return this.audience.customer(shopId, pageId, psid);
   }
 
   @Put('customers/:psid/tags')
+  @ApiOkResponse({ type: CustomerResponse })
   @ApiOperation({ summary: "Set a customer's tags (the POS's own labels: vip, wholesale…), replacing the old set" })
   async setTags(
     @CurrentShop() shopId: string,

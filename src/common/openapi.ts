@@ -83,6 +83,8 @@ const TAGS: Array<[string, string]> = [
   ['pos-notification-rules', 'Rules: on an order status, run a sequence'],
   ['pos', 'Order events from the POS'],
   ['broadcasts', 'Campaigns of marketing messages to a topic, and their figures'],
+  ['audience', "Customers' order summaries and tags, saved segments, audience counts"],
+  ['results', 'Campaign results: tracked links, attribution of orders, opt-outs, A/B tests, figures over time'],
   ['health', 'Liveness and readiness probes (no API key)'],
 ];
 
