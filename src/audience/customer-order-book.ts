@@ -103,7 +103,7 @@ export class CustomerOrderBook {
       );
     }
     if (counted) await this.recordPurchases(em, d, event);
-    await this.recompute(em, d, event.pageId, event.customerPsid, now, forUpdate);
+    await this.recompute(em, d, event.pageId, event.customerPsid, now);
   }
 
   private async recordPurchases(em: EntityManager, d: SqlDialect, event: OrderFacts): Promise<void> {
@@ -122,14 +122,20 @@ export class CustomerOrderBook {
     );
   }
 
-  private async recompute(em: EntityManager, d: SqlDialect, pageId: string, psid: string, now: unknown, forUpdate: string): Promise<void> {
+  /**
+   * Plain reads, no range locks (a locking range read would gap-lock the next customer's orders and
+   * deadlock concurrent inserts): the summary row lock taken first makes every earlier writer of this
+   * customer committed, and the reads here are the transaction's first consistent reads on MySQL (the order
+   * event's insert before them reads nothing), so their snapshot is taken after that lock and sees them all.
+   */
+  private async recompute(em: EntityManager, d: SqlDialect, pageId: string, psid: string, now: unknown): Promise<void> {
     const [sum] = (await em.query(
       `SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS spent, MIN(placed_at) AS first_at, MAX(placed_at) AS last_at
-         FROM customer_orders WHERE page_id = ? AND psid = ? AND counted = 1${forUpdate}`,
+         FROM customer_orders WHERE page_id = ? AND psid = ? AND counted = 1`,
       [pageId, psid],
     )) as Array<{ n: string | number; spent: string | number; first_at: unknown; last_at: unknown }>;
     const [latest] = (await em.query(
-      `SELECT order_id, status FROM customer_orders WHERE page_id = ? AND psid = ? ORDER BY placed_at DESC, order_id DESC LIMIT 1${forUpdate}`,
+      `SELECT order_id, status FROM customer_orders WHERE page_id = ? AND psid = ? ORDER BY placed_at DESC, order_id DESC LIMIT 1`,
       [pageId, psid],
     )) as Array<{ order_id: string; status: string }>;
     const time = (v: unknown): unknown => (v === null || v === undefined ? null : d.time(SqlDialect.parseTime(v)));

@@ -262,6 +262,43 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
     expect(customer.body.orders).toMatchObject({ ordersCount: 1, totalSpent: 750_000, lastStatus: 'CONFIRMED' });
   });
 
+  it('keeps every summary right when the POS posts many orders at once, of many customers and several of one', async () => {
+    const s = await aVietnameseShop();
+    const customers = (await subscribersOf(t, s.page.id, s.topic, 12)).map((x) => x.psid);
+    const base = `PO-${Date.now()}-`;
+    // Sequential order ids (as a POS numbers them), 12 customers with one order and the first with 5 more.
+    const events = [
+      ...customers.map((psid, i) => ({ psid, orderId: `${base}${i}` })),
+      ...[12, 13, 14, 15, 16].map((n) => ({ psid: customers[0]!, orderId: `${base}${n}` })),
+    ];
+    const answers = await Promise.all(
+      events.map((e) =>
+        api(s.shop).post('/api/pos/order-events', {
+          orderId: e.orderId,
+          pageId: s.page.id,
+          customerPsid: e.psid,
+          status: 'CONFIRMED',
+          occurredAt: t.clock.now().toISOString(),
+          total: 200_000,
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(events.map(() => 202));
+    const first = await api(s.shop).get(`/api/pages/${s.page.id}/customers/${customers[0]}`);
+    expect(first.body.orders).toMatchObject({ ordersCount: 6, totalSpent: 1_200_000 });
+    const count = await api(s.shop).post(`/api/pages/${s.page.id}/audience/count`, {
+      topicId: s.topic.id,
+      segment: {
+        match: 'all',
+        conditions: [
+          { type: 'ordersAtLeast', count: 1 },
+          { type: 'spentAtLeast', amount: 200_000 },
+        ],
+      },
+    });
+    expect(count.body.count).toBe(12);
+  });
+
   it('refuses a wrong condition with a 400 naming the field, and a segment of another Page with a 404', async () => {
     const s = await aVietnameseShop();
     const other = await aVietnameseShop();
