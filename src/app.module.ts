@@ -21,6 +21,7 @@ import { ShopsModule } from './shops/shops.module';
 import { SequencesModule } from './sequences/sequences.module';
 import { PosNotificationsModule } from './pos-notifications/pos-notifications.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
+import { ConsoleModule } from './console/console.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -60,6 +61,7 @@ export class AppModule implements NestModule {
         PosNotificationsModule,
         BroadcastsModule,
         HealthModule,
+        ConsoleModule,
       ],
     };
   }

@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { SqlDialect } from '../database/sql-dialect';
 import { FreshState } from '../messenger/inbox/fresh-state';
 import { isValidTimeZone, wallTimeToInstant } from '../common/local-time';
-import { WARM_UP_MS } from './campaigns.service';
+import { CampaignWarmUp } from './campaign-warm-up';
 
 const FANOUT_BATCH = 2000;
 const FANOUT_LEASE_MS = 60_000;
@@ -28,6 +28,7 @@ export class BroadcastScheduler {
     @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly fresh: FreshState,
+    private readonly warmUp: CampaignWarmUp,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
@@ -38,7 +39,7 @@ export class BroadcastScheduler {
     const t = this.dialect.time(now);
     const due = (await this.dataSource.query(
       `SELECT id FROM campaigns WHERE status = 'scheduled' AND scheduled_at <= ? AND meta_campaign_id IS NOT NULL AND meta_created_at <= ? ORDER BY scheduled_at LIMIT 100`,
-      [t, this.dialect.time(new Date(now.getTime() - WARM_UP_MS))],
+      [t, this.dialect.time(new Date(now.getTime() - this.warmUp.ms()))],
     )) as Array<{ id: string }>;
     const started: string[] = [];
     for (const { id } of due) {

@@ -9,7 +9,9 @@ import { BroadcastGraphClient, broadcastGraphClientProvider } from './broadcast-
 import { BroadcastScheduler } from './broadcast-scheduler';
 import { BroadcastSettingsService } from './broadcast-settings.service';
 import { BroadcastWorker } from './broadcast-worker';
+import { CampaignProgressStreamController } from './campaign-progress-stream.controller';
 import { CampaignSignals } from './campaign-signals';
+import { CampaignWarmUp } from './campaign-warm-up';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
 import { DeliveryClaimer } from './delivery-claimer';
@@ -24,13 +26,14 @@ import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
  */
 @Module({
   imports: [ShopsModule, PagesModule, TopicsModule, OptinsModule, MessengerModule],
-  controllers: [CampaignsController],
+  controllers: [CampaignsController, CampaignProgressStreamController],
   providers: [
     broadcastGraphClientProvider,
     { provide: WallTime, useClass: SystemWallTime },
     BroadcastSettingsService,
     PagePacer,
     CampaignSignals,
+    CampaignWarmUp,
     MetaCampaignSync,
     CampaignsService,
     DeliveryClaimer,
@@ -38,7 +41,7 @@ import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
     BroadcastWorker,
     MarketingWebhooksListener,
   ],
-  exports: [CampaignsService, BroadcastWorker, MetaCampaignSync],
+  exports: [CampaignsService, BroadcastWorker, MetaCampaignSync, CampaignWarmUp],
 })
 export class BroadcastsModule implements OnApplicationShutdown {
   constructor(private readonly moduleRef: ModuleRef) {}

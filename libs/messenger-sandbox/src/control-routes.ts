@@ -152,8 +152,9 @@ const ROUTES: Record<string, ControlHandler> = {
     },
   ),
   'GET /settings': (ctx) => ok(ctx.state.settings),
-  'POST /settings': withBody<Partial<SettingsState>>({ marketingWebhooks: '?boolean' }, (ctx, input) => {
+  'POST /settings': withBody<Partial<SettingsState>>({ marketingWebhooks: '?boolean', campaignWarmUpMs: '?number' }, (ctx, input) => {
     if (input.marketingWebhooks !== undefined) ctx.state.settings.marketingWebhooks = input.marketingWebhooks;
+    if (input.campaignWarmUpMs !== undefined) ctx.state.settings.campaignWarmUpMs = Math.max(0, input.campaignWarmUpMs);
     return ok(ctx.state.settings);
   }),
   'POST /webhooks/flush': async (ctx) => {

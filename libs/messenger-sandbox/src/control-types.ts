@@ -156,10 +156,13 @@ export type FaultsState = Required<FaultsInput>;
 export interface SettingsInput {
   /** Post marketing_message_echoes and marketing_message_deliveries after each accepted marketing send. */
   marketingWebhooks?: boolean;
+  /** Meta's wait between creating a message campaign and its first accepted send, ms (default one hour; a demo may shorten it). */
+  campaignWarmUpMs?: number;
 }
 
 export interface SettingsState {
   marketingWebhooks: boolean;
+  campaignWarmUpMs: number;
 }
 
 export interface ClockState {

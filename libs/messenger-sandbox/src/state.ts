@@ -13,6 +13,7 @@ import type {
   SubscriptionToken,
   TokenStatus,
 } from './model';
+import { HOUR_MS } from './clock';
 
 export interface PageInput {
   id: string;
@@ -53,7 +54,7 @@ export class SandboxState {
   readonly marketingSends: MarketingSendRecord[] = [];
   readonly marketingSendsByCampaign = new Map<string, MarketingSendRecord[]>();
   faults: Faults = defaultFaults();
-  settings: Settings = { marketingWebhooks: false };
+  settings: Settings = { marketingWebhooks: false, campaignWarmUpMs: HOUR_MS };
   counters: Counters = zeroCounters();
   webhookUrl: string | undefined;
   /** Numbers the default PSID prefix of bulk imports so two imports never share PSIDs. */
@@ -188,7 +189,7 @@ export class SandboxState {
     this.marketingSends.length = 0;
     this.marketingSendsByCampaign.clear();
     this.faults = defaultFaults();
-    this.settings = { marketingWebhooks: false };
+    this.settings = { marketingWebhooks: false, campaignWarmUpMs: HOUR_MS };
     this.counters = zeroCounters();
     this.webhookUrl = this.initialWebhookUrl;
     this.bulkCalls = 0;
