@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App as AntApp, Button, ConfigProvider, Layout, Menu, Select, Space, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, ConfigProvider, Layout, Select, Space, Tag, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import viVN from 'antd/locale/vi_VN';
 import { useEffect, useState } from 'react';
@@ -15,11 +15,24 @@ import { SignIn } from './screens/SignIn';
 import { SimulatorScreen } from './screens/Simulator';
 import { SubscribersScreen } from './screens/Subscribers';
 import { TopicsScreen } from './screens/Topics';
+import { tone } from './tone';
 
 const SCREENS = ['pages', 'topics', 'sequences', 'pos', 'campaigns', 'subscribers', 'simulator'] as const;
 type Screen = (typeof SCREENS)[number];
-// Darker than antd's default blue so white text on buttons passes WCAG AA contrast.
-const THEME = { token: { colorPrimary: '#0958d9', colorTextDescription: 'rgba(0,0,0,0.65)', colorTextTertiary: 'rgba(0,0,0,0.6)' } };
+// Darker than antd's defaults so text and buttons pass WCAG AA contrast (axe checks it in the browser tests).
+const THEME = {
+  token: {
+    colorPrimary: '#0958d9',
+    colorPrimaryHover: '#003eb3',
+    colorPrimaryActive: '#002c8c',
+    colorTextDescription: 'rgba(0,0,0,0.65)',
+    colorTextTertiary: 'rgba(0,0,0,0.6)',
+    colorTextPlaceholder: 'rgba(0,0,0,0.55)',
+    // Empty-table text and error texts (and danger buttons) at WCAG AA contrast on white.
+    colorTextDisabled: 'rgba(0,0,0,0.56)',
+    colorError: '#cf1322',
+  },
+};
 
 export function App() {
   const { i18n } = useTranslation();
@@ -58,7 +71,7 @@ function Shell() {
             <Typography.Title level={1} style={{ fontSize: 18, margin: 0 }}>
               {t('app.title')}
             </Typography.Title>
-            {sandbox.data?.sandbox && <Tag color="orange">{t('app.sandboxBadge')}</Tag>}
+            {sandbox.data?.sandbox && <Tag style={tone('orange')}>{t('app.sandboxBadge')}</Tag>}
           </Space>
           <Space wrap>
             {pages.data && pages.data.length > 0 && (
@@ -74,13 +87,17 @@ function Shell() {
             <Button onClick={session.signOut}>{t('app.signOut')}</Button>
           </Space>
         </Space>
+        {/* A wrapping row of links rather than a collapsing menu: every screen stays one tap away at 390 px. */}
         <nav aria-label={t('app.title')}>
-          <Menu
-            mode="horizontal"
-            selectedKeys={[screen]}
-            items={screens.map((s) => ({ key: s, label: <a href={`#/${s}`}>{t(`nav.${s}`)}</a> }))}
-            style={{ borderBottom: 'none' }}
-          />
+          <ul style={{ display: 'flex', flexWrap: 'wrap', gap: 4, listStyle: 'none', margin: 0, padding: '0 0 8px' }}>
+            {screens.map((s) => (
+              <li key={s}>
+                <Button type={s === screen ? 'primary' : 'text'} href={`#/${s}`} aria-current={s === screen ? 'page' : undefined} size="small">
+                  {t(`nav.${s}`)}
+                </Button>
+              </li>
+            ))}
+          </ul>
         </nav>
       </Layout.Header>
       <Layout.Content style={{ padding: 12, maxWidth: 1100, width: '100%', margin: '0 auto' }}>

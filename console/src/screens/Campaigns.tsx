@@ -7,8 +7,9 @@ import { META_TEXT_LIMITS, metaTextLength } from '../../../libs/graph-api/src/me
 import { api, streamEvents, type Campaign, type Estimate, type Page, type Progress } from '../api';
 import { errorText, showFieldErrors } from '../errors';
 import { money, useSandbox, useTopics } from '../hooks';
+import { tone } from '../tone';
 
-const STATUS_COLOR: Record<Campaign['status'], string> = { draft: 'default', scheduled: 'blue', running: 'processing', paused: 'orange', completed: 'green', canceled: 'red' };
+const STATUS_COLOR: Record<Campaign['status'], string> = { draft: 'default', scheduled: 'blue', running: 'blue', paused: 'orange', completed: 'green', canceled: 'red' };
 
 /** The message as a Messenger chat bubble. */
 function MessagePreview({ text, pageName }: { text: string; pageName?: string }) {
@@ -140,7 +141,7 @@ function CampaignDetail({ pageId, campaign, locale }: { pageId: string; campaign
     <Card
       title={<h3 style={{ margin: 0, fontSize: 16 }}>{campaign.name}</h3>}
       extra={
-        <Tag color={STATUS_COLOR[status]} data-testid="campaign-status">
+        <Tag style={tone(STATUS_COLOR[status])} data-testid="campaign-status">
           {t(`campaigns.status.${status}`)}
         </Tag>
       }
@@ -247,7 +248,7 @@ export function CampaignsScreen({ pageId, page }: { pageId: string; page?: Page 
         locale={{ emptyText: t('common.none') }}
         columns={[
           { title: t('campaigns.name'), dataIndex: 'name' },
-          { title: t('common.status'), render: (_, c) => <Tag color={STATUS_COLOR[c.status]}>{t(`campaigns.status.${c.status}`)}</Tag> },
+          { title: t('common.status'), render: (_, c) => <Tag style={tone(STATUS_COLOR[c.status])}>{t(`campaigns.status.${c.status}`)}</Tag> },
           { title: t('common.actions'), render: (_, c) => <Button size="small" onClick={() => setOpenId(c.id)}>{t('campaigns.open')}</Button> },
         ]}
       />

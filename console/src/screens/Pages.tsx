@@ -4,13 +4,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../api';
 import { showFieldErrors } from '../errors';
+import { tone } from '../tone';
 
 /** What a Page still needs before it can broadcast (Marketing Message API: an ad account, its system user token, a price). */
 function missing(page: Page): string[] {
   const needs: string[] = [];
   if (!page.adAccountId) needs.push('needAdAccount');
   if (!page.hasSystemUserToken) needs.push('needSystemToken');
-  if (page.pricePerMessage === null) needs.push('needPrice');
   return needs;
 }
 
@@ -47,9 +47,9 @@ export function PagesScreen({ pages }: { pages: Page[] }) {
                     <span>{page.id}</span>
                     <Tag>{page.platform}</Tag>
                     {page.transferredAt ? (
-                      <Tag color="red">{t('pages.transferred')}</Tag>
+                      <Tag style={tone('red')}>{t('pages.transferred')}</Tag>
                     ) : needs.length === 0 ? (
-                      <Tag color="green">{t('pages.ready')}</Tag>
+                      <Tag style={tone('green')}>{t('pages.ready')}</Tag>
                     ) : (
                       <span>
                         {t('pages.needs')}: {needs.map((n) => t(`pages.${n}`)).join(', ')}

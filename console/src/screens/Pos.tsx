@@ -32,8 +32,8 @@ function RuleCard({ rule, topic, sequence }: { rule: Rule; topic?: string; seque
       title={`${rule.orderStatus} → ${topic ?? rule.topicId}`}
       extra={
         <Space>
-          <span id={`activate-${rule.id}`}>{rule.active ? t('pos.activeOn') : t('pos.activeOff')}</span>
-          <Switch aria-labelledby={`activate-${rule.id}`} aria-label={t('pos.activate')} checked={rule.active} loading={toggle.isPending} onChange={(on) => toggle.mutate(on)} />
+          <span>{rule.active ? t('pos.activeOn') : t('pos.activeOff')}</span>
+          <Switch aria-label={t('pos.activate')} checked={rule.active} loading={toggle.isPending} onChange={(on) => toggle.mutate(on)} />
         </Space>
       }
       data-testid="rule"

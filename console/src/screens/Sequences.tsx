@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { api, type Sequence, type SequenceStep } from '../api';
 import { showFieldErrors } from '../errors';
 import { useSequences, useTopics } from '../hooks';
+import { tone } from '../tone';
 
 /** Sequences: ordered steps; the MM button step is placed by choosing a topic. */
 export function SequencesScreen({ pageId }: { pageId: string }) {
@@ -47,7 +48,7 @@ export function SequencesScreen({ pageId }: { pageId: string }) {
                 <Space wrap size={4}>
                   {s.steps.map((step, i) =>
                     step.type === 'optin' ? (
-                      <Tag key={i} color="blue">
+                      <Tag key={i} style={tone('blue')}>
                         {t('sequences.stepOptin')}: {topicTitle(step.topicId)}
                       </Tag>
                     ) : (

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, type SandboxState } from '../api';
 import { errorText, showFieldErrors } from '../errors';
 import { useSandbox } from '../hooks';
+import { tone } from '../tone';
 
 interface Received {
   source: string;
@@ -35,7 +36,7 @@ function DemoWarmUp({ state }: { state: SandboxState }) {
   return (
     <Card title={<h3 style={{ margin: 0, fontSize: 16 }}>{t('simulator.demoTitle')}</h3>} style={{ borderColor: '#fa8c16' }}>
       <Typography.Paragraph>{t('simulator.demoHelp')}</Typography.Paragraph>
-      <Tag color={state.demo ? 'orange' : 'default'} data-testid="warm-up-state">
+      <Tag style={tone(state.demo ? 'orange' : 'default')} data-testid="warm-up-state">
         {state.demo ? t('simulator.demoOn', { seconds: state.warmUpMs / 1000 }) : t('simulator.demoOff')}
       </Tag>
       <Form form={form} layout="inline" name="warmup" onFinish={(v) => apply.mutate(v)} initialValues={{ warmUpSeconds: 10 }} style={{ marginTop: 12 }}>

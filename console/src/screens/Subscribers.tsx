@@ -6,6 +6,7 @@ import { api, type Subscriber, type TopicCounts } from '../api';
 import { errorText } from '../errors';
 import { useTopics } from '../hooks';
 import { CountTags } from './Topics';
+import { tone } from '../tone';
 
 const FILTERS = ['active', 'stopped', 'unsubscribed', 'expired', 'invalid', 'unlisted'];
 interface SubscriberPage {
@@ -66,7 +67,7 @@ export function SubscribersScreen({ pageId }: { pageId: string }) {
         locale={{ emptyText: t('common.none') }}
         columns={[
           { title: t('subscribers.psid'), dataIndex: 'psid' },
-          { title: t('common.status'), render: (_, s) => <Tag color={s.status === 'active' ? 'green' : undefined}>{t(`topics.counts.${s.status}`)}</Tag> },
+          { title: t('common.status'), render: (_, s) => <Tag style={tone(s.status === 'active' ? 'green' : undefined)}>{t(`topics.counts.${s.status}`)}</Tag> },
           { title: t('subscribers.since'), render: (_, s) => new Date(s.optedInAt).toLocaleDateString() },
           {
             title: t('common.actions'),

@@ -6,6 +6,7 @@ import { META_TEXT_LIMITS, metaTextLength } from '../../../libs/graph-api/src/me
 import { api, type Topic, type TopicCounts } from '../api';
 import { showFieldErrors } from '../errors';
 import { useTopics } from '../hooks';
+import { tone } from '../tone';
 
 const CTA_TEXTS = ['ALLOW', 'GET', 'GET_UPDATES', 'OPT_IN', 'SIGN_UP'] as const;
 const CTA_LABEL: Record<string, string> = { ALLOW: 'Allow messages', GET: 'Get messages', GET_UPDATES: 'Get updates', OPT_IN: 'Opt in to messages', SIGN_UP: 'Sign up for messages' };
@@ -31,7 +32,7 @@ export function CountTags({ counts }: { counts: TopicCounts }) {
       {(Object.keys(counts) as Array<keyof TopicCounts>)
         .filter((k) => k === 'active' || counts[k] > 0)
         .map((k) => (
-          <Tag key={k} color={k === 'active' ? 'green' : undefined}>
+          <Tag key={k} style={tone(k === 'active' ? 'green' : undefined)}>
             {counts[k]} {t(`topics.counts.${k}`)}
           </Tag>
         ))}
