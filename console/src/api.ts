@@ -146,6 +146,7 @@ export interface RuleEvent {
   psid: string;
   outcome: 'dispatched' | 'skipped';
   skipReason: string | null;
+  skipDetail: string | null;
   occurredAt: string;
 }
 export interface Estimate {

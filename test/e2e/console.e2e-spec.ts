@@ -139,7 +139,8 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     await go('pos');
     await page.getByTestId('dispatched').filter({ hasText: '1' }).waitFor();
     await page.getByTestId('sent').filter({ hasText: '1' }).waitFor();
-    await page.getByTestId('skipped-reasons').filter({ hasText: 'The customer never wrote to the Page' }).waitFor();
+    await page.getByTestId('skipped-reasons').filter({ hasText: 'The customer has not written to the Page in the last 24 hours: 1' }).waitFor();
+    await page.getByTestId('skipped-events').filter({ hasText: 'PO-1 · 900000009' }).filter({ hasText: 'The customer never wrote to the Page' }).waitFor();
     await check('06-pos-rule-counted');
 
     // The customer taps the MM button they received: subscribed.

@@ -68,9 +68,11 @@ function RuleCard({ rule, topic, sequence }: { rule: Rule; topic?: string; seque
           <List
             size="small"
             dataSource={skipped.data ?? []}
+            data-testid="skipped-events"
             renderItem={(e) => (
               <List.Item>
                 {e.orderId} · {e.psid}: {t(`reasons.${e.skipReason}`, { defaultValue: e.skipReason ?? '' })}
+                {e.skipDetail && ` (${t(`reasons.${e.skipDetail}`, { defaultValue: e.skipDetail })})`}
               </List.Item>
             )}
           />
