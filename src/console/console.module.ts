@@ -4,6 +4,7 @@ import { BroadcastsModule } from '../broadcasts/broadcasts.module';
 import { PagesModule } from '../pages/pages.module';
 import { ShopsModule } from '../shops/shops.module';
 import { consoleDistDir } from './console-files';
+import { DemoShopController } from './demo-shop.controller';
 import { SandboxSimulatorController } from './sandbox-simulator.controller';
 
 /** Where the console is served. */
@@ -26,6 +27,6 @@ export const CONSOLE_PATH = '/console';
     PagesModule,
     BroadcastsModule,
   ],
-  controllers: [SandboxSimulatorController],
+  controllers: [SandboxSimulatorController, DemoShopController],
 })
 export class ConsoleModule {}

@@ -1,5 +1,5 @@
 import type { Page as BrowserPage } from 'playwright-core';
-import { aMetaId, aShop, type TestShop } from '../helpers/builders';
+import { aMetaId, aShop } from '../helpers/builders';
 import { buildConsoleIfStale, openBrowser, screenshot, seriousA11yViolations, type Browser } from '../helpers/browser';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -11,7 +11,7 @@ jest.setTimeout(60_000);
 
 describe('The console in a browser (SQLite, bundled sandbox)', () => {
   let t: TestApp;
-  let shop: TestShop;
+  let auth: { Authorization: string };
   let browser: Browser;
   let page: BrowserPage;
   const pageId = aMetaId();
@@ -21,7 +21,6 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
   beforeAll(async () => {
     buildConsoleIfStale();
     t = await startTestApp('sqlite', { bundledSandbox: true });
-    shop = await aShop(t);
     browser = await openBrowser();
     page = browser.page;
     page.setDefaultTimeout(15_000);
@@ -45,19 +44,24 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     await page.getByLabel(label, { exact: true }).click({ force: true });
     await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first().click();
   };
-  const api = (method: 'get' | 'post' | 'put', path: string, body?: object) => t.http()[method](path).set(shop.auth).send(body);
+  const api = (method: 'get' | 'post' | 'put', path: string, body?: object) => t.http()[method](path).set(auth).send(body);
 
-  it('refuses an unknown key, signs in with the shop key and connects a Page', async () => {
+  it('refuses an unknown key, creates a demo shop, signs in with its key and connects a Page', async () => {
     await page.goto(`${t.url}/console/`);
     await page.getByLabel("Your shop's API key").fill('mmk_not-a-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'unknown or revoked' }).waitFor();
     await check('01-sign-in-refused');
 
-    await page.getByLabel("Your shop's API key").fill(shop.apiKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // A newcomer in sandbox mode creates a shop from the sign-in screen, sees its key once, and signs in with it.
+    await page.getByLabel('Shop name').fill('Manila Threads');
+    await page.getByRole('button', { name: 'Create a demo shop' }).click();
+    const apiKey = (await page.getByTestId('demo-key').textContent())!.trim();
+    expect(apiKey).toMatch(/^mmk_/);
+    auth = { Authorization: `Bearer ${apiKey}` };
+    await page.getByRole('button', { name: 'Sign in' }).last().click();
     await page.getByRole('heading', { name: 'Pages' }).waitFor();
-    expect(await page.evaluate('sessionStorage.getItem("mm.apiKey")')).toBe(shop.apiKey);
+    expect(await page.evaluate('sessionStorage.getItem("mm.apiKey")')).toBe(apiKey);
 
     await page.getByLabel('Page name').fill('Manila Threads PH');
     await page.getByLabel('Page id').fill(pageId);
@@ -156,9 +160,9 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
 
   it('creates and schedules a campaign with the demo warm-up and watches it complete, pushed live', async () => {
     // More subscribers, already at Meta (imported), and a slow rate so the run can be watched.
-    await t.meta.bulkTokens({ pageId, count: 59, title: topicTitle, timezone: 'Asia/Manila', prefix: '7700' });
+    await t.meta.bulkTokens({ pageId, count: 89, title: topicTitle, timezone: 'Asia/Manila', prefix: '7700' });
     expect((await api('post', `/api/pages/${pageId}/subscribers/import`)).status).toBeLessThan(300);
-    expect((await api('put', `/api/pages/${pageId}/broadcast-settings`, { periodHours: 24, ratePerSecond: 15, concurrency: 4 })).status).toBe(200);
+    expect((await api('put', `/api/pages/${pageId}/broadcast-settings`, { periodHours: 24, ratePerSecond: 10, concurrency: 4 })).status).toBe(200);
 
     await go('simulator');
     await page.getByLabel('Warm-up (seconds)').fill('10');
@@ -171,7 +175,7 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     await page.getByLabel('Message', { exact: true }).fill('Payday sale: 20% off everything until Sunday!');
     await page.getByLabel('Budget (minor units) (PHP)').fill('100000');
     await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByTestId('audience').filter({ hasText: '60' }).waitFor();
+    await page.getByTestId('audience').filter({ hasText: '90' }).waitFor();
     await check('08-campaign-draft');
 
     await page.getByRole('button', { name: 'Schedule' }).click();
@@ -180,13 +184,13 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     await t.advance(11_000);
     await page.getByTestId('campaign-status').filter({ hasText: 'Running' }).waitFor();
     await page.getByTestId('progress-sent').filter({ hasNotText: /^0$/ }).waitFor();
-    await check('09-campaign-running');
     await page.setViewportSize({ width: 1100, height: 900 });
     await screenshot(page, 'docs-campaign-running');
     await page.setViewportSize({ width: 390, height: 844 });
+    await check('09-campaign-running');
 
     await page.getByTestId('campaign-status').filter({ hasText: 'Completed' }).waitFor({ timeout: 30_000 });
-    await page.getByTestId('progress-sent').filter({ hasText: '60' }).waitFor();
+    await page.getByTestId('progress-sent').filter({ hasText: '90' }).waitFor();
     await check('10-campaign-completed');
     const progress = await api('get', `/api/pages/${pageId}/campaigns`);
     expect(progress.body[0]).toMatchObject({ status: 'completed' });
@@ -249,7 +253,11 @@ describe('The console against a real Graph URL (SQLite)', () => {
   });
   afterAll(() => t.close());
 
-  it('refuses the demo warm-up and the customer simulator, naming the field', async () => {
+  it('refuses the demo shop, the demo warm-up and the customer simulator, naming the field', async () => {
+    expect((await t.http().get('/api/sandbox/demo-shop')).body).toEqual({ available: false });
+    const demo = await t.http().post('/api/sandbox/demo-shop').send({ name: 'Demo' });
+    expect(demo.status).toBe(409);
+    expect(demo.body.error).toBe('sandbox_only');
     const shop = await aShop(t);
     const state = await t.http().get('/api/sandbox').set(shop.auth);
     expect(state.body).toEqual({ sandbox: false, warmUpMs: 3_600_000, metaWarmUpMs: 3_600_000, demo: false });

@@ -2,7 +2,7 @@
 export const en = {
   app: { title: 'Marketing Messages', signOut: 'Sign out', language: 'Language', page: 'Page', noPage: 'Connect a Page first', sandboxBadge: 'Sandbox' },
   nav: { pages: 'Pages', topics: 'MM Topics', sequences: 'Sequences', pos: 'POS notifications', campaigns: 'Campaigns', subscribers: 'Subscribers', simulator: 'Customer simulator' },
-  signIn: { title: 'Sign in', apiKey: "Your shop's API key", hint: 'The key stays in this browser tab only.', submit: 'Sign in', invalid: 'This API key is unknown or revoked' },
+  signIn: { title: 'Sign in', apiKey: "Your shop's API key", hint: 'The key stays in this browser tab only.', submit: 'Sign in', invalid: 'This API key is unknown or revoked' , demoHelp: 'Trying it out on this computer (sandbox mode)? Create a shop and sign in with it.', shopName: 'Shop name', demo: 'Create a demo shop', keyOnce: 'Your shop’s API key, shown this once: keep it to sign in again.' },
   common: { save: 'Save', cancel: 'Cancel', create: 'Create', add: 'Add', delete: 'Delete', status: 'Status', name: 'Name', actions: 'Actions', loading: 'Loading…', none: 'Nothing yet', yes: 'Yes', no: 'No', refresh: 'Refresh' },
   pages: {
     title: 'Pages', connect: 'Connect a Page', id: 'Page id', name: 'Page name', platform: 'Platform', token: 'Page access token',

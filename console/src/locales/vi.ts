@@ -4,7 +4,7 @@ import type { Texts } from './en';
 export const vi: Texts = {
   app: { title: 'Tin nhắn Marketing', signOut: 'Đăng xuất', language: 'Ngôn ngữ', page: 'Trang', noPage: 'Hãy kết nối một Trang trước', sandboxBadge: 'Sandbox' },
   nav: { pages: 'Trang', topics: 'Chủ đề MM', sequences: 'Chuỗi tin nhắn', pos: 'Thông báo POS', campaigns: 'Chiến dịch', subscribers: 'Người đăng ký', simulator: 'Mô phỏng khách hàng' },
-  signIn: { title: 'Đăng nhập', apiKey: 'Khóa API của cửa hàng', hint: 'Khóa chỉ được giữ trong thẻ trình duyệt này.', submit: 'Đăng nhập', invalid: 'Khóa API không tồn tại hoặc đã bị thu hồi' },
+  signIn: { title: 'Đăng nhập', apiKey: 'Khóa API của cửa hàng', hint: 'Khóa chỉ được giữ trong thẻ trình duyệt này.', submit: 'Đăng nhập', invalid: 'Khóa API không tồn tại hoặc đã bị thu hồi' , demoHelp: 'Dùng thử trên máy này (chế độ sandbox)? Tạo một cửa hàng và đăng nhập bằng nó.', shopName: 'Tên cửa hàng', demo: 'Tạo cửa hàng dùng thử', keyOnce: 'Khóa API của cửa hàng, chỉ hiện một lần: hãy lưu lại để đăng nhập lần sau.' },
   common: { save: 'Lưu', cancel: 'Hủy', create: 'Tạo', add: 'Thêm', delete: 'Xóa', status: 'Trạng thái', name: 'Tên', actions: 'Thao tác', loading: 'Đang tải…', none: 'Chưa có gì', yes: 'Có', no: 'Không', refresh: 'Làm mới' },
   pages: {
     title: 'Trang', connect: 'Kết nối Trang', id: 'ID Trang', name: 'Tên Trang', platform: 'Nền tảng', token: 'Mã truy cập Trang',

@@ -66,7 +66,7 @@ function ProgressPanel({ progress, series, locale }: { progress: Progress; serie
       {(['sent', 'delivered', 'read', 'failed'] as const).map((k) => (
         <div key={k}>
           <span id={`bar-${k}`}>{t(`campaigns.${k}`)}</span>
-          <Bar aria-labelledby={`bar-${k}`} percent={pct(progress[k])} status={k === 'failed' ? 'exception' : progress.status === 'running' ? 'active' : 'normal'} />
+          <Bar aria-labelledby={`bar-${k}`} percent={pct(progress[k])} status={k === 'failed' && progress.failed > 0 ? 'exception' : progress.status === 'running' ? 'active' : 'normal'} />
         </div>
       ))}
       <Descriptions size="small" column={{ xs: 1, md: 2 }}>

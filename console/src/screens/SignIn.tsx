@@ -1,13 +1,14 @@
-import { Alert, Button, Card, Form, Input, Space } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Divider, Form, Input, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, session, type Page } from '../api';
-import { errorText } from '../errors';
+import { errorText, showFieldErrors } from '../errors';
 import { LanguageSwitch } from '../LanguageSwitch';
 
 /** Sign-in with the shop's API key, checked by one API call; kept in sessionStorage only. */
 export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const submit = async ({ apiKey }: { apiKey: string }) => {
@@ -19,6 +20,22 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
       onSignedIn();
     } catch (e) {
       setError(e instanceof ApiError && e.status === 401 ? t('signIn.invalid') : errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const demo = useQuery({ queryKey: ['demo-shop'], queryFn: () => api<{ available: boolean }>('GET', '/sandbox/demo-shop', undefined, '') });
+  const [demoForm] = Form.useForm();
+  const [createdKey, setCreatedKey] = useState<string>();
+  const createDemo = async ({ name }: { name: string }) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const locale = i18n.language === 'vi' ? 'vi-VN' : i18n.language === 'fil' ? 'fil-PH' : 'en-PH';
+      const { apiKey } = await api<{ apiKey: string }>('POST', '/sandbox/demo-shop', { name, locale }, '');
+      setCreatedKey(apiKey);
+    } catch (e) {
+      setError(showFieldErrors(t, demoForm, e));
     } finally {
       setBusy(false);
     }
@@ -37,6 +54,37 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
             </Button>
           </Space>
         </Form>
+        {createdKey && (
+          <Alert
+            style={{ marginTop: 16 }}
+            type="success"
+            message={t('signIn.keyOnce')}
+            description={
+              <Space direction="vertical">
+                <Typography.Text code copyable data-testid="demo-key">
+                  {createdKey}
+                </Typography.Text>
+                <Button type="primary" onClick={() => void submit({ apiKey: createdKey })}>
+                  {t('signIn.submit')}
+                </Button>
+              </Space>
+            }
+          />
+        )}
+        {demo.data?.available && !createdKey && (
+          <>
+            <Divider />
+            <Typography.Paragraph>{t('signIn.demoHelp')}</Typography.Paragraph>
+            <Form form={demoForm} layout="vertical" name="demo" onFinish={createDemo} requiredMark={false}>
+              <Form.Item label={t('signIn.shopName')} name="name" rules={[{ required: true, message: t('rules.isNotEmpty') }]}>
+                <Input />
+              </Form.Item>
+              <Button htmlType="submit" loading={busy} block>
+                {t('signIn.demo')}
+              </Button>
+            </Form>
+          </>
+        )}
       </Card>
     </main>
   );

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 /** `PUT /api/sandbox/warm-up`: the demo warm-up, seconds (5 to 3600; 3600 is Meta's hour again). */
 export class DemoWarmUpDto {
@@ -31,4 +31,23 @@ export class SandboxStateResponse {
   @ApiProperty({ description: 'The campaign warm-up in force, ms' }) warmUpMs!: number;
   @ApiProperty({ description: "Meta's warm-up, ms (one hour)" }) metaWarmUpMs!: number;
   @ApiProperty({ description: 'true when the demo setting shortened the warm-up' }) demo!: boolean;
+}
+
+/** `POST /api/sandbox/demo-shop`: a shop to try the console with, in the local sandbox run only. */
+export class DemoShopDto {
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Manila Threads' })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @ApiProperty({ enum: ['en-PH', 'vi-VN', 'fil-PH'], required: false, description: "The shop's locale (its currency follows: VND for vi-VN, else PHP)" })
+  @IsOptional()
+  @IsIn(['en-PH', 'vi-VN', 'fil-PH'])
+  locale?: 'en-PH' | 'vi-VN' | 'fil-PH';
+}
+
+/** The new shop's first API key, shown once. */
+export class DemoShopResponse {
+  @ApiProperty() shopId!: string;
+  @ApiProperty({ description: 'The API key to sign in with (shown once)' }) apiKey!: string;
 }
