@@ -53,7 +53,6 @@ export function App() {
   );
 }
 
-
 function Shell() {
   const { t } = useTranslation();
   const route = useHashRoute();
@@ -65,7 +64,9 @@ function Shell() {
   const needsPage = screen !== 'pages' && screen !== 'simulator';
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header style={{ background: '#fff', padding: '0 12px', height: 'auto', lineHeight: 'normal', borderBottom: '1px solid #f0f0f0' }}>
+      <Layout.Header
+        style={{ background: '#fff', padding: '0 12px', height: 'auto', lineHeight: 'normal', borderBottom: '1px solid #f0f0f0' }}
+      >
         <Space wrap style={{ padding: '8px 0', width: '100%', justifyContent: 'space-between' }}>
           <Space wrap>
             <Typography.Title level={1} style={{ fontSize: 18, margin: 0 }}>
@@ -92,7 +93,12 @@ function Shell() {
           <ul style={{ display: 'flex', flexWrap: 'wrap', gap: 4, listStyle: 'none', margin: 0, padding: '0 0 8px' }}>
             {screens.map((s) => (
               <li key={s}>
-                <Button type={s === screen ? 'primary' : 'text'} href={`#/${s}`} aria-current={s === screen ? 'page' : undefined} size="small">
+                <Button
+                  type={s === screen ? 'primary' : 'text'}
+                  href={`#/${s}`}
+                  aria-current={s === screen ? 'page' : undefined}
+                  size="small"
+                >
                   {t(`nav.${s}`)}
                 </Button>
               </li>

@@ -57,7 +57,10 @@ export async function api<T>(method: string, path: string, body?: unknown, key =
  * calls `onEvent` for each `event:`/`data:` block until it ends or `signal` aborts.
  */
 export async function streamEvents(path: string, onEvent: (type: string, data: string) => void, signal: AbortSignal): Promise<void> {
-  const res = await fetch(`/api${path}`, { headers: { Authorization: `Bearer ${session.key() ?? ''}`, Accept: 'text/event-stream' }, signal });
+  const res = await fetch(`/api${path}`, {
+    headers: { Authorization: `Bearer ${session.key() ?? ''}`, Accept: 'text/event-stream' },
+    signal,
+  });
   if (res.status === 401) session.signOut();
   if (!res.ok || !res.body) throw new ApiError(res.status, 'stream_failed', res.statusText);
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -18,7 +18,12 @@ function fieldText(t: TFunction, code: string, rule: string, message: string): s
  * Shows the API's field problems next to the fields of `form` (`steps.0.text` → ['steps', 0, 'text']);
  * returns the problems no field of the form holds, as text, for a message above the form.
  */
-export function showFieldErrors(t: TFunction, form: FormInstance, error: unknown, fieldNames: Record<string, string> = {}): string | undefined {
+export function showFieldErrors(
+  t: TFunction,
+  form: FormInstance,
+  error: unknown,
+  fieldNames: Record<string, string> = {},
+): string | undefined {
   if (!(error instanceof ApiError)) return errorText(t, error);
   const known = new Set(Object.keys(form.getFieldsValue(true) as object));
   const rest: string[] = [];

@@ -28,7 +28,6 @@ import { Campaign, type CampaignStatus } from './entities/campaign.entity';
 import { CampaignWarmUp } from './campaign-warm-up';
 import type { DeliveryStatus } from './entities/campaign-delivery.entity';
 
-
 export interface DeliveryListItem {
   id: string;
   subscriptionId: string;

@@ -58,7 +58,11 @@ export class SandboxSimulatorController {
   /** The customer sends STOP (every marketing subscription of theirs on the Page stops). */
   @Post('pages/:pageId/customer/stop')
   @HttpCode(200)
-  async stop(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Body() dto: SimulatedCustomerDto): Promise<{ tokens: number }> {
+  async stop(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Body() dto: SimulatedCustomerDto,
+  ): Promise<{ tokens: number }> {
     const sandbox = await this.sandboxFor(shopId, pageId);
     const { tokens } = await control(() => sandbox.personStop({ pageId, psid: dto.psid }));
     return { tokens: tokens.length };
@@ -67,7 +71,11 @@ export class SandboxSimulatorController {
   /** The customer sends RESUME. */
   @Post('pages/:pageId/customer/resume')
   @HttpCode(200)
-  async resume(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Body() dto: SimulatedCustomerDto): Promise<{ tokens: number }> {
+  async resume(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Body() dto: SimulatedCustomerDto,
+  ): Promise<{ tokens: number }> {
     const sandbox = await this.sandboxFor(shopId, pageId);
     const { tokens } = await control(() => sandbox.personResume({ pageId, psid: dto.psid }));
     return { tokens: tokens.length };
@@ -96,7 +104,8 @@ async function control<T>(call: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof SandboxControlError && error.status === 409)
       throw new DomainError(409, 'nothing_to_tap', 'The Page has sent this customer no MM button to tap', { field: 'psid' });
-    if (error instanceof SandboxControlError && error.status === 404) throw new DomainError(404, 'not_found', 'Page not found in the sandbox', { field: 'pageId' });
+    if (error instanceof SandboxControlError && error.status === 404)
+      throw new DomainError(404, 'not_found', 'Page not found in the sandbox', { field: 'pageId' });
     throw error;
   }
 }

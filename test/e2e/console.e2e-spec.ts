@@ -42,7 +42,11 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
   /** Picks an option of an Ant Design Select found by its label. */
   const choose = async (label: string, option: string): Promise<void> => {
     await page.getByLabel(label, { exact: true }).click({ force: true });
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first().click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+      .filter({ hasText: option })
+      .first()
+      .click();
   };
   const api = (method: 'get' | 'post' | 'put', path: string, body?: object) => t.http()[method](path).set(auth).send(body);
 
@@ -87,7 +91,10 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     await check('03-topic-too-long');
 
     await title.fill(topicTitle);
-    await page.getByTestId('title-counter').filter({ hasText: `${topicTitle.normalize('NFC').length} / 65` }).waitFor();
+    await page
+      .getByTestId('title-counter')
+      .filter({ hasText: `${topicTitle.normalize('NFC').length} / 65` })
+      .waitFor();
     await expect(page.getByTestId('optin-preview').textContent()).resolves.toContain(topicTitle);
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('cell', { name: topicTitle }).waitFor();
@@ -143,8 +150,15 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     await go('pos');
     await page.getByTestId('dispatched').filter({ hasText: '1' }).waitFor();
     await page.getByTestId('sent').filter({ hasText: '1' }).waitFor();
-    await page.getByTestId('skipped-reasons').filter({ hasText: 'The customer has not written to the Page in the last 24 hours: 1' }).waitFor();
-    await page.getByTestId('skipped-events').filter({ hasText: 'PO-1 · 900000009' }).filter({ hasText: 'The customer never wrote to the Page' }).waitFor();
+    await page
+      .getByTestId('skipped-reasons')
+      .filter({ hasText: 'The customer has not written to the Page in the last 24 hours: 1' })
+      .waitFor();
+    await page
+      .getByTestId('skipped-events')
+      .filter({ hasText: 'PO-1 · 900000009' })
+      .filter({ hasText: 'The customer never wrote to the Page' })
+      .waitFor();
     await check('06-pos-rule-counted');
 
     // The customer taps the MM button they received: subscribed.
@@ -162,7 +176,9 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     // More subscribers, already at Meta (imported), and a slow rate so the run can be watched.
     await t.meta.bulkTokens({ pageId, count: 89, title: topicTitle, timezone: 'Asia/Manila', prefix: '7700' });
     expect((await api('post', `/api/pages/${pageId}/subscribers/import`)).status).toBeLessThan(300);
-    expect((await api('put', `/api/pages/${pageId}/broadcast-settings`, { periodHours: 24, ratePerSecond: 10, concurrency: 4 })).status).toBe(200);
+    expect(
+      (await api('put', `/api/pages/${pageId}/broadcast-settings`, { periodHours: 24, ratePerSecond: 10, concurrency: 4 })).status,
+    ).toBe(200);
 
     await go('simulator');
     await page.getByLabel('Warm-up (seconds)').fill('10');
@@ -214,7 +230,10 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     await page.reload();
     await page.getByRole('heading', { name: 'Chủ đề MM' }).waitFor();
     expect(await page.evaluate('document.documentElement.lang')).toBe('vi');
-    await page.getByRole('cell', { name: /đang nhận/ }).first().waitFor();
+    await page
+      .getByRole('cell', { name: /đang nhận/ })
+      .first()
+      .waitFor();
     await check('12-vi-topics');
     for (const [screen, heading] of [
       ['pages', 'Trang'],

@@ -1,5 +1,25 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, DatePicker, Descriptions, Form, Input, InputNumber, Progress as Bar, Radio, Row, Select, Space, Statistic, Table, Tag, TimePicker, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  Progress as Bar,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+  TimePicker,
+  Typography,
+} from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -9,14 +29,23 @@ import { errorText, showFieldErrors } from '../errors';
 import { money, useSandbox, useTopics } from '../hooks';
 import { tone } from '../tone';
 
-const STATUS_COLOR: Record<Campaign['status'], string> = { draft: 'default', scheduled: 'blue', running: 'blue', paused: 'orange', completed: 'green', canceled: 'red' };
+const STATUS_COLOR: Record<Campaign['status'], string> = {
+  draft: 'default',
+  scheduled: 'blue',
+  running: 'blue',
+  paused: 'orange',
+  completed: 'green',
+  canceled: 'red',
+};
 
 /** The message as a Messenger chat bubble. */
 function MessagePreview({ text, pageName }: { text: string; pageName?: string }) {
   return (
     <div style={{ background: '#f5f5f5', borderRadius: 12, padding: 12, maxWidth: 320 }} data-testid="message-preview">
       <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.65)', marginBottom: 4 }}>{pageName}</div>
-      <div style={{ background: '#fff', border: '1px solid #e8e8e8', borderRadius: 18, padding: '8px 12px', whiteSpace: 'pre-wrap' }}>{text || '…'}</div>
+      <div style={{ background: '#fff', border: '1px solid #e8e8e8', borderRadius: 18, padding: '8px 12px', whiteSpace: 'pre-wrap' }}>
+        {text || '…'}
+      </div>
     </div>
   );
 }
@@ -59,21 +88,32 @@ function ProgressPanel({ progress, series, locale }: { progress: Progress; serie
       <Row gutter={[8, 8]}>
         {(['sent', 'delivered', 'read', 'failed', 'skipped', 'pending'] as const).map((k) => (
           <Col xs={8} md={4} key={k}>
-            <Statistic title={t(`campaigns.${k}`)} value={progress[k]} valueRender={(node) => <span data-testid={`progress-${k}`}>{node}</span>} />
+            <Statistic
+              title={t(`campaigns.${k}`)}
+              value={progress[k]}
+              valueRender={(node) => <span data-testid={`progress-${k}`}>{node}</span>}
+            />
           </Col>
         ))}
       </Row>
       {(['sent', 'delivered', 'read', 'failed'] as const).map((k) => (
         <div key={k}>
           <span id={`bar-${k}`}>{t(`campaigns.${k}`)}</span>
-          <Bar aria-labelledby={`bar-${k}`} percent={pct(progress[k])} status={k === 'failed' && progress.failed > 0 ? 'exception' : progress.status === 'running' ? 'active' : 'normal'} />
+          <Bar
+            aria-labelledby={`bar-${k}`}
+            percent={pct(progress[k])}
+            status={k === 'failed' && progress.failed > 0 ? 'exception' : progress.status === 'running' ? 'active' : 'normal'}
+          />
         </div>
       ))}
       <Descriptions size="small" column={{ xs: 1, md: 2 }}>
         <Descriptions.Item label={t('campaigns.cost')}>
-          {money(cost.spent, cost.currency, locale)} {t('campaigns.of')} {cost.budget === null ? t('campaigns.noBudget') : money(cost.budget, cost.currency, locale)}
+          {money(cost.spent, cost.currency, locale)} {t('campaigns.of')}{' '}
+          {cost.budget === null ? t('campaigns.noBudget') : money(cost.budget, cost.currency, locale)}
         </Descriptions.Item>
-        <Descriptions.Item label={t('campaigns.timeLeft')}>{progress.secondsLeft === null ? '–' : t('campaigns.seconds', { count: Math.ceil(progress.secondsLeft) })}</Descriptions.Item>
+        <Descriptions.Item label={t('campaigns.timeLeft')}>
+          {progress.secondsLeft === null ? '–' : t('campaigns.seconds', { count: Math.ceil(progress.secondsLeft) })}
+        </Descriptions.Item>
       </Descriptions>
       {Object.keys(reasons).length > 0 && (
         <>
@@ -117,11 +157,20 @@ function CampaignDetail({ pageId, campaign, locale }: { pageId: string; campaign
   });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['campaigns', pageId] });
   const schedule = useMutation({
-    mutationFn: (v: { mode: string; at?: { toISOString(): string }; date?: { format(f: string): string }; localTime?: { format(f: string): string } }) =>
+    mutationFn: (v: {
+      mode: string;
+      at?: { toISOString(): string };
+      date?: { format(f: string): string };
+      localTime?: { format(f: string): string };
+    }) =>
       api<Campaign>(
         'POST',
         `/pages/${pageId}/campaigns/${campaign.id}/schedule`,
-        v.mode === 'at' ? { at: v.at?.toISOString() } : v.mode === 'local' ? { date: v.date?.format('YYYY-MM-DD'), localTime: v.localTime?.format('HH:mm') } : {},
+        v.mode === 'at'
+          ? { at: v.at?.toISOString() }
+          : v.mode === 'local'
+            ? { date: v.date?.format('YYYY-MM-DD'), localTime: v.localTime?.format('HH:mm') }
+            : {},
       ),
     onSuccess: () => {
       setError(undefined);
@@ -155,13 +204,22 @@ function CampaignDetail({ pageId, campaign, locale }: { pageId: string; campaign
             </Descriptions.Item>
             <Descriptions.Item label={t('campaigns.ours')}>{money(est.ours.cost, est.currency, locale)}</Descriptions.Item>
             <Descriptions.Item label={t('campaigns.meta')}>
-              {est.meta.costLowerBound !== undefined ? `${money(est.meta.costLowerBound, est.currency, locale)} – ${money(est.meta.costUpperBound ?? 0, est.currency, locale)}` : '–'}
+              {est.meta.costLowerBound !== undefined
+                ? `${money(est.meta.costLowerBound, est.currency, locale)} – ${money(est.meta.costUpperBound ?? 0, est.currency, locale)}`
+                : '–'}
             </Descriptions.Item>
           </Descriptions>
         )}
         {campaign.status === 'draft' && (
           <Form form={form} layout="vertical" name="schedule" initialValues={{ mode: 'asap' }} onFinish={(v) => schedule.mutate(v)}>
-            {sandbox.data && <Alert type={sandbox.data.demo ? 'warning' : 'info'} showIcon style={{ marginBottom: 12 }} message={t('campaigns.warmUp', { minutes: Math.round((sandbox.data.warmUpMs / 60000) * 10) / 10 })} />}
+            {sandbox.data && (
+              <Alert
+                type={sandbox.data.demo ? 'warning' : 'info'}
+                showIcon
+                style={{ marginBottom: 12 }}
+                message={t('campaigns.warmUp', { minutes: Math.round((sandbox.data.warmUpMs / 60000) * 10) / 10 })}
+              />
+            )}
             <Form.Item label={t('campaigns.schedule')} name="mode">
               <Radio.Group
                 options={[
@@ -193,7 +251,9 @@ function CampaignDetail({ pageId, campaign, locale }: { pageId: string; campaign
         )}
         {error && <Alert type="error" role="alert" message={error} />}
         <Space wrap>
-          {(status === 'running' || status === 'scheduled') && <Button onClick={() => control.mutate('pause')}>{t('campaigns.pause')}</Button>}
+          {(status === 'running' || status === 'scheduled') && (
+            <Button onClick={() => control.mutate('pause')}>{t('campaigns.pause')}</Button>
+          )}
           {status === 'paused' && <Button onClick={() => control.mutate('resume')}>{t('campaigns.resume')}</Button>}
           {(status === 'running' || status === 'scheduled' || status === 'paused') && (
             <Button danger onClick={() => control.mutate('cancel')}>
@@ -231,7 +291,8 @@ export function CampaignsScreen({ pageId, page }: { pageId: string; page?: Page 
       setOpenId(c.id);
       void queryClient.invalidateQueries({ queryKey: ['campaigns', pageId] });
     },
-    onError: (e) => setError(showFieldErrors(t, form, e, { 'content.text': 'text', 'budget.amount': 'budgetAmount', 'budget.type': 'budgetType' })),
+    onError: (e) =>
+      setError(showFieldErrors(t, form, e, { 'content.text': 'text', 'budget.amount': 'budgetAmount', 'budget.type': 'budgetType' })),
   });
   const open = campaigns.data?.find((c) => c.id === openId);
   const locale = i18n.language === 'vi' ? 'vi-VN' : 'en-PH';
@@ -248,15 +309,31 @@ export function CampaignsScreen({ pageId, page }: { pageId: string; page?: Page 
         locale={{ emptyText: t('common.none') }}
         columns={[
           { title: t('campaigns.name'), dataIndex: 'name' },
-          { title: t('common.status'), render: (_, c) => <Tag style={tone(STATUS_COLOR[c.status])}>{t(`campaigns.status.${c.status}`)}</Tag> },
-          { title: t('common.actions'), render: (_, c) => <Button size="small" onClick={() => setOpenId(c.id)}>{t('campaigns.open')}</Button> },
+          {
+            title: t('common.status'),
+            render: (_, c) => <Tag style={tone(STATUS_COLOR[c.status])}>{t(`campaigns.status.${c.status}`)}</Tag>,
+          },
+          {
+            title: t('common.actions'),
+            render: (_, c) => (
+              <Button size="small" onClick={() => setOpenId(c.id)}>
+                {t('campaigns.open')}
+              </Button>
+            ),
+          },
         ]}
       />
       {open && <CampaignDetail key={open.id} pageId={pageId} campaign={open} locale={locale} />}
       <Card title={<h3 style={{ margin: 0, fontSize: 16 }}>{t('campaigns.new')}</h3>}>
         <Row gutter={[16, 16]}>
           <Col xs={24} md={14}>
-            <Form form={form} layout="vertical" name="campaign" onFinish={(v) => create.mutate(v)} initialValues={{ budgetType: 'lifetime' }}>
+            <Form
+              form={form}
+              layout="vertical"
+              name="campaign"
+              onFinish={(v) => create.mutate(v)}
+              initialValues={{ budgetType: 'lifetime' }}
+            >
               <Form.Item label={t('campaigns.name')} name="name" rules={[{ required: true, message: t('rules.isNotEmpty') }]}>
                 <Input />
               </Form.Item>
@@ -273,7 +350,13 @@ export function CampaignsScreen({ pageId, page }: { pageId: string; page?: Page 
               </Form.Item>
               <Space wrap>
                 <Form.Item label={t('campaigns.budgetType')} name="budgetType">
-                  <Select style={{ width: 140 }} options={[{ value: 'lifetime', label: t('campaigns.lifetime') }, { value: 'daily', label: t('campaigns.daily') }]} />
+                  <Select
+                    style={{ width: 140 }}
+                    options={[
+                      { value: 'lifetime', label: t('campaigns.lifetime') },
+                      { value: 'daily', label: t('campaigns.daily') },
+                    ]}
+                  />
                 </Form.Item>
                 <Form.Item label={`${t('campaigns.budget')}${page ? ` (${page.currency})` : ''}`} name="budgetAmount">
                   <InputNumber min={1} style={{ width: 180 }} />

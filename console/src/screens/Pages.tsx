@@ -71,7 +71,12 @@ export function PagesScreen({ pages }: { pages: Page[] }) {
             <Input inputMode="numeric" />
           </Form.Item>
           <Form.Item label={t('pages.platform')} name="platform">
-            <Select options={[{ value: 'facebook', label: 'Facebook' }, { value: 'instagram', label: 'Instagram' }]} />
+            <Select
+              options={[
+                { value: 'facebook', label: 'Facebook' },
+                { value: 'instagram', label: 'Instagram' },
+              ]}
+            />
           </Form.Item>
           <Form.Item label={t('pages.token')} name="accessToken" rules={[{ required: true, message: t('rules.isNotEmpty') }]}>
             <Input.Password autoComplete="off" />

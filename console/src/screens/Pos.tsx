@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Descriptions, Form, List, Select, Space, Switch, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, List, Select, Space, Switch, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Page, type Rule, type RuleEvent, type RuleStats } from '../api';
@@ -13,7 +13,11 @@ function RuleCard({ rule, topic, sequence }: { rule: Rule; topic?: string; seque
   const queryClient = useQueryClient();
   const [error, setError] = useState<string>();
   // Counts change as events arrive: refreshed every few seconds while the screen is open.
-  const stats = useQuery({ queryKey: ['rule-stats', rule.id], queryFn: () => api<RuleStats>('GET', `/pos-notification-rules/${rule.id}/stats`), refetchInterval: 3000 });
+  const stats = useQuery({
+    queryKey: ['rule-stats', rule.id],
+    queryFn: () => api<RuleStats>('GET', `/pos-notification-rules/${rule.id}/stats`),
+    refetchInterval: 3000,
+  });
   const skipped = useQuery({
     queryKey: ['rule-skipped', rule.id],
     queryFn: () => api<RuleEvent[]>('GET', `/pos-notification-rules/${rule.id}/events?outcome=skipped`),
@@ -114,7 +118,13 @@ export function PosScreen({ pageId, pages }: { pageId: string; pages: Page[] }) 
       </Space>
       {adding && (
         <Card>
-          <Form form={form} layout="vertical" name="rule" onFinish={(v) => create.mutate(v)} initialValues={{ pageId, orderStatus: 'CONFIRMED' }}>
+          <Form
+            form={form}
+            layout="vertical"
+            name="rule"
+            onFinish={(v) => create.mutate(v)}
+            initialValues={{ pageId, orderStatus: 'CONFIRMED' }}
+          >
             <Form.Item label={t('pos.topic')} name="topicId" rules={[{ required: true, message: t('rules.isUUID') }]}>
               <Select options={(topics.data ?? []).map((x) => ({ value: x.id, label: x.title }))} />
             </Form.Item>

@@ -22,7 +22,9 @@ export function SequencesScreen({ pageId }: { pageId: string }) {
       api<Sequence>('POST', `/pages/${pageId}/sequences`, {
         name: v.name,
         steps: (v.steps ?? []).map((s) =>
-          s.type === 'optin' ? { type: 'optin', topicId: s.topicId, delaySeconds: s.delaySeconds ?? 0 } : { type: 'text', text: s.text, delaySeconds: s.delaySeconds ?? 0 },
+          s.type === 'optin'
+            ? { type: 'optin', topicId: s.topicId, delaySeconds: s.delaySeconds ?? 0 }
+            : { type: 'text', text: s.text, delaySeconds: s.delaySeconds ?? 0 },
         ),
       }),
     onSuccess: () => {
@@ -82,11 +84,21 @@ export function SequencesScreen({ pageId }: { pageId: string }) {
                         <Input />
                       </Form.Item>
                       {type === 'optin' ? (
-                        <Form.Item label={t('sequences.topic')} name={[field.name, 'topicId']} rules={[{ required: true, message: t('rules.isUUID') }]}>
-                          <Select options={(topics.data ?? []).filter((x) => !x.archivedAt).map((x) => ({ value: x.id, label: x.title }))} />
+                        <Form.Item
+                          label={t('sequences.topic')}
+                          name={[field.name, 'topicId']}
+                          rules={[{ required: true, message: t('rules.isUUID') }]}
+                        >
+                          <Select
+                            options={(topics.data ?? []).filter((x) => !x.archivedAt).map((x) => ({ value: x.id, label: x.title }))}
+                          />
                         </Form.Item>
                       ) : (
-                        <Form.Item label={t('sequences.text')} name={[field.name, 'text']} rules={[{ required: true, message: t('rules.isNotEmpty') }]}>
+                        <Form.Item
+                          label={t('sequences.text')}
+                          name={[field.name, 'text']}
+                          rules={[{ required: true, message: t('rules.isNotEmpty') }]}
+                        >
                           <Input.TextArea autoSize />
                         </Form.Item>
                       )}

@@ -24,7 +24,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
       setBusy(false);
     }
   };
-  const demo = useQuery({ queryKey: ['demo-shop'], queryFn: () => api<{ available: boolean }>('GET', '/sandbox/demo-shop', undefined, '') });
+  const demo = useQuery({
+    queryKey: ['demo-shop'],
+    queryFn: () => api<{ available: boolean }>('GET', '/sandbox/demo-shop', undefined, ''),
+  });
   const [demoForm] = Form.useForm();
   const [createdKey, setCreatedKey] = useState<string>();
   const createDemo = async ({ name }: { name: string }) => {
@@ -43,8 +46,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
   return (
     <main style={{ maxWidth: 420, margin: '10vh auto', padding: 12 }}>
       <Card title={<h1 style={{ fontSize: 20, margin: 0 }}>{t('signIn.title')}</h1>} extra={<LanguageSwitch />}>
-        <Form layout="vertical" onFinish={submit} requiredMark={false}>
-          <Form.Item label={t('signIn.apiKey')} name="apiKey" extra={t('signIn.hint')} rules={[{ required: true, message: t('rules.isNotEmpty') }]}>
+        <Form layout="vertical" onFinish={(v: { apiKey: string }) => void submit(v)} requiredMark={false}>
+          <Form.Item
+            label={t('signIn.apiKey')}
+            name="apiKey"
+            extra={t('signIn.hint')}
+            rules={[{ required: true, message: t('rules.isNotEmpty') }]}
+          >
             <Input.Password autoComplete="off" placeholder="mmk_…" />
           </Form.Item>
           <Space direction="vertical" style={{ width: '100%' }}>
@@ -75,7 +83,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
           <>
             <Divider />
             <Typography.Paragraph>{t('signIn.demoHelp')}</Typography.Paragraph>
-            <Form form={demoForm} layout="vertical" name="demo" onFinish={createDemo} requiredMark={false}>
+            <Form form={demoForm} layout="vertical" name="demo" onFinish={(v: { name: string }) => void createDemo(v)} requiredMark={false}>
               <Form.Item label={t('signIn.shopName')} name="name" rules={[{ required: true, message: t('rules.isNotEmpty') }]}>
                 <Input />
               </Form.Item>

@@ -16,7 +16,10 @@ interface Received {
 
 /** A short text for what the customer received: the message text, or the opt-in button's title. */
 function describe(item: Received): string {
-  const m = item.message as { text?: string; attachment?: { payload?: { title?: string; text?: string; elements?: Array<{ title?: string }> } } };
+  const m = item.message as {
+    text?: string;
+    attachment?: { payload?: { title?: string; text?: string; elements?: Array<{ title?: string }> } };
+  };
   return m.text ?? m.attachment?.payload?.title ?? m.attachment?.payload?.text ?? m.attachment?.payload?.elements?.[0]?.title ?? item.type;
 }
 
@@ -39,7 +42,14 @@ function DemoWarmUp({ state }: { state: SandboxState }) {
       <Tag style={tone(state.demo ? 'orange' : 'default')} data-testid="warm-up-state">
         {state.demo ? t('simulator.demoOn', { seconds: state.warmUpMs / 1000 }) : t('simulator.demoOff')}
       </Tag>
-      <Form form={form} layout="inline" name="warmup" onFinish={(v) => apply.mutate(v)} initialValues={{ warmUpSeconds: 10 }} style={{ marginTop: 12 }}>
+      <Form
+        form={form}
+        layout="inline"
+        name="warmup"
+        onFinish={(v) => apply.mutate(v)}
+        initialValues={{ warmUpSeconds: 10 }}
+        style={{ marginTop: 12 }}
+      >
         <Form.Item label={t('simulator.demoSeconds')} name="warmUpSeconds">
           <InputNumber min={5} max={3600} />
         </Form.Item>

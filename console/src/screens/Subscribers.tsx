@@ -32,7 +32,10 @@ export function SubscribersScreen({ pageId }: { pageId: string }) {
     enabled: topicId !== undefined,
     initialPageParam: '',
     queryFn: ({ pageParam }) =>
-      api<SubscriberPage>('GET', `/pages/${pageId}/topics/${topicId}/subscribers?limit=100${status ? `&status=${status}` : ''}${pageParam ? `&after=${encodeURIComponent(pageParam)}` : ''}`),
+      api<SubscriberPage>(
+        'GET',
+        `/pages/${pageId}/topics/${topicId}/subscribers?limit=100${status ? `&status=${status}` : ''}${pageParam ? `&after=${encodeURIComponent(pageParam)}` : ''}`,
+      ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const unsubscribe = useMutation({
@@ -45,7 +48,13 @@ export function SubscribersScreen({ pageId }: { pageId: string }) {
     <Space direction="vertical" style={{ width: '100%' }} size="large">
       <Typography.Title level={2}>{t('subscribers.title')}</Typography.Title>
       <Space wrap>
-        <Select aria-label={t('subscribers.topic')} value={topicId} onChange={setTopicId} style={{ minWidth: 180 }} options={(topics.data ?? []).map((x) => ({ value: x.id, label: x.title }))} />
+        <Select
+          aria-label={t('subscribers.topic')}
+          value={topicId}
+          onChange={setTopicId}
+          style={{ minWidth: 180 }}
+          options={(topics.data ?? []).map((x) => ({ value: x.id, label: x.title }))}
+        />
         <Select
           aria-label={t('subscribers.filter')}
           value={status ?? ''}
@@ -53,7 +62,14 @@ export function SubscribersScreen({ pageId }: { pageId: string }) {
           style={{ minWidth: 140 }}
           options={[{ value: '', label: t('subscribers.all') }, ...FILTERS.map((f) => ({ value: f, label: t(`topics.counts.${f}`) }))]}
         />
-        <Input.Search aria-label={t('subscribers.search')} placeholder={t('subscribers.search')} allowClear onSearch={setSearch} onChange={(e) => setSearch(e.target.value)} style={{ width: 200 }} />
+        <Input.Search
+          aria-label={t('subscribers.search')}
+          placeholder={t('subscribers.search')}
+          allowClear
+          onSearch={setSearch}
+          onChange={(e) => setSearch(e.target.value)}
+          style={{ width: 200 }}
+        />
       </Space>
       {list.data?.pages[0] && <CountTags counts={list.data.pages[0].counts} />}
       {error && <Alert type="error" role="alert" message={error} />}
@@ -67,13 +83,21 @@ export function SubscribersScreen({ pageId }: { pageId: string }) {
         locale={{ emptyText: t('common.none') }}
         columns={[
           { title: t('subscribers.psid'), dataIndex: 'psid' },
-          { title: t('common.status'), render: (_, s) => <Tag style={tone(s.status === 'active' ? 'green' : undefined)}>{t(`topics.counts.${s.status}`)}</Tag> },
+          {
+            title: t('common.status'),
+            render: (_, s) => <Tag style={tone(s.status === 'active' ? 'green' : undefined)}>{t(`topics.counts.${s.status}`)}</Tag>,
+          },
           { title: t('subscribers.since'), render: (_, s) => new Date(s.optedInAt).toLocaleDateString() },
           {
             title: t('common.actions'),
             render: (_, s) =>
               s.status === 'active' || s.status === 'stopped' ? (
-                <Popconfirm title={t('subscribers.unsubscribe')} onConfirm={() => unsubscribe.mutate(s.id)} okText={t('common.yes')} cancelText={t('common.no')}>
+                <Popconfirm
+                  title={t('subscribers.unsubscribe')}
+                  onConfirm={() => unsubscribe.mutate(s.id)}
+                  okText={t('common.yes')}
+                  cancelText={t('common.no')}
+                >
                   <Button size="small" danger>
                     {t('subscribers.unsubscribe')}
                   </Button>

@@ -9,18 +9,31 @@ import { useTopics } from '../hooks';
 import { tone } from '../tone';
 
 const CTA_TEXTS = ['ALLOW', 'GET', 'GET_UPDATES', 'OPT_IN', 'SIGN_UP'] as const;
-const CTA_LABEL: Record<string, string> = { ALLOW: 'Allow messages', GET: 'Get messages', GET_UPDATES: 'Get updates', OPT_IN: 'Opt in to messages', SIGN_UP: 'Sign up for messages' };
+const CTA_LABEL: Record<string, string> = {
+  ALLOW: 'Allow messages',
+  GET: 'Get messages',
+  GET_UPDATES: 'Get updates',
+  OPT_IN: 'Opt in to messages',
+  SIGN_UP: 'Sign up for messages',
+};
 
 /** The opt-in message roughly as Messenger draws it: image, title, the Page's line, the button. */
 export function OptinPreview({ title, imageUrl, ctaText }: { title: string; imageUrl?: string; ctaText?: string }) {
   return (
-    <div style={{ maxWidth: 280, border: '1px solid #d9d9d9', borderRadius: 18, overflow: 'hidden', background: '#fff' }} data-testid="optin-preview">
-      {imageUrl && /^https:\/\//.test(imageUrl) && <img src={imageUrl} alt="" style={{ width: '100%', aspectRatio: '1.91', objectFit: 'cover', display: 'block' }} />}
+    <div
+      style={{ maxWidth: 280, border: '1px solid #d9d9d9', borderRadius: 18, overflow: 'hidden', background: '#fff' }}
+      data-testid="optin-preview"
+    >
+      {imageUrl && /^https:\/\//.test(imageUrl) && (
+        <img src={imageUrl} alt="" style={{ width: '100%', aspectRatio: '1.91', objectFit: 'cover', display: 'block' }} />
+      )}
       <div style={{ padding: 12 }}>
         <div style={{ fontWeight: 600 }}>{title || '…'}</div>
         <div style={{ color: 'rgba(0,0,0,0.65)', fontSize: 12 }}>You can opt out at any time.</div>
       </div>
-      <div style={{ borderTop: '1px solid #f0f0f0', padding: 10, textAlign: 'center', color: '#0958d9', fontWeight: 600 }}>{CTA_LABEL[ctaText ?? 'GET']}</div>
+      <div style={{ borderTop: '1px solid #f0f0f0', padding: 10, textAlign: 'center', color: '#0958d9', fontWeight: 600 }}>
+        {CTA_LABEL[ctaText ?? 'GET']}
+      </div>
     </div>
   );
 }
@@ -50,7 +63,8 @@ export function TopicsScreen({ pageId }: { pageId: string }) {
   const ctaText = Form.useWatch('ctaText', form) as string | undefined;
   const queryClient = useQueryClient();
   const create = useMutation({
-    mutationFn: (v: Record<string, unknown>) => api<Topic>('POST', `/pages/${pageId}/topics`, Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== ''))),
+    mutationFn: (v: Record<string, unknown>) =>
+      api<Topic>('POST', `/pages/${pageId}/topics`, Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== ''))),
     onSuccess: () => {
       form.resetFields();
       setError(undefined);

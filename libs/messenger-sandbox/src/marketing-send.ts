@@ -7,7 +7,6 @@ import type { AdAccount, Campaign, Person, SubscriptionToken } from './model';
 import { TOKEN_COOLDOWN_MS } from './token-api';
 import { marketingWebhook, type MarketingWebhookValue } from './webhook-events';
 
-
 /**
  * What `POST act_{AD}/messages` takes: the campaign (`message_id`), the token, the message and, since
  * 2026-06-11, `min_conversation_gap_seconds` (Meta's changelog:

@@ -40,7 +40,11 @@ export class DemoShopDto {
   @Length(1, 100)
   name!: string;
 
-  @ApiProperty({ enum: ['en-PH', 'vi-VN', 'fil-PH'], required: false, description: "The shop's locale (its currency follows: VND for vi-VN, else PHP)" })
+  @ApiProperty({
+    enum: ['en-PH', 'vi-VN', 'fil-PH'],
+    required: false,
+    description: "The shop's locale (its currency follows: VND for vi-VN, else PHP)",
+  })
   @IsOptional()
   @IsIn(['en-PH', 'vi-VN', 'fil-PH'])
   locale?: 'en-PH' | 'vi-VN' | 'fil-PH';
