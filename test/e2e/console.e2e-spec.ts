@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app';
 // worker loops and the bundled sandbox, as `npm start` runs them. SQLite only: the console is a client
 // of the HTTP API, whose behaviour on MariaDB the other end-to-end suites cover; a second database would
 // double the browser time and test nothing the browser sees differently.
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 describe('The console in a browser (SQLite, bundled sandbox)', () => {
   let t: TestApp;
@@ -23,7 +23,8 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     t = await startTestApp('sqlite', { bundledSandbox: true });
     browser = await openBrowser();
     page = browser.page;
-    page.setDefaultTimeout(15_000);
+    // Generous for a busy CI machine; a passing run never waits for it.
+    page.setDefaultTimeout(30_000);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
