@@ -7,8 +7,8 @@ import { SqlDialect } from '../database/sql-dialect';
 import { CampaignEvents } from './campaign-events';
 import { FreshState } from '../messenger/inbox/fresh-state';
 import { isValidTimeZone, wallTimeToInstant } from '../common/local-time';
-import { WARM_UP_MS } from './campaigns.service';
 import { AbTestsService } from '../results/ab-tests.service';
+import { CampaignWarmUp } from './campaign-warm-up';
 
 const FANOUT_BATCH = 2000;
 const FANOUT_LEASE_MS = 60_000;
@@ -35,6 +35,7 @@ export class BroadcastScheduler {
     private readonly events: CampaignEvents,
     private readonly audience: AudienceService,
     private readonly abTests: AbTestsService,
+    private readonly warmUp: CampaignWarmUp,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
@@ -45,7 +46,7 @@ export class BroadcastScheduler {
     const t = this.dialect.time(now);
     const due = (await this.dataSource.query(
       `SELECT id FROM campaigns WHERE status = 'scheduled' AND scheduled_at <= ? AND meta_campaign_id IS NOT NULL AND meta_created_at <= ? ORDER BY scheduled_at LIMIT 100`,
-      [t, this.dialect.time(new Date(now.getTime() - WARM_UP_MS))],
+      [t, this.dialect.time(new Date(now.getTime() - this.warmUp.ms()))],
     )) as Array<{ id: string }>;
     const started: string[] = [];
     for (const { id } of due) {

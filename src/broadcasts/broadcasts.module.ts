@@ -12,7 +12,9 @@ import { BroadcastScheduler } from './broadcast-scheduler';
 import { BroadcastSettingsService } from './broadcast-settings.service';
 import { BroadcastWorker } from './broadcast-worker';
 import { CampaignEvents } from './campaign-events';
+import { CampaignProgressStreamController } from './campaign-progress-stream.controller';
 import { CampaignSignals } from './campaign-signals';
+import { CampaignWarmUp } from './campaign-warm-up';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
 import { DeliveryClaimer } from './delivery-claimer';
@@ -28,7 +30,7 @@ import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
  */
 @Module({
   imports: [AudienceModule, ShopsModule, PagesModule, TopicsModule, OptinsModule, MessengerModule, ResultsModule],
-  controllers: [CampaignsController],
+  controllers: [CampaignsController, CampaignProgressStreamController],
   providers: [
     broadcastGraphClientProvider,
     { provide: WallTime, useClass: SystemWallTime },
@@ -36,6 +38,7 @@ import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
     PagePacer,
     CampaignSignals,
     CampaignEvents,
+    CampaignWarmUp,
     MetaCampaignSync,
     CampaignsService,
     DeliveryClaimer,
@@ -44,7 +47,7 @@ import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
     BroadcastWorker,
     MarketingWebhooksListener,
   ],
-  exports: [CampaignsService, BroadcastWorker, MetaCampaignSync],
+  exports: [CampaignsService, BroadcastWorker, MetaCampaignSync, CampaignWarmUp],
 })
 export class BroadcastsModule implements OnApplicationShutdown {
   constructor(private readonly moduleRef: ModuleRef) {}

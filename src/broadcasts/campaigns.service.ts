@@ -30,10 +30,8 @@ import type {
   UpdateCampaignDto,
 } from './dto/campaign.dto';
 import { Campaign, type CampaignStatus } from './entities/campaign.entity';
+import { CampaignWarmUp } from './campaign-warm-up';
 import type { DeliveryStatus } from './entities/campaign-delivery.entity';
-
-/** Meta refuses sends for an hour after a message campaign is created. */
-export const WARM_UP_MS = 3_600_000;
 
 export interface DeliveryListItem {
   id: string;
@@ -69,6 +67,7 @@ export class CampaignsService {
     private readonly metaSync: MetaCampaignSync,
     private readonly events: CampaignEvents,
     private readonly audience: AudienceService,
+    private readonly warmUp: CampaignWarmUp,
   ) {
     this.repo = dataSource.getRepository(Campaign);
     this.dialect = new SqlDialect(dataSource);
@@ -273,7 +272,7 @@ export class CampaignsService {
     if (campaign.status !== 'draft')
       throw new DomainError(409, 'campaign_not_draft', `The campaign is ${campaign.status}; only a draft can be scheduled`);
     const now = this.clock.now();
-    const earliest = new Date(now.getTime() + WARM_UP_MS);
+    const earliest = new Date(now.getTime() + this.warmUp.ms());
     const when = this.resolveSchedule(dto, earliest);
     if (when.startAt.getTime() < earliest.getTime()) {
       throw new DomainError(

@@ -8,7 +8,8 @@ import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
 import { earliestLocalInstant } from './broadcast-time';
-import { CampaignsService, WARM_UP_MS } from './campaigns.service';
+import { CampaignsService } from './campaigns.service';
+import { CampaignWarmUp } from './campaign-warm-up';
 import { Campaign } from './entities/campaign.entity';
 import { firstOccurrenceWhere } from './recurrence';
 
@@ -39,6 +40,7 @@ export class RecurringCampaigns {
     private readonly campaigns: CampaignsService,
     private readonly pages: PagesService,
     private readonly clock: Clock,
+    private readonly warmUp: CampaignWarmUp,
   ) {
     this.repo = dataSource.getRepository(Campaign);
   }
@@ -74,7 +76,7 @@ export class RecurringCampaigns {
     ])) as Array<{ d: string | null }>;
     const zone = await this.zoneOf(series);
     const tooLate = (date: LocalDate): boolean =>
-      this.firstSend(series, date, zone).getTime() < now.getTime() + WARM_UP_MS + SCHEDULE_MARGIN_MS;
+      this.firstSend(series, date, zone).getTime() < now.getTime() + this.warmUp.ms() + SCHEDULE_MARGIN_MS;
     const next = firstOccurrenceWhere(series.recurrenceRule!, series.recurrenceFrom!, last?.d ?? undefined, tooLate);
     if (next === undefined) {
       await this.repo.update({ id: series.id, status: series.status }, { status: 'completed', finishedAt: now, updatedAt: now });

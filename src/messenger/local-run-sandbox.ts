@@ -6,4 +6,4 @@ import type { SettingsInput } from '../../libs/messenger-sandbox/src/control-typ
  * (docs/meta-platform.md §5), so a campaign's `delivered` and `read` move in the local run as they
  * would for a shop. Tests start the sandbox with these off and post each webhook when they mean to.
  */
-export const LOCAL_RUN_SANDBOX_SETTINGS: Required<SettingsInput> = { marketingWebhooks: true, marketingReads: true };
+export const LOCAL_RUN_SANDBOX_SETTINGS: SettingsInput = { marketingWebhooks: true, marketingReads: true };

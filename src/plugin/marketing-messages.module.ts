@@ -12,6 +12,7 @@ import { PLUGIN_DATA_SOURCE } from '../database/plugin-data-source';
 import { checkpointInBackground } from '../database/sqlite-checkpointer';
 import { HealthModule } from '../health/health.module';
 import { IntegrationsModule } from '../integrations/integrations.module';
+import { ConsoleModule } from '../console/console.module';
 import { MessengerModule } from '../messenger/messenger.module';
 import { OptinsModule } from '../optins/optins.module';
 import { PagesModule } from '../pages/pages.module';
@@ -41,6 +42,7 @@ export const PLUGIN_MODULES = [
   PosNotificationsModule,
   BroadcastsModule,
   HealthModule,
+  ConsoleModule,
 ];
 
 /** The plugin's routes: every controller of its modules. */

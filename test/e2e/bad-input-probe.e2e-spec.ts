@@ -242,6 +242,13 @@ function routes(t: TestApp): Record<string, RouteCase> {
         metric: 'click_rate',
       }),
     },
+    // The console's sandbox-only routes: this app talks to a Graph URL, so a valid call is a 409; bad input is a 400 first.
+    'POST /api/sandbox/demo-shop': { params: () => ({}), body: () => ({ name: `Demo ${unique()}`, locale: 'vi-VN' }) },
+    'PUT /api/sandbox/warm-up': { params: () => ({}), body: () => ({ warmUpSeconds: 10 }) },
+    'POST /api/sandbox/pages/{pageId}/customer/message': { params: page, body: (f) => ({ psid: f.psid, text: 'Hi' }) },
+    'POST /api/sandbox/pages/{pageId}/customer/optin': { params: page, body: (f) => ({ psid: f.psid }) },
+    'POST /api/sandbox/pages/{pageId}/customer/stop': { params: page, body: (f) => ({ psid: f.psid }) },
+    'POST /api/sandbox/pages/{pageId}/customer/resume': { params: page, body: (f) => ({ psid: f.psid }) },
   };
 }
 

@@ -152,11 +152,15 @@ const ROUTES: Record<string, ControlHandler> = {
     },
   ),
   'GET /settings': (ctx) => ok(ctx.state.settings),
-  'POST /settings': withBody<Partial<SettingsState>>({ marketingWebhooks: '?boolean', marketingReads: '?boolean' }, (ctx, input) => {
-    if (input.marketingWebhooks !== undefined) ctx.state.settings.marketingWebhooks = input.marketingWebhooks;
-    if (input.marketingReads !== undefined) ctx.state.settings.marketingReads = input.marketingReads;
-    return ok(ctx.state.settings);
-  }),
+  'POST /settings': withBody<Partial<SettingsState>>(
+    { marketingWebhooks: '?boolean', marketingReads: '?boolean', campaignWarmUpMs: '?number' },
+    (ctx, input) => {
+      if (input.marketingWebhooks !== undefined) ctx.state.settings.marketingWebhooks = input.marketingWebhooks;
+      if (input.marketingReads !== undefined) ctx.state.settings.marketingReads = input.marketingReads;
+      if (input.campaignWarmUpMs !== undefined) ctx.state.settings.campaignWarmUpMs = Math.max(0, input.campaignWarmUpMs);
+      return ok(ctx.state.settings);
+    },
+  ),
   'POST /webhooks/flush': async (ctx) => {
     await ctx.webhooks.flush();
     return ok(ctx.webhooks.counts());

@@ -158,11 +158,14 @@ export interface SettingsInput {
   marketingWebhooks?: boolean;
   /** With marketingWebhooks: also post marketing_message_reads, as if each recipient opened the message at once. */
   marketingReads?: boolean;
+  /** Meta's wait between creating a message campaign and its first accepted send, ms (default one hour; a demo may shorten it). */
+  campaignWarmUpMs?: number;
 }
 
 export interface SettingsState {
   marketingWebhooks: boolean;
   marketingReads: boolean;
+  campaignWarmUpMs: number;
 }
 
 export interface ClockState {

@@ -1,4 +1,4 @@
-import { HOUR_MS, utcDay } from './clock';
+import { utcDay } from './clock';
 import type { SandboxContext } from './context';
 import { invalidParameter, marketingError, type GraphErrorSpec } from './errors';
 import { isRecord, ok, readInteger, readString, type Params, type Reply } from './http-io';
@@ -6,8 +6,6 @@ import { findUnresolvedPlaceholder } from './message-content';
 import type { AdAccount, Campaign, Person, SubscriptionToken } from './model';
 import { TOKEN_COOLDOWN_MS } from './token-api';
 import { marketingWebhook, type MarketingWebhookValue } from './webhook-events';
-
-const WARM_UP_MS = HOUR_MS;
 
 /**
  * What `POST act_{AD}/messages` takes: the campaign (`message_id`), the token, the message and, since
@@ -54,7 +52,7 @@ export function sendMarketingMessage(ctx: SandboxContext, account: AdAccount, pa
   const now = clock.now();
   const token = state.tokens.get(tokenText);
   const refusal =
-    checkCampaign(campaign, now) ??
+    checkCampaign(campaign, now, state.settings.campaignWarmUpMs) ??
     checkContent(message) ??
     checkMoney(campaign, account, now) ??
     checkPacing(ctx) ??
@@ -67,12 +65,12 @@ export function sendMarketingMessage(ctx: SandboxContext, account: AdAccount, pa
   return accept(ctx, { campaign, account, token, person, message, now });
 }
 
-function checkCampaign(campaign: Campaign, now: number): GraphErrorSpec | undefined {
+function checkCampaign(campaign: Campaign, now: number, warmUpMs: number): GraphErrorSpec | undefined {
   if (campaign.status !== 'ACTIVE') return marketingError(2300000, undefined, `Status: ${campaign.status}.`);
   if (campaign.startTime !== undefined && now < campaign.startTime)
     return marketingError(2300000, undefined, 'The campaign has not started yet.');
   if (campaign.endTime !== undefined && now >= campaign.endTime) return marketingError(2300000, undefined, 'The campaign has ended.');
-  if (now < campaign.createdAt + WARM_UP_MS) return marketingError(2300003, undefined, 'Wait one hour after creating the campaign.');
+  if (now < campaign.createdAt + warmUpMs) return marketingError(2300003, undefined, 'Wait one hour after creating the campaign.');
   return undefined;
 }
 

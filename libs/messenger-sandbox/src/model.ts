@@ -126,6 +126,8 @@ export interface Faults {
 export interface Settings {
   marketingWebhooks: boolean;
   marketingReads: boolean;
+  /** Wait between a campaign's creation and its first accepted send (Meta: one hour). */
+  campaignWarmUpMs: number;
 }
 
 export interface Counters {

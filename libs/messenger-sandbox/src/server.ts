@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SandboxClock } from './clock';
+import { HOUR_MS, SandboxClock } from './clock';
 import type { SandboxContext } from './context';
 import { CONTROL_PREFIX, handleControlRequest } from './control-routes';
 import { SandboxControl } from './control-client';
@@ -45,6 +45,7 @@ export async function startMessengerSandbox(opts: SandboxOptions): Promise<Runni
   const state = new SandboxState(opts.webhookUrl, {
     marketingWebhooks: opts.settings?.marketingWebhooks ?? false,
     marketingReads: opts.settings?.marketingReads ?? false,
+    campaignWarmUpMs: opts.settings?.campaignWarmUpMs ?? HOUR_MS,
   });
   const webhooks = new WebhookPoster({ appSecret: opts.appSecret, target: () => state.webhookUrl, logger: opts.logger });
   const ctx: SandboxContext = {

@@ -13,6 +13,7 @@ import type {
   SubscriptionToken,
   TokenStatus,
 } from './model';
+import { HOUR_MS } from './clock';
 
 export interface PageInput {
   id: string;
@@ -61,7 +62,7 @@ export class SandboxState {
 
   constructor(
     private readonly initialWebhookUrl: string | undefined,
-    private readonly initialSettings: Settings = { marketingWebhooks: false, marketingReads: false },
+    private readonly initialSettings: Settings = { marketingWebhooks: false, marketingReads: false, campaignWarmUpMs: HOUR_MS },
   ) {
     this.webhookUrl = initialWebhookUrl;
     this.settings = { ...initialSettings };

@@ -1,0 +1,45 @@
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { api, type Page, type SandboxState, type Sequence, type Topic } from './api';
+
+/** The screen named by the URL hash (`#/topics`). */
+export function useHashRoute(): string {
+  return useSyncExternalStore(
+    (cb) => {
+      window.addEventListener('hashchange', cb);
+      return () => window.removeEventListener('hashchange', cb);
+    },
+    () => window.location.hash.replace(/^#\/?/, '') || 'pages',
+  );
+}
+
+const PAGE_KEY = 'mm.page';
+
+/** The Page the screens work on, remembered across visits. */
+export function useSelectedPage(pages: Page[] | undefined): [string | undefined, (id: string) => void] {
+  const [id, setId] = useState<string | undefined>(() => localStorage.getItem(PAGE_KEY) ?? undefined);
+  useEffect(() => {
+    if (pages && pages.length && !pages.some((p) => p.id === id)) setId(pages[0]!.id);
+  }, [pages, id]);
+  return [
+    pages?.some((p) => p.id === id) ? id : undefined,
+    (next) => {
+      localStorage.setItem(PAGE_KEY, next);
+      setId(next);
+    },
+  ];
+}
+
+export const usePages = () => useQuery({ queryKey: ['pages'], queryFn: () => api<Page[]>('GET', '/pages') });
+export const useTopics = (pageId: string) =>
+  useQuery({ queryKey: ['topics', pageId], queryFn: () => api<Topic[]>('GET', `/pages/${pageId}/topics`) });
+export const useSequences = (pageId: string) =>
+  useQuery({ queryKey: ['sequences', pageId], queryFn: () => api<Sequence[]>('GET', `/pages/${pageId}/sequences`) });
+export const useSandbox = () => useQuery({ queryKey: ['sandbox'], queryFn: () => api<SandboxState>('GET', '/sandbox') });
+
+/** Formats an amount in minor units with the currency's own digits (Intl knows ISO 4217 exponents). */
+export function money(amount: number, currency: string, locale: string): string {
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(amount / 10 ** digits);
+}

@@ -1,0 +1,57 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+/** `PUT /api/sandbox/warm-up`: the demo warm-up, seconds (5 to 3600; 3600 is Meta's hour again). */
+export class DemoWarmUpDto {
+  @ApiProperty({ minimum: 5, maximum: 3600, description: "Seconds between creating a campaign and its first send; 3600 = Meta's hour" })
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  warmUpSeconds!: number;
+}
+
+/** Who the simulated customer is: a PSID of the Page. */
+export class SimulatedCustomerDto {
+  @ApiProperty({ description: "The customer's PSID on the Page" })
+  @Matches(/^\d{1,64}$/, { message: 'psid must be digits only (a PSID)' })
+  psid!: string;
+}
+
+/** A message the simulated customer writes to the Page. */
+export class SimulatedMessageDto extends SimulatedCustomerDto {
+  @ApiProperty({ minLength: 1, maxLength: 2000 })
+  @IsString()
+  @Length(1, 2000)
+  text!: string;
+}
+
+/** `GET /api/sandbox`: whether the simulator is there, and the warm-up in force. */
+export class SandboxStateResponse {
+  @ApiProperty({ description: 'true only in the local run against the bundled sandbox' }) sandbox!: boolean;
+  @ApiProperty({ description: 'The campaign warm-up in force, ms' }) warmUpMs!: number;
+  @ApiProperty({ description: "Meta's warm-up, ms (one hour)" }) metaWarmUpMs!: number;
+  @ApiProperty({ description: 'true when the demo setting shortened the warm-up' }) demo!: boolean;
+}
+
+/** `POST /api/sandbox/demo-shop`: a shop to try the console with, in the local sandbox run only. */
+export class DemoShopDto {
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Manila Threads' })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @ApiProperty({
+    enum: ['en-PH', 'vi-VN', 'fil-PH'],
+    required: false,
+    description: "The shop's locale (its currency follows: VND for vi-VN, else PHP)",
+  })
+  @IsOptional()
+  @IsIn(['en-PH', 'vi-VN', 'fil-PH'])
+  locale?: 'en-PH' | 'vi-VN' | 'fil-PH';
+}
+
+/** The new shop's first API key, shown once. */
+export class DemoShopResponse {
+  @ApiProperty() shopId!: string;
+  @ApiProperty({ description: 'The API key to sign in with (shown once)' }) apiKey!: string;
+}
