@@ -1,5 +1,7 @@
 import { Controller, Param, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi';
+import { CampaignProgress } from './dto/campaign.dto';
 import { Observable } from 'rxjs';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { CampaignsService } from './campaigns.service';
@@ -23,7 +25,11 @@ export class CampaignProgressStreamController {
   constructor(private readonly campaigns: CampaignsService) {}
 
   @Sse('campaigns/:id/progress/stream')
-  @ApiOkResponse({ description: 'text/event-stream of `progress` events, each a CampaignProgress' })
+  @ApiOkResponse({
+    type: CampaignProgress,
+    description: 'Content type text/event-stream: `progress` events, each data a CampaignProgress (the schema here)',
+  })
+  @ApiErrors(404)
   async stream(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<Observable<MessageEvent>> {
     const first = await this.campaigns.progress(shopId, pageId, id);
     return new Observable<MessageEvent>((subscriber) => {

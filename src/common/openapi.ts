@@ -85,6 +85,7 @@ const TAGS: Array<[string, string]> = [
   ['broadcasts', 'Campaigns of marketing messages to a topic, and their figures'],
   ['audience', "Customers' order summaries and tags, saved segments, audience counts"],
   ['results', 'Campaign results: tracked links, attribution of orders, opt-outs, A/B tests, figures over time'],
+  ['console', "The console's sandbox-only helpers: the customer simulator, the demo warm-up and the demo shop"],
   ['health', 'Liveness and readiness probes (no API key)'],
 ];
 

@@ -3,7 +3,8 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../common/domain-error';
 import { GraphEndpoint } from '../common/graph-endpoint';
 import { ShopsService } from '../shops/shops.service';
-import { DemoShopDto, DemoShopResponse } from './dto/sandbox.dto';
+import { DemoShopAvailability, DemoShopDto, DemoShopResponse } from './dto/sandbox.dto';
+import { ApiErrors } from '../common/openapi';
 
 /**
  * The one unauthenticated write route: in the local run against the bundled sandbox only (no Meta
@@ -21,12 +22,15 @@ export class DemoShopController {
 
   /** `{ available }`: whether the sign-in screen may offer a demo shop. */
   @Get()
+  @ApiOkResponse({ type: DemoShopAvailability })
+  @ApiErrors(500)
   available(): { available: boolean } {
     return { available: this.graph.bundledSandbox !== undefined };
   }
 
   @Post()
   @ApiOkResponse({ type: DemoShopResponse })
+  @ApiErrors(400, { status: 409, description: '`sandbox_only`: a real Graph URL is configured' }, 500)
   async create(@Body() dto: DemoShopDto): Promise<DemoShopResponse> {
     if (!this.graph.bundledSandbox) throw new DomainError(409, 'sandbox_only', 'Demo shops exist only in the local sandbox run');
     const locale = dto.locale ?? 'en-PH';

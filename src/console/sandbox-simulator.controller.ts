@@ -6,7 +6,17 @@ import { DomainError } from '../common/domain-error';
 import { GraphEndpoint } from '../common/graph-endpoint';
 import { PagesService } from '../pages/pages.service';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
-import { DemoWarmUpDto, SandboxStateResponse, SimulatedCustomerDto, SimulatedMessageDto } from './dto/sandbox.dto';
+import {
+  DemoWarmUpDto,
+  ReceivedMessageResponse,
+  SandboxStateResponse,
+  SimulatedCustomerDto,
+  SimulatedMessageDto,
+  SimulatedMessageResponse,
+  SimulatedOptinResponse,
+  TokensFlippedResponse,
+} from './dto/sandbox.dto';
+import { ApiErrors } from '../common/openapi';
 
 /**
  * The console's customer simulator and demo setting, for the local run against the bundled sandbox
@@ -15,6 +25,7 @@ import { DemoWarmUpDto, SandboxStateResponse, SimulatedCustomerDto, SimulatedMes
  * 409 `sandbox_only` and nothing is done.
  */
 @ApiTags('console')
+@ApiErrors(400, 404, { status: 409, description: '`sandbox_only` (a real Graph URL is configured) or `nothing_to_tap`' })
 @ShopScoped()
 @Controller('api/sandbox')
 export class SandboxSimulatorController {
@@ -40,6 +51,7 @@ export class SandboxSimulatorController {
 
   /** The customer writes to the Page (opens the 24-hour window). */
   @Post('pages/:pageId/customer/message')
+  @ApiOkResponse({ type: SimulatedMessageResponse })
   @HttpCode(200)
   async message(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Body() dto: SimulatedMessageDto): Promise<object> {
     const sandbox = await this.sandboxFor(shopId, pageId);
@@ -48,6 +60,7 @@ export class SandboxSimulatorController {
 
   /** The customer taps the MM button of the last opt-in request the Page sent them. */
   @Post('pages/:pageId/customer/optin')
+  @ApiOkResponse({ type: SimulatedOptinResponse })
   @HttpCode(200)
   async optin(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Body() dto: SimulatedCustomerDto): Promise<object> {
     const sandbox = await this.sandboxFor(shopId, pageId);
@@ -57,6 +70,7 @@ export class SandboxSimulatorController {
 
   /** The customer sends STOP (every marketing subscription of theirs on the Page stops). */
   @Post('pages/:pageId/customer/stop')
+  @ApiOkResponse({ type: TokensFlippedResponse })
   @HttpCode(200)
   async stop(
     @CurrentShop() shopId: string,
@@ -70,6 +84,7 @@ export class SandboxSimulatorController {
 
   /** The customer sends RESUME. */
   @Post('pages/:pageId/customer/resume')
+  @ApiOkResponse({ type: TokensFlippedResponse })
   @HttpCode(200)
   async resume(
     @CurrentShop() shopId: string,
@@ -83,6 +98,7 @@ export class SandboxSimulatorController {
 
   /** What the customer received from the Page, oldest first: `[{ type, time, message }]` (never a token). */
   @Get('pages/:pageId/customer/received')
+  @ApiOkResponse({ type: [ReceivedMessageResponse] })
   async received(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Query() query: SimulatedCustomerDto): Promise<object[]> {
     const sandbox = await this.sandboxFor(shopId, pageId);
     const items = await control(() => sandbox.received(pageId, query.psid));

@@ -55,3 +55,34 @@ export class DemoShopResponse {
   @ApiProperty() shopId!: string;
   @ApiProperty({ description: 'The API key to sign in with (shown once)' }) apiKey!: string;
 }
+
+/** `GET /api/sandbox/demo-shop`: whether the sign-in screen may offer a demo shop (local sandbox run only). */
+export class DemoShopAvailability {
+  @ApiProperty() available!: boolean;
+}
+
+/** The simulated customer's message, as the sandbox recorded it. */
+export class SimulatedMessageResponse {
+  @ApiProperty({ description: "The message id (Meta's mid)" }) mid!: string;
+  @ApiProperty({ description: 'When it was sent, ms since the epoch' }) timestamp!: number;
+}
+
+/** The MM button the simulated customer tapped. */
+export class SimulatedOptinResponse {
+  @ApiProperty({ description: "The topic's opt-in title" }) title!: string;
+  @ApiProperty({ description: "The topic's payload" }) payload!: string;
+}
+
+/** How many of the customer's subscription tokens a STOP or RESUME flipped. */
+export class TokensFlippedResponse {
+  @ApiProperty() tokens!: number;
+}
+
+/** One message the simulated customer received from the Page (never a token). */
+export class ReceivedMessageResponse {
+  @ApiProperty({ description: 'What sent it: send API, marketing message…' }) source!: string;
+  @ApiProperty({ description: 'text, template, optin request, marketing message…' }) type!: string;
+  @ApiProperty({ description: 'ms since the epoch' }) time!: number;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The message as the Page sent it' })
+  message!: Record<string, unknown>;
+}
