@@ -6,7 +6,7 @@ import { EndpointDeliveryWorker } from '../../src/integrations/delivery/endpoint
 import type { DomainEvent } from '../../src/integrations/domain-events';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../src/integrations/signature';
 import { aBroadcastPage, aTopic as aBroadcastTopic } from '../helpers/broadcast-builders';
-import { aConnectedPage, aShop, aSubscriber, aTopic, type TestShop } from '../helpers/builders';
+import { aConnectedPage, aPsid, aShop, aSubscriber, aTopic, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -17,6 +17,8 @@ const HOUR = 60 * MINUTE;
 class Receiver {
   readonly requests: Array<{ raw: string; headers: IncomingHttpHeaders }> = [];
   answer = 200;
+  /** How long it takes to answer (ms), so that posts from two processes overlap. */
+  delayMs = 0;
   private server?: Server;
   port = 0;
 
@@ -26,7 +28,7 @@ class Receiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.requests.push({ raw: Buffer.concat(chunks).toString('utf8'), headers: req.headers });
-        res.writeHead(this.answer).end();
+        setTimeout(() => res.writeHead(this.answer).end(), this.delayMs);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
@@ -253,6 +255,46 @@ describe.each(testDatabases())('events out to a POS endpoint on %s', (db) => {
     const [, second] = receiver.verified(endpoint.secret, nowS());
     expect(second).toEqual(first);
     expect((await deliveries(shop, endpoint.id)).counts).toMatchObject({ delivered: 2 });
+  });
+
+  it('posts each event once and in order per customer when two processes deliver at the same time', async () => {
+    const shop = await aShop(t);
+    const receiver = await aReceiver();
+    receiver.delayMs = 20;
+    const endpoint = await register(shop, receiver.url, ['order_event.skipped']);
+    const page = await aConnectedPage(t, shop);
+    // Three customers, each with five order events that no rule matches: three queues of five.
+    const customers = [aPsid(), aPsid(), aPsid()];
+    for (let n = 0; n < 5; n++)
+      for (const psid of customers)
+        await t
+          .http()
+          .post('/api/pos/order-events')
+          .set(shop.auth)
+          .send({ orderId: `PO-${n}`, pageId: page.id, customerPsid: psid, status: 'CONFIRMED', occurredAt: t.clock.now().toISOString() })
+          .expect(202);
+
+    // A second process on the same database (and the same sandbox), its clock in step with ours.
+    const second = await startTestApp(db, {
+      sandbox: t.sandbox,
+      env: { ROLES: 'api' },
+      ...(t.config.database.dialect === 'sqlite' && { sqlitePath: t.config.database.path }),
+    });
+    try {
+      second.clock.set(t.clock.now());
+      const [a, b] = await Promise.all([deliverDue(), second.app.get(EndpointDeliveryWorker).runDue()]);
+      expect(a + b).toBe(15);
+    } finally {
+      await second.close();
+      await t.meta.setWebhookTarget(`${t.url}/webhooks/messenger`);
+    }
+    const received = receiver.verified(endpoint.secret, nowS());
+    expect(new Set(received.map((e) => e.id)).size).toBe(15);
+    expect(received).toHaveLength(15);
+    for (const psid of customers) {
+      const orders = received.filter((e) => e.orderingKey === `${page.id}:${psid}`).map((e) => (e.data as { orderId: string }).orderId);
+      expect(orders).toEqual(['PO-0', 'PO-1', 'PO-2', 'PO-3', 'PO-4']);
+    }
   });
 
   it('answers bad input with a 4xx naming the field, and another shop’s endpoint with a 404', async () => {
