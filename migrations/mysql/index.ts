@@ -15,6 +15,7 @@ import { DeliveryAttemptedAt1764000016000 } from './1764000016000-delivery-attem
 
 import { PageTransfers1764000014000 } from './1764000014000-page-transfers';
 import { DomainEventOutbox1764000018000 } from './1764000018000-domain-event-outbox';
+import { DomainEventsByTime1764000018001 } from './1764000018001-domain-events-by-time';
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
 export const mysqlMigrations = [
   CreateShopsAndPages1764000000000,
@@ -33,4 +34,5 @@ export const mysqlMigrations = [
   CampaignMetaSync1764000015000,
   DeliveryAttemptedAt1764000016000,
   DomainEventOutbox1764000018000,
+  DomainEventsByTime1764000018001,
 ];

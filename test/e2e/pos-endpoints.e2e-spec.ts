@@ -234,7 +234,7 @@ describe.each(testDatabases())('events out to a POS endpoint on %s', (db) => {
     expect(() => receiver.verified(endpoint.secret, nowS())).toThrow('bad signature');
   });
 
-  it('redelivers an event when the POS asks, with the same event id', async () => {
+  it('redelivers an event when the POS asks, with the same event id, for 30 days', async () => {
     const shop = await aShop(t);
     const receiver = await aReceiver();
     const endpoint = await register(shop, receiver.url, ['customer.subscribed']);
@@ -255,6 +255,12 @@ describe.each(testDatabases())('events out to a POS endpoint on %s', (db) => {
     const [, second] = receiver.verified(endpoint.secret, nowS());
     expect(second).toEqual(first);
     expect((await deliveries(shop, endpoint.id)).counts).toMatchObject({ delivered: 2 });
+
+    // Kept 30 days, then gone with its deliveries.
+    await t.advance(31 * 24 * HOUR);
+    await deliverDue();
+    expect((await deliveries(shop, endpoint.id)).items).toEqual([]);
+    await t.http().post(`/api/integrations/endpoints/${endpoint.id}/redeliveries`).set(shop.auth).send({ eventId: first!.id }).expect(404);
   });
 
   it('posts each event once and in order per customer when two processes deliver at the same time', async () => {

@@ -129,6 +129,18 @@ export class EndpointDeliveryClaimer {
   }
 
   /**
+   * Deletes up to 500 events that occurred before `before` and have nothing left to deliver (their
+   * delivery rows go with them, ON DELETE CASCADE). Returns how many.
+   */
+  async pruneEvents(before: Date): Promise<number> {
+    const done = `occurred_at < ? AND NOT EXISTS (SELECT 1 FROM endpoint_deliveries d WHERE d.event_id = domain_events.id AND d.status IN ('pending', 'delivering'))`;
+    const sql = this.dialect.isMysql
+      ? `DELETE FROM domain_events WHERE ${done} LIMIT 500`
+      : `DELETE FROM domain_events WHERE id IN (SELECT id FROM domain_events WHERE ${done} LIMIT 500)`;
+    return SqlDialect.execute(this.dataSource, sql, [this.dialect.time(before)]);
+  }
+
+  /**
    * Rows whose pass died or stalled past its lease go back to pending, due now: the POST may have reached
    * the receiver, so this is the one case an event can arrive twice (the receiver deduplicates on its id).
    */

@@ -16,6 +16,9 @@ const BATCH = 16;
 const MAX_ROUNDS = 100;
 /** Longer than one POST can take, so a live pass never loses its rows to the sweep. */
 export const DELIVERY_LEASE_MS = 4 * POST_TIMEOUT_MS;
+/** Events (and their deliveries) are kept this long, for the deliveries list and redeliveries. */
+export const KEEP_EVENTS_MS = 30 * 24 * 3_600_000;
+const PRUNE_EVERY_MS = 3_600_000;
 const FIRST_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 3_600_000;
 
@@ -30,6 +33,7 @@ export function retryDelayMs(attempts: number): number {
  * (EndpointDeliveryClaimer) round after round until nothing is due. A 2xx marks the row delivered;
  * anything else schedules it again with exponential backoff (retryDelayMs), and once the next attempt
  * would fall past its day (give_up_at) it is marked `failed`, which lets the rest of its queue go on.
+ * Events are kept 30 days (KEEP_EVENTS_MS) once nothing is left to deliver.
  * `runDue()` is the same pass for tests, which move the clock instead of sleeping.
  */
 @Injectable()
@@ -37,6 +41,7 @@ export class EndpointDeliveryWorker implements OnApplicationBootstrap, BeforeApp
   private readonly logger = new Logger(EndpointDeliveryWorker.name);
   private readonly instance = `${process.pid}-${randomBytes(4).toString('hex')}`;
   private passes = 0;
+  private prunedAt = 0;
   private readonly poller = new SerialPoller(
     () => this.pass(),
     (error) => this.logger.error(error instanceof Error ? error : String(error)),
@@ -65,6 +70,7 @@ export class EndpointDeliveryWorker implements OnApplicationBootstrap, BeforeApp
 
   private async pass(): Promise<number> {
     await this.claimer.sweepExpiredLeases(this.clock.now());
+    await this.pruneHourly();
     let delivered = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const owner = `${this.instance}#${++this.passes}`;
@@ -75,6 +81,14 @@ export class EndpointDeliveryWorker implements OnApplicationBootstrap, BeforeApp
       delivered += outcomes.filter(Boolean).length;
     }
     return delivered;
+  }
+
+  /** Drops events older than KEEP_EVENTS_MS with nothing left to deliver, a batch an hour (by the Clock). */
+  private async pruneHourly(): Promise<void> {
+    const now = this.clock.now().getTime();
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    await this.claimer.pruneEvents(new Date(now - KEEP_EVENTS_MS));
   }
 
   private async deliver(row: ClaimedDelivery, owner: string): Promise<boolean> {
