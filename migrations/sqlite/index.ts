@@ -18,6 +18,7 @@ import { CampaignResults1764000024000 } from './1764000024000-campaign-results';
 
 import { PageTransfers1764000014000 } from './1764000014000-page-transfers';
 import { DomainEventOutbox1764000018000 } from './1764000018000-domain-event-outbox';
+import { DomainEventsByTime1764000018001 } from './1764000018001-domain-events-by-time';
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
 export const sqliteMigrations = [
   CreateShopsAndPages1764000000000,
@@ -36,6 +37,7 @@ export const sqliteMigrations = [
   CampaignMetaSync1764000015000,
   DeliveryAttemptedAt1764000016000,
   DomainEventOutbox1764000018000,
+  DomainEventsByTime1764000018001,
   Audience1764000023000,
   CampaignRecurrence1764000023100,
   CampaignResults1764000024000,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { type DataSource } from 'typeorm';
 import { aBroadcastPage, aTopic } from '../helpers/broadcast-builders';
@@ -97,6 +97,17 @@ async function freshCampaign(t: TestApp, f: Fixtures): Promise<string> {
     .set(f.shop.auth)
     .send({ name: `Payday ${unique()}`, topicId: f.topicId, content: { type: 'text', text: 'Payday sale!' } });
   if (res.status !== 201) throw new Error(`campaign: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
+
+/** An endpoint for campaign.completed, which no probe causes: nothing is ever queued for it. */
+async function freshEndpoint(t: TestApp, f: Fixtures): Promise<string> {
+  const res = await t
+    .http()
+    .post('/api/integrations/endpoints')
+    .set(f.shop.auth)
+    .send({ url: 'http://127.0.0.1:9/hooks', eventTypes: ['campaign.completed'] });
+  if (res.status !== 201) throw new Error(`endpoint: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as string;
 }
 
@@ -249,6 +260,19 @@ function routes(t: TestApp): Record<string, RouteCase> {
     'POST /api/sandbox/pages/{pageId}/customer/optin': { params: page, body: (f) => ({ psid: f.psid }) },
     'POST /api/sandbox/pages/{pageId}/customer/stop': { params: page, body: (f) => ({ psid: f.psid }) },
     'POST /api/sandbox/pages/{pageId}/customer/resume': { params: page, body: (f) => ({ psid: f.psid }) },
+    'POST /api/integrations/endpoints': {
+      params: () => ({}),
+      body: () => ({ url: 'https://pos.example.com/hooks', eventTypes: ['customer.subscribed', 'campaign.completed'], description: 'POS' }),
+    },
+    'PATCH /api/integrations/endpoints/{endpointId}': {
+      params: async (f) => ({ endpointId: await freshEndpoint(t, f) }),
+      body: () => ({ url: 'https://pos.example.com/hooks/v2', eventTypes: ['campaign.paused'] }),
+    },
+    'DELETE /api/integrations/endpoints/{endpointId}': { params: async (f) => ({ endpointId: await freshEndpoint(t, f) }) },
+    'POST /api/integrations/endpoints/{endpointId}/redeliveries': {
+      params: async (f) => ({ endpointId: await freshEndpoint(t, f) }),
+      body: () => ({ eventId: randomUUID() }),
+    },
   };
 }
 

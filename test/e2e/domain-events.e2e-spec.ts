@@ -9,6 +9,7 @@ import { SqlDialect } from '../../src/database/sql-dialect';
 import { DOMAIN_EVENT_TYPES, domainEventName, type DomainEvent, type DomainEventType } from '../../src/integrations/domain-events';
 import { DomainEvents } from '../../src/integrations/domain-events.service';
 import { hashToken } from '../../src/optins/subscriptions.service';
+import { SequenceWorker } from '../../src/sequences/runs/sequence-worker';
 import { aBroadcastPage, aTopic as aBroadcastTopic, subscribersOf } from '../helpers/broadcast-builders';
 import { aConnectedPage, aCustomerWhoWrote, aPsid, aShop, aSubscriber, aTopic, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
@@ -171,11 +172,22 @@ describe.each(testDatabases())('domain events on %s', (db) => {
     const closed = orderEvent(stranger);
     await post(closed);
 
+    // The rule's sequence asks for the opt-in; a second order's run asks again for the same title within 7 days: refused.
+    await t.app.get(SequenceWorker).runDue();
+    const again = orderEvent(customer, 'CONFIRMED');
+    await post(again);
+    await t.app.get(SequenceWorker).runDue();
+
     expect(heardBy(shop).map((e) => [e.type, e.data])).toEqual([
       ['order_event.skipped', expect.objectContaining({ orderId: inactive.orderId, reason: 'inactive_rule', ruleId: null })],
       ['order_event.skipped', expect.objectContaining({ orderId: shipped.orderId, reason: 'no_matching_rule', ruleId: null })],
       ['order_event.dispatched', { pageId: page.id, psid: customer, orderId: dispatched.orderId, status: 'CONFIRMED', ruleIds: [ruleId] }],
       ['order_event.skipped', expect.objectContaining({ orderId: closed.orderId, psid: stranger, reason: 'window_closed', ruleId })],
+      ['order_event.dispatched', expect.objectContaining({ orderId: again.orderId, ruleIds: [ruleId] })],
+      [
+        'optin.refused',
+        { pageId: page.id, psid: customer, topicId, rule: 'same_title_within_7_days', retryAt: expect.any(String), source: 'sequence' },
+      ],
     ]);
   });
 
