@@ -21,6 +21,8 @@ import { ShopsModule } from './shops/shops.module';
 import { SequencesModule } from './sequences/sequences.module';
 import { PosNotificationsModule } from './pos-notifications/pos-notifications.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
+import { FlowsModule } from './flows/flows.module';
+import { KeywordsModule } from './keywords/keywords.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -59,6 +61,8 @@ export class AppModule implements NestModule {
         SequencesModule,
         PosNotificationsModule,
         BroadcastsModule,
+        FlowsModule,
+        KeywordsModule,
         HealthModule,
       ],
     };

@@ -12,6 +12,7 @@ import { RecordWebhookSubjects1764000009000 } from './1764000009000-record-webho
 import { SubscriberLocalDay1764000011000 } from './1764000011000-subscriber-local-day';
 import { CampaignMetaSync1764000015000 } from './1764000015000-campaign-meta-sync';
 import { DeliveryAttemptedAt1764000016000 } from './1764000016000-delivery-attempted-at';
+import { CreateKeywordsAndFlows1764000021000 } from './1764000021000-create-keywords-and-flows';
 
 import { PageTransfers1764000014000 } from './1764000014000-page-transfers';
 /** Applied in this order; a new migration is appended here (no globs, as n8n does). */
@@ -31,4 +32,5 @@ export const sqliteMigrations = [
   PageTransfers1764000014000,
   CampaignMetaSync1764000015000,
   DeliveryAttemptedAt1764000016000,
+  CreateKeywordsAndFlows1764000021000,
 ];

@@ -16,6 +16,9 @@ import { Campaign } from '../broadcasts/entities/campaign.entity';
 import { CampaignDelivery } from '../broadcasts/entities/campaign-delivery.entity';
 import { DailySend } from '../broadcasts/entities/daily-send.entity';
 import { PageBroadcastSettings } from '../broadcasts/entities/page-broadcast-settings.entity';
+import { Flow } from '../flows/entities/flow.entity';
+import { FlowVersion } from '../flows/entities/flow-version.entity';
+import { KeywordRule } from '../keywords/entities/keyword-rule.entity';
 
 /** Every entity, listed explicitly (no globs): a module adds its entities here. */
 export const entities = [
@@ -37,4 +40,7 @@ export const entities = [
   CampaignDelivery,
   DailySend,
   PageBroadcastSettings,
+  Flow,
+  FlowVersion,
+  KeywordRule,
 ];

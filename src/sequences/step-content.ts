@@ -14,6 +14,10 @@ export type StepContent =
   | { type: 'generic_template'; elements: GenericElement[] }
   | { type: 'optin'; topicId: string };
 
+/** What a run step can send: a sequence step's content, or a flow node's (flows add the image node). */
+export type RunStepContent = StepContent | { type: 'image'; imageUrl: string };
+export type RunStepType = RunStepContent['type'];
+
 /**
  * Meta's lengths (META_TEXT_LIMITS, counted by metaTextLength): step texts keep to the button template's
  * 640 whatever the step type. A rendered field (a long item list, say) is cut to fit, at a grapheme

@@ -5,12 +5,12 @@ import { DomainError } from '../../common/domain-error';
 import { MessagingWindow } from '../../messenger/people/messaging-window';
 import { OptinService } from '../../optins/optin.service';
 import { PagesService, type PageCredentials } from '../../pages/pages.service';
-import type { StepContent } from '../step-content';
+import type { RunStepContent } from '../step-content';
 import type { ClaimedStep } from './claimed-step';
 import { outcomeOfSendError } from './graph-outcome';
 import type { StepOutcome } from './step-outcome';
 
-type MessageContent = Exclude<StepContent, { type: 'optin' }>;
+type MessageContent = Exclude<RunStepContent, { type: 'optin' }>;
 
 /**
  * Sends one claimed step, outside any transaction, and says what happened. Ordinary messages go only
@@ -54,7 +54,8 @@ export class StepSender {
 
   private async requestOptin(step: ClaimedStep, topicId: string): Promise<StepOutcome> {
     try {
-      const outcome = await this.optins.request({ pageId: step.pageId, psid: step.psid, topicId, source: 'sequence', sourceRef: step.id });
+      const source = step.nodeId ? 'flow' : 'sequence';
+      const outcome = await this.optins.request({ pageId: step.pageId, psid: step.psid, topicId, source, sourceRef: step.id });
       if (outcome.sent) return { kind: 'sent', messageId: outcome.messageId };
       // Meta unreachable: trying again is safe, because the policy counts a request whose fate is unknown
       // as sent and will refuse to repeat it. Unapplied deliveries about the person: nothing was decided.
@@ -74,6 +75,8 @@ export class StepSender {
     switch (content.type) {
       case 'text':
         return this.graph.sendText(page.accessToken, page.pageId, psid, content.text, options);
+      case 'image':
+        return this.graph.sendImage(page.accessToken, page.pageId, psid, content.imageUrl, options);
       case 'quick_replies':
         return this.graph.sendQuickReplies(page.accessToken, page.pageId, psid, content.text, content.quickReplies, options);
       case 'button_template':
