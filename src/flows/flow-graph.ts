@@ -169,9 +169,10 @@ export function stepContentOfNode(node: MessageNode, tap: (nodeId: string) => st
       return {
         type: 'button_template',
         text: node.text,
-        buttons: node.buttons.map(
-          (b): TemplateButton =>
-            b.type === 'web_url' ? { type: 'web_url', title: b.title, url: b.url } : { type: 'postback', title: b.title, payload: tap(b.next) },
+        buttons: node.buttons.map((b): TemplateButton =>
+          b.type === 'web_url'
+            ? { type: 'web_url', title: b.title, url: b.url }
+            : { type: 'postback', title: b.title, payload: tap(b.next) },
         ),
       };
     case 'optin':

@@ -80,13 +80,31 @@ export class FlowTriggers {
       [tap.runId, event.pageId, event.psid, tap.flowId, tap.version],
     )) as Array<{ id: string }>;
     const runId = run?.id ?? randomUUID();
-    if (!(await this.answers.claim({ pageId: event.pageId, messageKey, psid: event.psid, kind: 'tap', flowId: tap.flowId, runId, at: event.at })))
+    if (
+      !(await this.answers.claim({
+        pageId: event.pageId,
+        messageKey,
+        psid: event.psid,
+        kind: 'tap',
+        flowId: tap.flowId,
+        runId,
+        at: event.at,
+      }))
+    )
       return;
     if (run) {
       const ref = { id: run.id, pageId: event.pageId, psid: event.psid, flowId: tap.flowId, version: tap.version };
       await this.flowSteps.addStepFor(em, ref, tap.nodeId, this.clock.now());
     } else {
-      await this.runs.startFlowIn(em, { runId, flowId: tap.flowId, version: tap.version, pageId: event.pageId, psid: event.psid, source: 'tap', nodeId: tap.nodeId });
+      await this.runs.startFlowIn(em, {
+        runId,
+        flowId: tap.flowId,
+        version: tap.version,
+        pageId: event.pageId,
+        psid: event.psid,
+        source: 'tap',
+        nodeId: tap.nodeId,
+      });
     }
   }
 
@@ -94,7 +112,17 @@ export class FlowTriggers {
     const flow = await this.dataSource.getRepository(Flow).findOne({ where: { pageId: event.pageId, ref: referral.ref! } });
     if (!flow) return;
     const runId = randomUUID();
-    if (!(await this.answers.claim({ pageId: event.pageId, messageKey, psid: event.psid, kind: 'referral', flowId: flow.id, runId, at: event.at })))
+    if (
+      !(await this.answers.claim({
+        pageId: event.pageId,
+        messageKey,
+        psid: event.psid,
+        kind: 'referral',
+        flowId: flow.id,
+        runId,
+        at: event.at,
+      }))
+    )
       return;
     await this.runs.startFlowIn(this.dataSource.manager, {
       runId,

@@ -41,7 +41,15 @@ export class FlowsService {
     await this.pages.getForShop(shopId, pageId);
     const graph = await this.checkedGraph(pageId, graphOf(dto.nodes, dto.entry));
     const now = this.clock.now();
-    const flow: Flow = { id: randomUUID(), pageId, name: dto.name, ref: dto.ref ?? null, currentVersion: 1, createdAt: now, updatedAt: now };
+    const flow: Flow = {
+      id: randomUUID(),
+      pageId,
+      name: dto.name,
+      ref: dto.ref ?? null,
+      currentVersion: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
     await this.write(async (em) => {
       await em.insert(Flow, flow);
       await em.insert(FlowVersion, { flowId: flow.id, version: 1, graph: JSON.stringify(graph), createdAt: now });
@@ -52,7 +60,9 @@ export class FlowsService {
   async list(shopId: string, pageId: string): Promise<FlowWithGraph[]> {
     await this.pages.getForShop(shopId, pageId);
     const flows = await this.dataSource.getRepository(Flow).find({ where: { pageId }, order: { createdAt: 'ASC' } });
-    return Promise.all(flows.map(async (flow) => ({ flow, version: flow.currentVersion, graph: await this.graph(flow.id, flow.currentVersion) })));
+    return Promise.all(
+      flows.map(async (flow) => ({ flow, version: flow.currentVersion, graph: await this.graph(flow.id, flow.currentVersion) })),
+    );
   }
 
   async get(shopId: string, pageId: string, flowId: string): Promise<FlowWithGraph> {
@@ -78,7 +88,11 @@ export class FlowsService {
     const now = this.clock.now();
     // New nodes start at their first unless told; a new entry alone keeps the nodes.
     const edited: FlowGraph | undefined =
-      dto.nodes !== undefined ? graphOf(dto.nodes, dto.entry) : dto.entry !== undefined ? { ...current.graph, entry: dto.entry } : undefined;
+      dto.nodes !== undefined
+        ? graphOf(dto.nodes, dto.entry)
+        : dto.entry !== undefined
+          ? { ...current.graph, entry: dto.entry }
+          : undefined;
     const graph = edited && (await this.checkedGraph(pageId, edited));
     const version = graph ? current.version + 1 : current.version;
     await this.write(async (em) => {
@@ -86,7 +100,12 @@ export class FlowsService {
       await em.update(
         Flow,
         { id: flowId },
-        { name: dto.name ?? current.flow.name, ref: dto.ref === undefined ? current.flow.ref : dto.ref, currentVersion: version, updatedAt: now },
+        {
+          name: dto.name ?? current.flow.name,
+          ref: dto.ref === undefined ? current.flow.ref : dto.ref,
+          currentVersion: version,
+          updatedAt: now,
+        },
       );
     });
     return this.get(shopId, pageId, flowId);
@@ -124,7 +143,8 @@ export class FlowsService {
       try {
         await this.topics.getForPage(pageId, topicId);
       } catch (error) {
-        if (error instanceof DomainError && error.status === 404) throw new DomainError(404, 'not_found', 'Topic not found on this Page', { field });
+        if (error instanceof DomainError && error.status === 404)
+          throw new DomainError(404, 'not_found', 'Topic not found on this Page', { field });
         throw error;
       }
     }

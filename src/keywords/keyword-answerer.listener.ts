@@ -5,14 +5,12 @@ import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { isCustomers } from '../flows/flow-triggers.listener';
 import { decodeTap } from '../flows/flow-graph';
 import { MessageAnswers } from '../flows/message-answers';
-import { Flow } from '../flows/entities/flow.entity';
 import { MessengerEvents, type MessageReceivedEvent } from '../messenger/events/messenger-events';
 import { OnMessengerEvent } from '../messenger/events/on-messenger-event';
 import { PagesService } from '../pages/pages.service';
 import { SequenceRuns } from '../sequences/runs/sequence-runs.service';
-import type { KeywordRule } from './entities/keyword-rule.entity';
 import { pickRule } from './keyword-match';
-import { KeywordsService } from './keywords.service';
+import { KeywordsService, type ActiveKeyword } from './keywords.service';
 
 /**
  * Answers a customer's own text message with the one keyword rule it matches (or the default rule),
@@ -35,15 +33,18 @@ export class KeywordAnswerer {
   @OnMessengerEvent(MessengerEvents.MessageReceived)
   async onMessage(event: MessageReceivedEvent): Promise<void> {
     if (!isCustomers(event) || !event.text || decodeTap(event.quickReplyPayload)) return;
-    const rules = await this.keywords.active(event.pageId);
-    if (rules.length === 0) return;
-    const rule = pickRule(
-      rules.map((r) => ({ ...r, phrases: JSON.parse(r.phrases) as string[] })),
-      event.text,
-    );
+    const rule = pickRule(await this.keywords.active(event.pageId), event.text);
     if (!rule) return;
     const runId = randomUUID();
-    const claim = { pageId: event.pageId, messageKey: event.mid, psid: event.psid, kind: 'keyword' as const, ruleId: rule.id, runId, at: event.at };
+    const claim = {
+      pageId: event.pageId,
+      messageKey: event.mid,
+      psid: event.psid,
+      kind: 'keyword' as const,
+      ruleId: rule.id,
+      runId,
+      at: event.at,
+    };
     if (!(await this.answers.claim(claim))) return;
     if (rule.cooldownSeconds > 0) {
       const until = new Date(event.at.getTime() + rule.cooldownSeconds * 1000);
@@ -55,13 +56,12 @@ export class KeywordAnswerer {
     if (!(await this.start(rule, event, runId))) await this.answers.settle(event.pageId, event.mid, 'ignored');
   }
 
-  private async start(rule: Omit<KeywordRule, 'phrases'>, event: MessageReceivedEvent, runId: string): Promise<boolean> {
+  private async start(rule: ActiveKeyword, event: MessageReceivedEvent, runId: string): Promise<boolean> {
     const em = this.dataSource.manager;
     const person = { runId, pageId: event.pageId, psid: event.psid, source: 'keyword' as const };
     if (rule.flowId !== null) {
-      const flow = await em.findOne(Flow, { where: { id: rule.flowId } });
-      if (!flow) return false;
-      await this.runs.startFlowIn(em, { ...person, flowId: flow.id, version: flow.currentVersion });
+      if (rule.flowVersion === null) return false;
+      await this.runs.startFlowIn(em, { ...person, flowId: rule.flowId, version: rule.flowVersion });
       return true;
     }
     if (rule.sequenceId === null) return false;

@@ -21,12 +21,20 @@ export class KeywordsController {
   }
 
   @Get(':keywordId')
-  async get(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('keywordId') keywordId: string): Promise<KeywordResponse> {
+  async get(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Param('keywordId') keywordId: string,
+  ): Promise<KeywordResponse> {
     return KeywordResponse.of(await this.keywords.get(shopId, pageId, keywordId));
   }
 
   @Get(':keywordId/stats')
-  stats(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('keywordId') keywordId: string): Promise<KeywordStatsResponse> {
+  stats(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Param('keywordId') keywordId: string,
+  ): Promise<KeywordStatsResponse> {
     return this.keywords.stats(shopId, pageId, keywordId);
   }
 

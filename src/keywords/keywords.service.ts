@@ -9,9 +9,18 @@ import { FlowsService } from '../flows/flows.service';
 import { PagesService } from '../pages/pages.service';
 import { SequencesService } from '../sequences/sequences.service';
 import { DEFAULT_COOLDOWN_SECONDS, type CreateKeywordDto, type KeywordStatsResponse, type UpdateKeywordDto } from './dto/keyword.dto';
-import { KeywordRule } from './entities/keyword-rule.entity';
+import { KeywordRule, type MatchMode } from './entities/keyword-rule.entity';
+import type { MatchableRule } from './keyword-match';
 
 const count = (value: unknown): number => Number(value ?? 0);
+
+/** An active rule as matching needs it: phrases parsed, and the current version of its flow. */
+export interface ActiveKeyword extends MatchableRule {
+  flowId: string | null;
+  flowVersion: number | null;
+  sequenceId: string | null;
+  cooldownSeconds: number;
+}
 
 /** A Page's keyword rules, and what each achieved. */
 @Injectable()
@@ -60,16 +69,52 @@ export class KeywordsService {
     return rule;
   }
 
-  /** The Page's active rules, as the message webhook matches them. */
-  active(pageId: string): Promise<KeywordRule[]> {
-    return this.dataSource.getRepository(KeywordRule).find({ where: { pageId, active: true } });
+  /**
+   * The Page's active rules with their flow's current version, as the message webhook matches them: one
+   * indexed query (ix_keyword_rules_page), since it runs for every customer message.
+   */
+  async active(pageId: string): Promise<ActiveKeyword[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT k.id, k.phrases, k.match_mode, k.flow_id, k.sequence_id, k.priority, k.is_default, k.cooldown_seconds, k.created_at,
+              f.current_version
+       FROM keyword_rules k LEFT JOIN flows f ON f.id = k.flow_id
+       WHERE k.page_id = ? AND k.active = ?`,
+      [pageId, true],
+    )) as Array<{
+      id: string;
+      phrases: string;
+      match_mode: MatchMode;
+      flow_id: string | null;
+      sequence_id: string | null;
+      priority: number | string;
+      is_default: number | boolean | string;
+      cooldown_seconds: number | string;
+      created_at: unknown;
+      current_version: number | string | null;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      phrases: JSON.parse(r.phrases) as string[],
+      matchMode: r.match_mode,
+      flowId: r.flow_id,
+      flowVersion: r.current_version === null ? null : Number(r.current_version),
+      sequenceId: r.sequence_id,
+      priority: Number(r.priority),
+      isDefault: r.is_default === true || Number(r.is_default) === 1,
+      cooldownSeconds: Number(r.cooldown_seconds),
+      createdAt: SqlDialect.parseTime(r.created_at),
+    }));
   }
 
   async update(shopId: string, pageId: string, keywordId: string, dto: UpdateKeywordDto): Promise<KeywordRule> {
     const rule = await this.get(shopId, pageId, keywordId);
     if (dto.flowId !== undefined || dto.sequenceId !== undefined) await this.checkAnswer(pageId, dto.flowId, dto.sequenceId);
     const answer =
-      dto.flowId !== undefined ? { flowId: dto.flowId, sequenceId: null } : dto.sequenceId !== undefined ? { flowId: null, sequenceId: dto.sequenceId } : {};
+      dto.flowId !== undefined
+        ? { flowId: dto.flowId, sequenceId: null }
+        : dto.sequenceId !== undefined
+          ? { flowId: null, sequenceId: dto.sequenceId }
+          : {};
     const updated: KeywordRule = {
       ...rule,
       ...answer,
@@ -147,12 +192,11 @@ export class KeywordsService {
       [ruleId, psid, dialect.time(until)],
     );
     if (inserted === 1) return true;
-    const renewed = await SqlDialect.execute(this.dataSource, 'UPDATE keyword_cooldowns SET until = ? WHERE rule_id = ? AND psid = ? AND until <= ?', [
-      dialect.time(until),
-      ruleId,
-      psid,
-      dialect.time(at),
-    ]);
+    const renewed = await SqlDialect.execute(
+      this.dataSource,
+      'UPDATE keyword_cooldowns SET until = ? WHERE rule_id = ? AND psid = ? AND until <= ?',
+      [dialect.time(until), ruleId, psid, dialect.time(at)],
+    );
     return renewed === 1;
   }
 

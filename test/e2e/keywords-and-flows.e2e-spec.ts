@@ -32,7 +32,7 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
   };
   const received = (pageId: string, psid: string): Promise<Received[]> => t.meta.received(pageId, psid) as Promise<Received[]>;
   const texts = async (pageId: string, psid: string): Promise<string[]> =>
-    (await received(pageId, psid)).map((r) => r.message.text ?? r.message.attachment?.payload?.title ?? r.type);
+    (await received(pageId, psid)).map((r) => r.message.text ?? r.type);
   const createFlow = async (shop: TestShop, pageId: string, body: object): Promise<{ id: string; version: number }> =>
     (await t.http().post(`/api/pages/${pageId}/flows`).set(shop.auth).send(body).expect(201)).body;
   const createKeyword = async (shop: TestShop, pageId: string, body: object): Promise<{ id: string }> =>
@@ -131,7 +131,12 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
       .set(shop.auth)
       .send({
         nodes: [
-          { id: 'menu', type: 'buttons', text: 'How can we help?', buttons: [{ type: 'postback', title: 'Track order', next: 'tracking' }] },
+          {
+            id: 'menu',
+            type: 'buttons',
+            text: 'How can we help?',
+            buttons: [{ type: 'postback', title: 'Track order', next: 'tracking' }],
+          },
           { id: 'tracking', type: 'text', text: 'v2: track it at https://shop.example/track' },
         ],
       })
@@ -194,10 +199,16 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
   it('starts the flow whose ref an m.me link carries: Get Started in a new thread, a referral in an existing one', async () => {
     const shop = await aShop(t);
     const page = await aPage(t, shop);
-    await createFlow(shop, page.id, { name: 'Flyer', ref: 'flyer-cebu', nodes: [{ id: 'hi', type: 'text', text: 'Welcome from the flyer!' }] });
+    await createFlow(shop, page.id, {
+      name: 'Flyer',
+      ref: 'flyer-cebu',
+      nodes: [{ id: 'hi', type: 'text', text: 'Welcome from the flyer!' }],
+    });
 
     const newcomer = aPsid();
-    expect(await t.meta.personFollowsReferral({ pageId: page.id, psid: newcomer, ref: 'flyer-cebu' })).toMatchObject({ posted: 'postback' });
+    expect(await t.meta.personFollowsReferral({ pageId: page.id, psid: newcomer, ref: 'flyer-cebu' })).toMatchObject({
+      posted: 'postback',
+    });
     const regular = aPsid();
     await t.meta.personMessage({ pageId: page.id, psid: regular, text: 'hello' });
     expect(await t.meta.personFollowsReferral({ pageId: page.id, psid: regular, ref: 'flyer-cebu' })).toMatchObject({ posted: 'referral' });
@@ -266,7 +277,9 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
       .set(shop.auth)
       .send({ name: 'Wrong', nodes: [{ id: 'a', type: 'delay', text: 'Hi' }] })
       .expect(400);
-    expect(wrongField.body.fields.map((f: { field: string }) => f.field)).toEqual(expect.arrayContaining(['nodes.0.text', 'nodes.0.seconds']));
+    expect(wrongField.body.fields.map((f: { field: string }) => f.field)).toEqual(
+      expect.arrayContaining(['nodes.0.text', 'nodes.0.seconds']),
+    );
   });
 
   it('gives 2,000 customers typing the keyword within a few seconds exactly one answer each', async () => {
@@ -287,8 +300,11 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const { sent, answered200 } = await burst.stop();
     expect({ sent, answered200 }).toEqual({ sent: customers / 10, answered200: customers / 10 });
+    const posted = performance.now();
+    await t.settle();
+    const settled = performance.now();
     await sendDue();
-    const seconds = (performance.now() - started) / 1000;
+    const sent2000 = performance.now();
 
     expect((await t.meta.stats()).sends - sendsBefore).toBe(customers);
     const counts = new Map<number, number>();
@@ -297,9 +313,19 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
       for (const items of batch) counts.set(items.length, (counts.get(items.length) ?? 0) + 1);
     }
     expect([...counts]).toEqual([[1, customers]]);
-    // One line for the report: how long 2,000 keyword answers took end to end.
-    console.log(JSON.stringify({ bench: 'keyword-burst', db, customers, seconds: Number(seconds.toFixed(1)) }));
-  }, 60_000);
+    // One line for the report: posting the burst, applying its webhooks (keywords matched, runs written), sending the answers.
+    const s = (from: number, to: number): number => Number(((to - from) / 1000).toFixed(1));
+    console.log(
+      JSON.stringify({
+        bench: 'keyword-burst',
+        db,
+        customers,
+        postingS: s(started, posted),
+        applyingS: s(posted, settled),
+        sendingS: s(settled, sent2000),
+      }),
+    );
+  }, 120_000);
 
   /** Posts a webhook body to the app as Meta would (signed), for shapes the sandbox does not make (an echo). */
   function postSigned(body: object): Promise<number> {

@@ -112,7 +112,10 @@ const ROUTES: Record<string, ControlHandler> = {
     { ...PERSON_FIELDS, ref: 'string', source: '?string', adId: '?string' },
     personFollowsReferral,
   ),
-  'POST /people/wrote-elsewhere': withBody<{ pageId: string; psids: string[] }>({ pageId: 'string', psids: 'string[]' }, peopleWroteElsewhere),
+  'POST /people/wrote-elsewhere': withBody<{ pageId: string; psids: string[] }>(
+    { pageId: 'string', psids: 'string[]' },
+    peopleWroteElsewhere,
+  ),
   'POST /people/stop': withBody<PersonStatusInput>(STATUS_FIELDS, (ctx, input) => personChangesStatus(ctx, input, 'stop')),
   'POST /people/resume': withBody<PersonStatusInput>(STATUS_FIELDS, (ctx, input) => personChangesStatus(ctx, input, 'resume')),
   'POST /people/block': withBody<PersonRef>(PERSON_FIELDS, personBlocks),

@@ -182,7 +182,10 @@ interface WireButton {
 
 /** The payload of the reply (quick replies) or postback button (button and generic templates) titled `title` in a sent message. */
 function tapPayload(message: unknown, kind: 'quick_reply' | 'postback', title: string): string | undefined {
-  const m = message as { quick_replies?: WireQuickReply[]; attachment?: { payload?: { buttons?: WireButton[]; elements?: Array<{ buttons?: WireButton[] }> } } };
+  const m = message as {
+    quick_replies?: WireQuickReply[];
+    attachment?: { payload?: { buttons?: WireButton[]; elements?: Array<{ buttons?: WireButton[] }> } };
+  };
   if (kind === 'quick_reply') {
     const reply = (m.quick_replies ?? []).find((q) => q.title === title);
     return typeof reply?.payload === 'string' ? reply.payload : undefined;
@@ -208,7 +211,10 @@ export async function personTaps(ctx: SandboxContext, input: PersonTapInput, kin
   const candidates = input.messageId === undefined ? received : received.filter((item) => item.messageId === input.messageId);
   const payload = candidates.map((item) => tapPayload(item.message, kind, input.title)).find((p) => p !== undefined);
   if (person === undefined || payload === undefined) {
-    return controlError(409, `person ${input.psid} received no ${kind === 'quick_reply' ? 'quick reply' : 'postback button'} titled ${input.title}`);
+    return controlError(
+      409,
+      `person ${input.psid} received no ${kind === 'quick_reply' ? 'quick reply' : 'postback button'} titled ${input.title}`,
+    );
   }
   const now = ctx.clock.now();
   person.lastMessageAt = now;
@@ -229,7 +235,8 @@ export async function personTaps(ctx: SandboxContext, input: PersonTapInput, kin
 export async function personFollowsReferral(ctx: SandboxContext, input: PersonReferralInput): Promise<Reply> {
   const page = findPage(ctx, input.pageId);
   if (page === undefined) return controlError(404, `unknown page ${input.pageId}`);
-  if (input.source !== undefined && input.source !== 'SHORTLINK' && input.source !== 'ADS') return controlError(400, 'source must be SHORTLINK or ADS');
+  if (input.source !== undefined && input.source !== 'SHORTLINK' && input.source !== 'ADS')
+    return controlError(400, 'source must be SHORTLINK or ADS');
   const existing = ctx.state.person(page.id, input.psid)?.lastMessageAt !== undefined;
   const person = ctx.state.ensurePerson(page.id, input.psid);
   const now = ctx.clock.now();

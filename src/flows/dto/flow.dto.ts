@@ -47,7 +47,9 @@ function NodeField(types: readonly FlowNodeType[], { optional = false } = {}): P
         validate: (value: unknown, args: ValidationArguments) =>
           usedBy(args.object) ? optional || (value !== undefined && value !== null) : value === undefined,
         defaultMessage: (args: ValidationArguments) =>
-          usedBy(args.object) ? `${key} is required for ${types.join(' and ')} nodes` : `${key} is only used by ${types.join(' and ')} nodes`,
+          usedBy(args.object)
+            ? `${key} is required for ${types.join(' and ')} nodes`
+            : `${key} is only used by ${types.join(' and ')} nodes`,
       },
     });
   };
@@ -192,7 +194,10 @@ export class CreateFlowDto {
   @Length(1, 200)
   name!: string;
 
-  @ApiPropertyOptional({ description: 'The ref of an m.me link or ad that starts this flow (m.me/<page>?ref=<ref>)', example: 'sale-flyer' })
+  @ApiPropertyOptional({
+    description: 'The ref of an m.me link or ad that starts this flow (m.me/<page>?ref=<ref>)',
+    example: 'sale-flyer',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 200)
@@ -251,14 +256,21 @@ function nodeOf(n: FlowNodeDto): FlowNode {
     case 'image':
       return { id: n.id, type: 'image', imageUrl: n.imageUrl!, ...next };
     case 'quick_replies':
-      return { id: n.id, type: 'quick_replies', text: n.text!, quickReplies: n.quickReplies!.map((q) => ({ title: q.title, next: q.next })) };
+      return {
+        id: n.id,
+        type: 'quick_replies',
+        text: n.text!,
+        quickReplies: n.quickReplies!.map((q) => ({ title: q.title, next: q.next })),
+      };
     case 'buttons':
       return {
         id: n.id,
         type: 'buttons',
         text: n.text!,
         buttons: n.buttons!.map((b) =>
-          b.type === 'web_url' ? { type: 'web_url' as const, title: b.title, url: b.url! } : { type: 'postback' as const, title: b.title, next: b.next! },
+          b.type === 'web_url'
+            ? { type: 'web_url' as const, title: b.title, url: b.url! }
+            : { type: 'postback' as const, title: b.title, next: b.next! },
         ),
         ...next,
       };

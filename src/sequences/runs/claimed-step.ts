@@ -16,4 +16,6 @@ export interface ClaimedStep {
   psid: string;
   /** Set on a flow run's steps: the node it sends (the run's flow and version are on the run row). */
   nodeId: string | null;
+  /** Set with nodeId: the run's flow and the version it follows. */
+  flow?: { id: string; pageId: string; psid: string; flowId: string; version: number };
 }

@@ -62,14 +62,18 @@ export class FlowSteps {
    * due after those delays, and marks the run running again (a tap may come after it completed).
    * Returns false when the path ends before any message: nothing was added.
    */
-  async addStepFor(em: EntityManager, run: FlowRunRef, nodeId: string | undefined, now: Date): Promise<boolean> {
+  async addStepFor(em: EntityManager, run: FlowRunRef, nodeId: string | undefined, now: Date, { newRun = false } = {}): Promise<boolean> {
     const graph = await this.graph(em, run.flowId, run.version);
     const target = await this.resolve(em, run, graph, nodeId, now);
     if (!target) return false;
-    await this.insertStep(em, run, target.node, target.dueAt);
-    await em.query(`UPDATE sequence_runs SET status = 'running', end_reason = NULL, finished_at = NULL WHERE id = ? AND status <> 'running'`, [
-      run.id,
-    ]);
+    // A run just written has no steps yet: position 0, and nothing to reopen.
+    await this.insertStep(em, run, target.node, target.dueAt, newRun ? 0 : undefined);
+    if (!newRun) {
+      await em.query(
+        `UPDATE sequence_runs SET status = 'running', end_reason = NULL, finished_at = NULL WHERE id = ? AND status <> 'running'`,
+        [run.id],
+      );
+    }
     return true;
   }
 
@@ -78,21 +82,20 @@ export class FlowSteps {
    * says how the run ends. A refused MM button follows its `ifRefused` branch when it has one; any other
    * refusal (the window closed) stops the run with the rule; a failure fails it.
    */
-  async afterStep(em: EntityManager, step: { runId: string; nodeId: string; position: number }, outcome: FinalOutcome, now: Date): Promise<FlowRunEnd | undefined> {
-    const [row] = (await em.query('SELECT page_id, psid, sequence_id, flow_version FROM sequence_runs WHERE id = ?', [step.runId])) as Array<{
-      page_id: string;
-      psid: string;
-      sequence_id: string;
-      flow_version: number | string;
-    }>;
-    if (!row) return undefined;
-    const run: FlowRunRef = { id: step.runId, pageId: row.page_id, psid: row.psid, flowId: row.sequence_id, version: Number(row.flow_version) };
+  async afterStep(
+    em: EntityManager,
+    run: FlowRunRef,
+    step: { nodeId: string },
+    outcome: FinalOutcome,
+    now: Date,
+  ): Promise<FlowRunEnd | undefined> {
     const graph = await this.graph(em, run.flowId, run.version);
     const node = graph.nodes.find((n) => n.id === step.nodeId);
     if (!node || !isMessageNode(node)) return { status: 'failed', reason: `node ${step.nodeId}: not in version ${run.version}` };
     if (outcome.kind === 'failed') return { status: 'failed', reason: `node ${node.id}: ${outcome.error}`.slice(0, 200) };
     const refused = outcome.kind === 'skipped';
-    if (refused && (node.type !== 'optin' || node.ifRefused === undefined)) return { status: 'stopped', reason: `node ${node.id}: ${outcome.rule}` };
+    if (refused && (node.type !== 'optin' || node.ifRefused === undefined))
+      return { status: 'stopped', reason: `node ${node.id}: ${outcome.rule}` };
     const added = await this.addStepFor(em, run, nextAfter(node, refused), now);
     return added ? undefined : { status: 'completed', reason: null };
   }
@@ -126,7 +129,12 @@ export class FlowSteps {
    * `subscribed`: an active, unexpired subscription to the topic (as OptinPolicy reads it);
    * `has_ordered`: the POS reported at least one order event for this customer on this Page.
    */
-  private async holds(em: EntityManager, run: FlowRunRef, condition: Extract<FlowNode, { type: 'condition' }>['condition'], now: Date): Promise<boolean> {
+  private async holds(
+    em: EntityManager,
+    run: FlowRunRef,
+    condition: Extract<FlowNode, { type: 'condition' }>['condition'],
+    now: Date,
+  ): Promise<boolean> {
     if (condition.kind === 'subscribed') {
       const rows = (await em.query(
         `SELECT 1 AS yes FROM subscriptions WHERE page_id = ? AND psid = ? AND topic_id = ? AND status = 'active'
@@ -135,26 +143,45 @@ export class FlowSteps {
       )) as unknown[];
       return rows.length > 0;
     }
-    const rows = (await em.query('SELECT 1 AS yes FROM order_events WHERE page_id = ? AND psid = ? LIMIT 1', [run.pageId, run.psid])) as unknown[];
+    const rows = (await em.query('SELECT 1 AS yes FROM order_events WHERE page_id = ? AND psid = ? LIMIT 1', [
+      run.pageId,
+      run.psid,
+    ])) as unknown[];
     return rows.length > 0;
   }
 
-  private async insertStep(em: EntityManager, run: FlowRunRef, node: MessageNode, dueAt: Date): Promise<void> {
-    const content = stepContentOfNode(node, (target) => encodeTap({ flowId: run.flowId, version: run.version, nodeId: target, runId: run.id }));
+  /** The step at `position`, or at the run's next free one (racing a tap or a finishing step: the unique key decides, and the loser takes the next). */
+  private async insertStep(em: EntityManager, run: FlowRunRef, node: MessageNode, dueAt: Date, position?: number): Promise<void> {
+    const content = stepContentOfNode(node, (target) =>
+      encodeTap({ flowId: run.flowId, version: run.version, nodeId: target, runId: run.id }),
+    );
     const dialect = new SqlDialect(em);
     for (let attempt = 1; ; attempt++) {
-      const [{ p }] = (await em.query('SELECT MAX(position) AS p FROM run_steps WHERE run_id = ?', [run.id])) as Array<{ p: unknown }>;
-      const position = p === null || p === undefined ? 0 : Number(p) + 1;
+      const at = attempt === 1 && position !== undefined ? position : await this.nextPosition(em, run.id);
       try {
         await em.query(
           `INSERT INTO run_steps (id, run_id, position, type, delay_seconds, on_forbidden, topic_id, content, status, due_at, attempts, node_id)
            VALUES (?, ?, ?, ?, 0, 'stop', ?, ?, 'pending', ?, 0, ?)`,
-          [randomUUID(), run.id, position, content.type, content.type === 'optin' ? content.topicId : null, JSON.stringify(content), dialect.time(dueAt), node.id],
+          [
+            randomUUID(),
+            run.id,
+            at,
+            content.type,
+            content.type === 'optin' ? content.topicId : null,
+            JSON.stringify(content),
+            dialect.time(dueAt),
+            node.id,
+          ],
         );
         return;
       } catch (error) {
         if (!SqlDialect.isDuplicateKey(error) || attempt >= POSITION_ATTEMPTS) throw error;
       }
     }
+  }
+
+  private async nextPosition(em: EntityManager, runId: string): Promise<number> {
+    const [{ p }] = (await em.query('SELECT MAX(position) AS p FROM run_steps WHERE run_id = ?', [runId])) as Array<{ p: unknown }>;
+    return p === null || p === undefined ? 0 : Number(p) + 1;
   }
 }

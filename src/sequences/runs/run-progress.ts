@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { SqlDialect } from '../../database/sql-dialect';
 import type { OnForbidden } from '../step-content';
-import { FlowSteps, type FlowRunEnd } from './flow-steps';
+import { FlowSteps, type FlowRunEnd, type FlowRunRef } from './flow-steps';
 import { afterRetryable, runContinues, type FinalOutcome, type StepOutcome } from './step-outcome';
 
 /** The step whose outcome is recorded; `leaseOwner` is absent when the lease sweep settles it. */
@@ -15,8 +15,9 @@ export interface StepRef {
   onForbidden: OnForbidden;
   attempts: number;
   leaseOwner?: string;
-  /** A flow run's step: the node it sent (FlowSteps decides what follows). */
+  /** A flow run's step: the node it sent, and the run it belongs to (FlowSteps decides what follows). */
   nodeId?: string | null;
+  flow?: FlowRunRef;
 }
 
 const LEASE_SWEEP_BATCH = 100;
@@ -115,7 +116,8 @@ export class RunProgress {
       );
       if (changed !== 1) return;
       if (step.nodeId) {
-        const end = await this.flowSteps.afterStep(em, { runId: step.runId, nodeId: step.nodeId, position: step.position }, outcome, now);
+        const flow = step.flow ?? (await this.flowRun(em, step.runId));
+        const end = flow ? await this.flowSteps.afterStep(em, flow, { nodeId: step.nodeId }, outcome, now) : undefined;
         if (end) await this.endRun(em, step.runId, end, t);
         return;
       }
@@ -150,6 +152,18 @@ export class RunProgress {
         t,
       );
     });
+  }
+
+  /** A flow run as the lease sweep (which has only the step) needs it. */
+  private async flowRun(em: EntityManager, runId: string): Promise<FlowRunRef | undefined> {
+    const [row] = (await em.query('SELECT page_id, psid, sequence_id, flow_version FROM sequence_runs WHERE id = ?', [runId])) as Array<{
+      page_id: string;
+      psid: string;
+      sequence_id: string;
+      flow_version: number | string | null;
+    }>;
+    if (!row || row.flow_version === null) return undefined;
+    return { id: runId, pageId: row.page_id, psid: row.psid, flowId: row.sequence_id, version: Number(row.flow_version) };
   }
 
   /** The run ends: its steps still waiting are canceled. */

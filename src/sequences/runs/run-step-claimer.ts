@@ -17,6 +17,8 @@ interface ClaimedRow {
   page_id: string;
   psid: string;
   node_id: string | null;
+  sequence_id: string;
+  flow_version: number | string | null;
 }
 
 /**
@@ -65,7 +67,7 @@ export class RunStepClaimer {
       if (changed === 0) return [];
     }
     const rows = (await this.dataSource.query(
-      `SELECT s.id, s.run_id, s.position, s.type, s.on_forbidden, s.content, s.attempts, s.lease_owner, s.node_id, r.page_id, r.psid
+      `SELECT s.id, s.run_id, s.position, s.type, s.on_forbidden, s.content, s.attempts, s.lease_owner, s.node_id, r.page_id, r.psid, r.sequence_id, r.flow_version
        FROM run_steps s JOIN sequence_runs r ON r.id = s.run_id
        WHERE s.lease_owner = ? AND s.status = 'sending'`,
       [leaseToken],
@@ -82,6 +84,9 @@ export class RunStepClaimer {
       pageId: row.page_id,
       psid: row.psid,
       nodeId: row.node_id,
+      ...(row.flow_version !== null && {
+        flow: { id: row.run_id, pageId: row.page_id, psid: row.psid, flowId: row.sequence_id, version: Number(row.flow_version) },
+      }),
     }));
   }
 

@@ -3,6 +3,7 @@ import { InjectPluginDataSource } from '../../database/plugin-data-source';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { SqlDialect } from '../../database/sql-dialect';
 import type { MoneyStyle } from '../../common/money';
 import { notFound } from '../../common/domain-error';
 import { PagesService } from '../../pages/pages.service';
@@ -68,11 +69,16 @@ export class SequenceRuns {
       createdAt: now,
       finishedAt: null,
     };
-    await em.insert(SequenceRun, run);
-    const ref = { id: run.id, pageId: run.pageId, psid: run.psid, flowId: input.flowId, version: input.version };
     const nodeId = input.nodeId ?? (await this.flowSteps.graph(em, input.flowId, input.version)).entry;
-    if (!(await this.flowSteps.addStepFor(em, ref, nodeId, now))) {
-      await em.update(SequenceRun, { id: run.id }, { status: 'completed', finishedAt: now });
+    const t = new SqlDialect(em).time(now);
+    // Raw statements: a keyword burst starts a run per message, inside the inbox's batch transaction.
+    await em.query(
+      `INSERT INTO sequence_runs (id, sequence_id, flow_version, page_id, psid, source, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)`,
+      [run.id, run.sequenceId, run.flowVersion, run.pageId, run.psid, run.source, t],
+    );
+    const ref = { id: run.id, pageId: run.pageId, psid: run.psid, flowId: input.flowId, version: input.version };
+    if (!(await this.flowSteps.addStepFor(em, ref, nodeId, now, { newRun: true }))) {
+      await em.query(`UPDATE sequence_runs SET status = 'completed', finished_at = ? WHERE id = ?`, [t, run.id]);
     }
     return run.id;
   }
