@@ -248,6 +248,42 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
     expect(done.body).toMatchObject({ status: 'completed', source: 'api', version: 1 });
   });
 
+  it("hands a customer from a sequence's flow step (a POS rule's too) to the flow, once", async () => {
+    const shop = await aShop(t);
+    const page = await aPage(t, shop);
+    const flow = await createFlow(shop, page.id, {
+      name: 'After order',
+      nodes: [{ id: 'hi', type: 'text', text: 'Thanks for your order!' }],
+    });
+    const sequence = await t
+      .http()
+      .post(`/api/pages/${page.id}/sequences`)
+      .set(shop.auth)
+      .send({
+        name: 'Confirmed',
+        steps: [
+          { type: 'text', text: 'Order confirmed.' },
+          { type: 'flow', flowId: flow.id },
+        ],
+      })
+      .expect(201);
+    const psid = aPsid();
+    await t.meta.personMessage({ pageId: page.id, psid, text: 'hello' });
+    await t.settle();
+    await t.http().post(`/api/pages/${page.id}/sequences/${sequence.body.id}/runs`).set(shop.auth).send({ psid }).expect(201);
+    await sendDue();
+    expect(await texts(page.id, psid)).toEqual(['Order confirmed.', 'Thanks for your order!']);
+
+    const otherPage = await aPage(t, shop);
+    const refused = await t
+      .http()
+      .post(`/api/pages/${otherPage.id}/sequences`)
+      .set(shop.auth)
+      .send({ name: 'Not this Page', steps: [{ type: 'flow', flowId: flow.id }] })
+      .expect(404);
+    expect(refused.body.fields).toEqual([expect.objectContaining({ field: 'steps.0.flowId' })]);
+  });
+
   it('refuses a graph whose edges name no node or loop without a tap, naming the field', async () => {
     const shop = await aShop(t);
     const page = await aPage(t, shop);
@@ -303,7 +339,9 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
     const posted = performance.now();
     await t.settle();
     const settled = performance.now();
+    process.stderr.write(`burst: posted ${posted - started} ms, applied ${settled - posted} ms\n`);
     await sendDue();
+    process.stderr.write(`burst: sent ${performance.now() - settled} ms\n`);
     const sent2000 = performance.now();
 
     expect((await t.meta.stats()).sends - sendsBefore).toBe(customers);

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
 import { SqlDialect } from '../../database/sql-dialect';
+import type { RunSource } from '../entities/sequence-run.entity';
 import {
   encodeTap,
   isMessageNode,
@@ -22,6 +24,18 @@ export interface FlowRunRef {
   version: number;
 }
 
+export interface StartFlowRunInput {
+  runId?: string;
+  flowId: string;
+  /** The version the run follows to its end (taps on its buttons included). */
+  version: number;
+  pageId: string;
+  psid: string;
+  source: RunSource;
+  /** Where to start; the version's entry when absent. */
+  nodeId?: string;
+}
+
 /** How a flow run ends after a step, when it does. */
 export type FlowRunEnd = { status: 'completed'; reason: null } | { status: 'stopped' | 'failed'; reason: string };
 
@@ -40,6 +54,8 @@ const POSITION_ATTEMPTS = 5;
  */
 @Injectable()
 export class FlowSteps {
+  constructor(private readonly clock: Clock) {}
+
   /** Versions never change once written, so a graph read once is good for the process's life. */
   private readonly graphs = new Map<string, FlowGraph>();
 
@@ -55,6 +71,27 @@ export class FlowSteps {
     if (this.graphs.size > 1000) this.graphs.clear();
     this.graphs.set(key, graph);
     return graph;
+  }
+
+  /**
+   * Writes a flow run and the step of its first message node, inside `em`'s transaction; later steps are
+   * added as the run goes. A path that ends before any message leaves the run completed. Returns the run id.
+   */
+  async startRunIn(em: EntityManager, input: StartFlowRunInput): Promise<string> {
+    const now = this.clock.now();
+    const runId = input.runId ?? randomUUID();
+    const nodeId = input.nodeId ?? (await this.graph(em, input.flowId, input.version)).entry;
+    const t = new SqlDialect(em).time(now);
+    // Raw statements: a keyword burst starts a run per message, inside the inbox's batch transaction.
+    await em.query(
+      `INSERT INTO sequence_runs (id, sequence_id, flow_version, page_id, psid, source, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)`,
+      [runId, input.flowId, input.version, input.pageId, input.psid, input.source, t],
+    );
+    const ref = { id: runId, pageId: input.pageId, psid: input.psid, flowId: input.flowId, version: input.version };
+    if (!(await this.addStepFor(em, ref, nodeId, now, { newRun: true }))) {
+      await em.query(`UPDATE sequence_runs SET status = 'completed', finished_at = ? WHERE id = ?`, [t, runId]);
+    }
+    return runId;
   }
 
   /**

@@ -3,7 +3,6 @@ import { InjectPluginDataSource } from '../../database/plugin-data-source';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { SqlDialect } from '../../database/sql-dialect';
 import type { MoneyStyle } from '../../common/money';
 import { notFound } from '../../common/domain-error';
 import { PagesService } from '../../pages/pages.service';
@@ -12,7 +11,7 @@ import { SequenceRun, type RunSource } from '../entities/sequence-run.entity';
 import { SequenceStep } from '../entities/sequence-step.entity';
 import { placeholderValues, type OrderContext } from '../placeholders';
 import { renderContent, type StepContent } from '../step-content';
-import { FlowSteps } from './flow-steps';
+import { FlowSteps, type StartFlowRunInput } from './flow-steps';
 import { SequenceWorker } from './sequence-worker';
 
 export interface StartRunInput {
@@ -25,18 +24,6 @@ export interface StartRunInput {
   order?: OrderContext;
   /** How the Page writes money (PagesService.moneyStyle), read before the caller's transaction. */
   moneyStyle: MoneyStyle;
-}
-
-export interface StartFlowRunInput {
-  runId?: string;
-  flowId: string;
-  /** The version the run follows to its end (taps on its buttons included). */
-  version: number;
-  pageId: string;
-  psid: string;
-  source: RunSource;
-  /** Where to start; the version's entry when absent. */
-  nodeId?: string;
 }
 
 /** Starting runs (durably, in the caller's transaction) and reading them back. */
@@ -56,31 +43,7 @@ export class SequenceRuns {
    * Returns the run id; call `nudge()` after the commit.
    */
   async startFlowIn(em: EntityManager, input: StartFlowRunInput): Promise<string> {
-    const now = this.clock.now();
-    const run: SequenceRun = {
-      id: input.runId ?? randomUUID(),
-      sequenceId: input.flowId,
-      flowVersion: input.version,
-      pageId: input.pageId,
-      psid: input.psid,
-      source: input.source,
-      status: 'running',
-      endReason: null,
-      createdAt: now,
-      finishedAt: null,
-    };
-    const nodeId = input.nodeId ?? (await this.flowSteps.graph(em, input.flowId, input.version)).entry;
-    const t = new SqlDialect(em).time(now);
-    // Raw statements: a keyword burst starts a run per message, inside the inbox's batch transaction.
-    await em.query(
-      `INSERT INTO sequence_runs (id, sequence_id, flow_version, page_id, psid, source, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)`,
-      [run.id, run.sequenceId, run.flowVersion, run.pageId, run.psid, run.source, t],
-    );
-    const ref = { id: run.id, pageId: run.pageId, psid: run.psid, flowId: input.flowId, version: input.version };
-    if (!(await this.flowSteps.addStepFor(em, ref, nodeId, now, { newRun: true }))) {
-      await em.query(`UPDATE sequence_runs SET status = 'completed', finished_at = ? WHERE id = ?`, [t, run.id]);
-    }
-    return run.id;
+    return this.flowSteps.startRunIn(em, input);
   }
 
   /** A run with its steps, by id alone (flows check it is theirs). */
