@@ -71,7 +71,7 @@ function tapEdges(node: FlowNode): Array<{ key: string; target: string }> {
 }
 
 /**
- * What is wrong with a graph the shields of class-validator cannot see: the entry and every edge must
+ * What is wrong with a graph that class-validator cannot see: the entry and every edge must
  * name a node of the graph, ids must be unique, and the edges a run follows by itself must not loop.
  * Empty when the graph is sound.
  */
