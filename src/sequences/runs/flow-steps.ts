@@ -218,7 +218,10 @@ export class FlowSteps {
   }
 
   private async nextPosition(em: EntityManager, runId: string): Promise<number> {
-    const [{ p }] = (await em.query('SELECT MAX(position) AS p FROM run_steps WHERE run_id = ?', [runId])) as Array<{ p: unknown }>;
+    // A locking read on MySQL: a plain one inside REPEATABLE READ keeps seeing the snapshot, so a retry
+    // after losing a position would pick the same one again.
+    const lock = new SqlDialect(em).isMysql ? ' FOR UPDATE' : '';
+    const [{ p }] = (await em.query(`SELECT MAX(position) AS p FROM run_steps WHERE run_id = ?${lock}`, [runId])) as Array<{ p: unknown }>;
     return p === null || p === undefined ? 0 : Number(p) + 1;
   }
 }
