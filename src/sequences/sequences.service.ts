@@ -94,7 +94,11 @@ export class SequencesService {
       });
     } catch (error) {
       if (SqlDialect.isForeignKeyViolation(error)) {
-        throw new DomainError(409, 'sequence_in_use', 'A POS notification rule uses this sequence: delete or change the rule first');
+        throw new DomainError(
+          409,
+          'sequence_in_use',
+          'A POS notification rule or a keyword answers with this sequence: delete or change it first',
+        );
       }
       throw error;
     }
