@@ -113,6 +113,8 @@ function buildStep(content: StepContent): void {
       buildGenericTemplateMessage(content.elements);
       return;
     case 'optin':
+    case 'flow':
+      // No text of its own: the MM button's title is a topic's (tested above); a flow step hands over to the flow.
       return;
   }
 }

@@ -21,6 +21,9 @@ import { CustomerOrderSummary } from '../audience/entities/customer-order-summar
 import { CustomerPurchase } from '../audience/entities/customer-purchase.entity';
 import { CustomerTag } from '../audience/entities/customer-tag.entity';
 import { Segment } from '../audience/entities/segment.entity';
+import { Flow } from '../flows/entities/flow.entity';
+import { FlowVersion } from '../flows/entities/flow-version.entity';
+import { KeywordRule } from '../keywords/entities/keyword-rule.entity';
 
 /** Every entity, listed explicitly (no globs): a module adds its entities here. */
 export const entities = [
@@ -47,4 +50,7 @@ export const entities = [
   CustomerPurchase,
   CustomerTag,
   Segment,
+  Flow,
+  FlowVersion,
+  KeywordRule,
 ];

@@ -1,3 +1,4 @@
+import type { OptinRequestSource } from './entities/optin-request.entity';
 /**
  * The platform rules an opt-in request can break (docs/meta-platform.md §2, and our policy, §7).
  * Each has one check, in OptinPolicy; every sender (API, sequence steps, POS rules) gets the same answer.
@@ -36,7 +37,7 @@ export interface OptinRequestInput {
   pageId: string;
   psid: string;
   topicId: string;
-  source: 'api' | 'sequence';
+  source: OptinRequestSource;
   /** The caller's reference, e.g. a sequence run step id; kept on the request row for statistics. */
   sourceRef?: string;
 }

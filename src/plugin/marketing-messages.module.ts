@@ -13,6 +13,8 @@ import { checkpointInBackground } from '../database/sqlite-checkpointer';
 import { HealthModule } from '../health/health.module';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { ConsoleModule } from '../console/console.module';
+import { FlowsModule } from '../flows/flows.module';
+import { KeywordsModule } from '../keywords/keywords.module';
 import { MessengerModule } from '../messenger/messenger.module';
 import { OptinsModule } from '../optins/optins.module';
 import { PagesModule } from '../pages/pages.module';
@@ -41,6 +43,8 @@ export const PLUGIN_MODULES = [
   SequencesModule,
   PosNotificationsModule,
   BroadcastsModule,
+  FlowsModule,
+  KeywordsModule,
   HealthModule,
   ConsoleModule,
 ];

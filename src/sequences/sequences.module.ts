@@ -4,6 +4,7 @@ import { OptinsModule } from '../optins/optins.module';
 import { PagesModule } from '../pages/pages.module';
 import { ShopsModule } from '../shops/shops.module';
 import { TopicsModule } from '../topics/topics.module';
+import { FlowSteps } from './runs/flow-steps';
 import { RunProgress } from './runs/run-progress';
 import { RunStepClaimer } from './runs/run-step-claimer';
 import { SequenceRuns } from './runs/sequence-runs.service';
@@ -19,7 +20,7 @@ import { SequencesService } from './sequences.service';
 @Module({
   imports: [ShopsModule, PagesModule, MessengerModule, TopicsModule, OptinsModule],
   controllers: [SequencesController],
-  providers: [SequencesService, SequenceRuns, SequenceWorker, RunStepClaimer, RunProgress, StepSender],
-  exports: [SequencesService, SequenceRuns, SequenceWorker],
+  providers: [SequencesService, SequenceRuns, SequenceWorker, RunStepClaimer, RunProgress, StepSender, FlowSteps],
+  exports: [SequencesService, SequenceRuns, SequenceWorker, FlowSteps],
 })
 export class SequencesModule {}

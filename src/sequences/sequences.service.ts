@@ -94,15 +94,28 @@ export class SequencesService {
       });
     } catch (error) {
       if (SqlDialect.isForeignKeyViolation(error)) {
-        throw new DomainError(409, 'sequence_in_use', 'A POS notification rule uses this sequence: delete or change the rule first');
+        throw new DomainError(
+          409,
+          'sequence_in_use',
+          'A POS notification rule or a keyword answers with this sequence: delete or change it first',
+        );
       }
       throw error;
     }
   }
 
-  /** Every MM button step names a topic of this Page; another Page's (or shop's) topic is a 404 on its field. */
+  /** Every MM button step names a topic of this Page, every flow step a flow of it; another Page's is a 404 on its field. */
   private async checkTopics(pageId: string, steps: StepDto[]): Promise<void> {
     for (const [index, step] of steps.entries()) {
+      if (step.type === 'flow') {
+        // Read here rather than through FlowsService, whose module builds on this one.
+        const found = (await this.dataSource.query('SELECT 1 AS yes FROM flows WHERE id = ? AND page_id = ?', [
+          step.flowId,
+          pageId,
+        ])) as unknown[];
+        if (found.length === 0) throw new DomainError(404, 'not_found', 'Flow not found on this Page', { field: `steps.${index}.flowId` });
+        continue;
+      }
       if (step.type !== 'optin') continue;
       try {
         await this.topics.getForPage(pageId, step.topicId!);

@@ -1,18 +1,26 @@
 import { fitMetaText, META_TEXT_LIMITS, type GenericElement, type QuickReply, type TemplateButton } from '../../libs/graph-api/src';
 import { renderText, type Placeholder } from './placeholders';
 
-export const STEP_TYPES = ['text', 'quick_replies', 'button_template', 'generic_template', 'optin'] as const;
+export const STEP_TYPES = ['text', 'quick_replies', 'button_template', 'generic_template', 'optin', 'flow'] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 /** What the run does when the platform or the opt-in policy refuses a step. */
 export type OnForbidden = 'continue' | 'stop';
 
-/** A step's message; `optin` is the MM button step (the topic's opt-in request, through OptinService). */
+/**
+ * A step's message; `optin` is the MM button step (the topic's opt-in request, through OptinService);
+ * `flow` hands the person to a flow (its current version, from its entry), which then runs on its own.
+ */
 export type StepContent =
   | { type: 'text'; text: string }
   | { type: 'quick_replies'; text: string; quickReplies: QuickReply[] }
   | { type: 'button_template'; text: string; buttons: TemplateButton[] }
   | { type: 'generic_template'; elements: GenericElement[] }
-  | { type: 'optin'; topicId: string };
+  | { type: 'optin'; topicId: string }
+  | { type: 'flow'; flowId: string };
+
+/** What a run step can send: a sequence step's content, or a flow node's (flows add the image node). */
+export type RunStepContent = StepContent | { type: 'image'; imageUrl: string };
+export type RunStepType = RunStepContent['type'];
 
 /**
  * Meta's lengths (META_TEXT_LIMITS, counted by metaTextLength): step texts keep to the button template's
@@ -60,6 +68,7 @@ export function renderContent(content: StepContent, values: Record<Placeholder, 
         })),
       };
     case 'optin':
+    case 'flow':
       return content;
   }
 }

@@ -23,6 +23,7 @@ interface Fixtures {
   pageId: string;
   topicId: string;
   sequenceId: string;
+  flowId: string;
   ruleId: string;
   campaignId: string;
   psid: string;
@@ -111,6 +112,31 @@ async function freshEndpoint(t: TestApp, f: Fixtures): Promise<string> {
   return res.body.id as string;
 }
 
+const flowNodes = (f: Fixtures) => [
+  { id: 'offer', type: 'quick_replies', text: 'Sale this week!', quickReplies: [{ title: 'Notify me', next: 'ask' }] },
+  { id: 'ask', type: 'optin', topicId: f.topicId, ifRefused: 'done' },
+  { id: 'done', type: 'text', text: 'You are on the list' },
+];
+async function freshFlow(t: TestApp, f: Fixtures): Promise<string> {
+  const res = await t
+    .http()
+    .post(`/api/pages/${f.pageId}/flows`)
+    .set(f.shop.auth)
+    .send({ name: `Flow ${unique()}`, nodes: flowNodes(f) });
+  if (res.status !== 201) throw new Error(`flow: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
+async function freshKeyword(t: TestApp, f: Fixtures): Promise<string> {
+  const flowId = await freshFlow(t, f);
+  const res = await t
+    .http()
+    .post(`/api/pages/${f.pageId}/keywords`)
+    .set(f.shop.auth)
+    .send({ phrases: [`kw ${unique()}`], flowId });
+  if (res.status !== 201) throw new Error(`keyword: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
+
 function routes(t: TestApp): Record<string, RouteCase> {
   const page = (f: Fixtures) => ({ pageId: f.pageId });
   return {
@@ -157,6 +183,27 @@ function routes(t: TestApp): Record<string, RouteCase> {
         order: { orderId: 'PO-1', status: 'CONFIRMED', total: 1250, currency: 'PHP', items: [{ name: 'Dress', quantity: 1, price: 1250 }] },
       }),
     },
+    'POST /api/pages/{pageId}/flows': {
+      params: page,
+      body: (f) => ({ name: `Flow ${unique()}`, ref: `ref-${unique()}`, nodes: flowNodes(f) }),
+    },
+    'PATCH /api/pages/{pageId}/flows/{flowId}': {
+      params: async (f) => ({ pageId: f.pageId, flowId: await freshFlow(t, f) }),
+      body: (f) => ({ name: `Flow ${unique()}`, nodes: flowNodes(f) }),
+    },
+    'POST /api/pages/{pageId}/flows/{flowId}/runs': {
+      params: async (f) => ({ pageId: f.pageId, flowId: await freshFlow(t, f) }),
+      body: (f) => ({ psid: f.psid, nodeId: 'offer' }),
+    },
+    'POST /api/pages/{pageId}/keywords': {
+      params: page,
+      body: (f) => ({ phrases: [`kw ${unique()}`], matchMode: 'is', flowId: f.flowId, priority: 1, cooldownSeconds: 60 }),
+    },
+    'PATCH /api/pages/{pageId}/keywords/{keywordId}': {
+      params: async (f) => ({ pageId: f.pageId, keywordId: await freshKeyword(t, f) }),
+      body: () => ({ phrases: [`kw ${unique()}`], priority: 2 }),
+    },
+    'DELETE /api/pages/{pageId}/keywords/{keywordId}': { params: async (f) => ({ pageId: f.pageId, keywordId: await freshKeyword(t, f) }) },
     'POST /api/pos-notification-rules': {
       params: () => ({}),
       body: (f) => ({ pageId: f.pageId, topicId: f.topicId, orderStatus: 'DELIVERED', sequenceId: f.sequenceId }),
@@ -441,9 +488,10 @@ describe.each(testDatabases())('the bad-input probe over every write route on %s
     const shop = await aShop(t, 'Probe shop');
     const page = await aBroadcastPage(t, shop);
     const psid = await aCustomerWhoWrote(t, page.id, aPsid());
-    const f: Fixtures = { shop, pageId: page.id, psid, topicId: '', sequenceId: '', ruleId: '', campaignId: '' };
+    const f: Fixtures = { shop, pageId: page.id, psid, topicId: '', sequenceId: '', flowId: '', ruleId: '', campaignId: '' };
     f.topicId = (await aTopic(t, shop, page.id)).id;
     f.sequenceId = await freshSequence(t, f);
+    f.flowId = await freshFlow(t, f);
     f.ruleId = await freshRule(t, f);
     f.campaignId = await freshCampaign(t, f);
 

@@ -13,7 +13,23 @@ export interface WebhookBurst {
  * deliveries a second, in ticks of 10 ms, until stopped. At 300 a second the inbox processor yields to
  * intake (IntakeLoad) and a backlog of acknowledged deliveries builds up, as in production.
  */
-export function startWebhookBurst(t: TestApp, pageId: string, perSecond = 300, eventsPerDelivery = 10): WebhookBurst {
+export interface BurstOptions {
+  /** What customer number `n` writes; default `Still in stock? #<delivery>`. */
+  text?: (n: number) => string;
+  /** Stop posting once this many customers have written (their deliveries are still awaited by stop()). */
+  customers?: number;
+}
+
+/** The PSID of the burst's customer number `n` (0-based) on the Page. */
+export const burstPsid = (pageId: string, n: number): string => `9${String(n).padStart(9, '0')}${pageId.slice(-4)}`;
+
+export function startWebhookBurst(
+  t: TestApp,
+  pageId: string,
+  perSecond = 300,
+  eventsPerDelivery = 10,
+  options: BurstOptions = {},
+): WebhookBurst {
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const target = new URL(`${t.url}/webhooks/messenger`);
   const inFlight = new Set<Promise<void>>();
@@ -26,7 +42,7 @@ export function startWebhookBurst(t: TestApp, pageId: string, perSecond = 300, e
     const raw = JSON.stringify({
       object: 'page',
       entry: Array.from({ length: eventsPerDelivery }, (_, i) => {
-        const psid = `9${String(n * eventsPerDelivery + i).padStart(9, '0')}${pageId.slice(-4)}`;
+        const psid = burstPsid(pageId, n * eventsPerDelivery + i);
         return {
           id: pageId,
           time: at,
@@ -35,7 +51,7 @@ export function startWebhookBurst(t: TestApp, pageId: string, perSecond = 300, e
               sender: { id: psid },
               recipient: { id: pageId },
               timestamp: at,
-              message: { mid: `m_burst_${psid}`, text: `Still in stock? #${n}` },
+              message: { mid: `m_burst_${psid}`, text: options.text?.(n * eventsPerDelivery + i) ?? `Still in stock? #${n}` },
             },
           ],
         };
@@ -65,7 +81,9 @@ export function startWebhookBurst(t: TestApp, pageId: string, perSecond = 300, e
   // a late tick sends what is owed.
   const started = performance.now();
   const timer = setInterval(() => {
-    const owed = Math.floor(((performance.now() - started) / 1000) * perSecond) - sent;
+    const due = Math.floor(((performance.now() - started) / 1000) * perSecond);
+    const limit = options.customers === undefined ? due : Math.min(due, Math.ceil(options.customers / eventsPerDelivery));
+    const owed = limit - sent;
     for (let i = 0; i < owed; i++) post();
   }, 10);
   return {

@@ -14,6 +14,7 @@ import {
 import {
   buildButtonTemplateMessage,
   buildGenericTemplateMessage,
+  buildImageMessage,
   buildOptinRequestMessage,
   buildQuickRepliesMessage,
   buildTextMessage,
@@ -101,6 +102,11 @@ export class GraphApiClient {
 
   sendText(pageToken: string, pageId: string, psid: string, text: string, options?: SendOptions): Promise<GraphResult<SendResult>> {
     return this.call(sendMessageRequest(pageToken, pageId, psid, buildTextMessage(text), options));
+  }
+
+  /** An image attachment by public URL (Send API `attachment.type: image`). */
+  sendImage(pageToken: string, pageId: string, psid: string, url: string, options?: SendOptions): Promise<GraphResult<SendResult>> {
+    return this.call(sendMessageRequest(pageToken, pageId, psid, buildImageMessage(url), options));
   }
 
   sendQuickReplies(

@@ -12,7 +12,11 @@ import type {
   PersonMessageResult,
   PersonOptinInput,
   PersonOptinResult,
+  PersonReferralInput,
+  PersonReferralResult,
   PersonRef,
+  PersonTapInput,
+  PersonTapResult,
   PersonStatusInput,
   PersonStatusResult,
   MarketingSendWebhookInput,
@@ -66,6 +70,26 @@ export class SandboxControl {
   /** POST /people/optin: the person taps the latest (or given) opt-in request. */
   personOptin(input: PersonOptinInput): Promise<PersonOptinResult> {
     return this.post('/people/optin', input);
+  }
+
+  /** POST /people/quick-reply: the person taps a quick reply (by title) of a message they received: a `message` webhook with `quick_reply.payload`. */
+  personTapsQuickReply(input: PersonTapInput): Promise<PersonTapResult> {
+    return this.post('/people/quick-reply', input);
+  }
+
+  /** POST /people/postback: the person taps a postback button (by title): a `messaging_postbacks` webhook. */
+  personTapsPostback(input: PersonTapInput): Promise<PersonTapResult> {
+    return this.post('/people/postback', input);
+  }
+
+  /** POST /people/referral: the person follows an m.me link with `?ref=` (or an ad): Get Started with the referral in a new thread, `messaging_referrals` in an existing one. */
+  personFollowsReferral(input: PersonReferralInput): Promise<PersonReferralResult> {
+    return this.post('/people/referral', input);
+  }
+
+  /** POST /people/wrote-elsewhere: these people wrote just now, their webhooks posted by the caller (a burst test); nothing is posted. */
+  peopleWroteElsewhere(input: { pageId: string; psids: string[] }): Promise<{ people: number }> {
+    return this.post('/people/wrote-elsewhere', input);
   }
 
   /** POST /people/stop: STOP_NOTIFICATIONS for all the person's tokens, or one title's. */

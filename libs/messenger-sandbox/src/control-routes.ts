@@ -6,7 +6,9 @@ import type {
   PageRegistration,
   PersonMessageInput,
   PersonOptinInput,
+  PersonReferralInput,
   PersonRef,
+  PersonTapInput,
   PersonStatusInput,
   MarketingSendWebhookInput,
   ReleaseWebhooksInput,
@@ -19,7 +21,10 @@ import {
   createBulkTokens,
   personBlocks,
   personChangesStatus,
+  peopleWroteElsewhere,
+  personFollowsReferral,
   personOptsIn,
+  personTaps,
   personWrites,
   receivedBy,
   tokenRows,
@@ -94,6 +99,22 @@ const ROUTES: Record<string, ControlHandler> = {
   'POST /people/optin': withBody<PersonOptinInput>(
     { ...PERSON_FIELDS, messageId: '?string', tokenExpiresInMs: '?number', times: '?string', deliveries: '?number' },
     personOptsIn,
+  ),
+  'POST /people/quick-reply': withBody<PersonTapInput>(
+    { ...PERSON_FIELDS, title: 'string', messageId: '?string', deliveries: '?number' },
+    (ctx, input) => personTaps(ctx, input, 'quick_reply'),
+  ),
+  'POST /people/postback': withBody<PersonTapInput>(
+    { ...PERSON_FIELDS, title: 'string', messageId: '?string', deliveries: '?number' },
+    (ctx, input) => personTaps(ctx, input, 'postback'),
+  ),
+  'POST /people/referral': withBody<PersonReferralInput>(
+    { ...PERSON_FIELDS, ref: 'string', source: '?string', adId: '?string' },
+    personFollowsReferral,
+  ),
+  'POST /people/wrote-elsewhere': withBody<{ pageId: string; psids: string[] }>(
+    { pageId: 'string', psids: 'string[]' },
+    peopleWroteElsewhere,
   ),
   'POST /people/stop': withBody<PersonStatusInput>(STATUS_FIELDS, (ctx, input) => personChangesStatus(ctx, input, 'stop')),
   'POST /people/resume': withBody<PersonStatusInput>(STATUS_FIELDS, (ctx, input) => personChangesStatus(ctx, input, 'resume')),

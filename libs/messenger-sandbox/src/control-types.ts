@@ -37,6 +37,38 @@ export interface PersonMessageResult {
   timestamp: number;
 }
 
+/** The person taps a quick reply or a postback button of a message the Page sent them, by its title. */
+export interface PersonTapInput {
+  pageId: string;
+  psid: string;
+  title: string;
+  /** The message whose reply or button is tapped; default the latest the person received that has one with this title. */
+  messageId?: string;
+  deliveries?: number;
+}
+
+export interface PersonTapResult {
+  mid: string;
+  payload: string;
+  timestamp: number;
+}
+
+/** The person follows an m.me link (`m.me/<page>?ref=<ref>`) or a click-to-Messenger ad. */
+export interface PersonReferralInput {
+  pageId: string;
+  psid: string;
+  ref: string;
+  /** `SHORTLINK` (default, an m.me link) or `ADS`. */
+  source?: 'SHORTLINK' | 'ADS';
+  adId?: string;
+}
+
+export interface PersonReferralResult {
+  /** `postback`: a new thread, so Get Started with the referral (opens the window); `referral`: an existing thread. */
+  posted: 'postback' | 'referral';
+  timestamp: number;
+}
+
 export interface PersonOptinInput {
   pageId: string;
   psid: string;

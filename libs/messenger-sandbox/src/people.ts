@@ -6,13 +6,25 @@ import type {
   PersonMessageResult,
   PersonOptinInput,
   PersonOptinResult,
+  PersonReferralInput,
+  PersonReferralResult,
   PersonRef,
+  PersonTapInput,
+  PersonTapResult,
   PersonStatusInput,
   PersonStatusResult,
 } from './control-types';
 import { ok, type Reply } from './http-io';
 import type { Page, Person, SubscriptionToken } from './model';
-import { messagingWebhook, optinEvent, personMessageEvent, STATUS_SPELLINGS, TIME_FORMS } from './webhook-events';
+import {
+  messagingWebhook,
+  optinEvent,
+  personMessageEvent,
+  STATUS_SPELLINGS,
+  TIME_FORMS,
+  type MessagingEvent,
+  type ReferralPayload,
+} from './webhook-events';
 
 /** What people do on their side of Messenger, driven by the control API. Each answers a Reply. */
 
@@ -156,4 +168,104 @@ export function tokenRows(ctx: SandboxContext, pageId: string, offset: number, l
     status: token.status,
   }));
   return ok({ data: rows, total: page.tokenList.length });
+}
+
+interface WireQuickReply {
+  title?: unknown;
+  payload?: unknown;
+}
+interface WireButton {
+  type?: unknown;
+  title?: unknown;
+  payload?: unknown;
+}
+
+/** The payload of the reply (quick replies) or postback button (button and generic templates) titled `title` in a sent message. */
+function tapPayload(message: unknown, kind: 'quick_reply' | 'postback', title: string): string | undefined {
+  const m = message as {
+    quick_replies?: WireQuickReply[];
+    attachment?: { payload?: { buttons?: WireButton[]; elements?: Array<{ buttons?: WireButton[] }> } };
+  };
+  if (kind === 'quick_reply') {
+    const reply = (m.quick_replies ?? []).find((q) => q.title === title);
+    return typeof reply?.payload === 'string' ? reply.payload : undefined;
+  }
+  const payload = m.attachment?.payload;
+  const buttons = [...(payload?.buttons ?? []), ...(payload?.elements ?? []).flatMap((e) => e.buttons ?? [])];
+  const button = buttons.find((b) => b.type === 'postback' && b.title === title);
+  return typeof button?.payload === 'string' ? button.payload : undefined;
+}
+
+/**
+ * The person taps a quick reply (Meta posts a `message` with `quick_reply.payload`, the reply's title as
+ * text) or a postback button (`messaging_postbacks` with `postback.title` and `.payload`) of a message the
+ * Page sent them. Either is the person writing: it opens the 24-hour window.
+ * https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messages
+ * https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_postbacks
+ */
+export async function personTaps(ctx: SandboxContext, input: PersonTapInput, kind: 'quick_reply' | 'postback'): Promise<Reply> {
+  const page = findPage(ctx, input.pageId);
+  if (page === undefined) return controlError(404, `unknown page ${input.pageId}`);
+  const person = ctx.state.person(page.id, input.psid);
+  const received = [...(person?.received ?? [])].reverse();
+  const candidates = input.messageId === undefined ? received : received.filter((item) => item.messageId === input.messageId);
+  const payload = candidates.map((item) => tapPayload(item.message, kind, input.title)).find((p) => p !== undefined);
+  if (person === undefined || payload === undefined) {
+    return controlError(
+      409,
+      `person ${input.psid} received no ${kind === 'quick_reply' ? 'quick reply' : 'postback button'} titled ${input.title}`,
+    );
+  }
+  const now = ctx.clock.now();
+  person.lastMessageAt = now;
+  const mid = ctx.ids.messageId();
+  const event: MessagingEvent = { sender: { id: person.psid }, recipient: { id: page.id }, timestamp: now };
+  if (kind === 'quick_reply') event.message = { mid, text: input.title, quick_reply: { payload } };
+  else event.postback = { mid, title: input.title, payload };
+  await ctx.webhooks.post(messagingWebhook(page, now, event), input.deliveries ?? 1);
+  const result: PersonTapResult = { mid, payload, timestamp: now };
+  return ok(result);
+}
+
+/**
+ * The person follows an m.me link with `?ref=` (or an ad). Someone who never wrote to the Page opens a
+ * new thread and taps Get Started: a postback carrying the referral (which opens the window). Someone who
+ * has a thread already gets a `messaging_referrals` event, which opens nothing.
+ */
+export async function personFollowsReferral(ctx: SandboxContext, input: PersonReferralInput): Promise<Reply> {
+  const page = findPage(ctx, input.pageId);
+  if (page === undefined) return controlError(404, `unknown page ${input.pageId}`);
+  if (input.source !== undefined && input.source !== 'SHORTLINK' && input.source !== 'ADS')
+    return controlError(400, 'source must be SHORTLINK or ADS');
+  const existing = ctx.state.person(page.id, input.psid)?.lastMessageAt !== undefined;
+  const person = ctx.state.ensurePerson(page.id, input.psid);
+  const now = ctx.clock.now();
+  const referral: ReferralPayload = {
+    ref: input.ref,
+    source: input.source ?? 'SHORTLINK',
+    type: 'OPEN_THREAD',
+    ...(input.adId !== undefined && { ad_id: input.adId }),
+  };
+  const event: MessagingEvent = { sender: { id: person.psid }, recipient: { id: page.id }, timestamp: now };
+  if (existing) event.referral = referral;
+  else {
+    person.lastMessageAt = now;
+    event.postback = { mid: ctx.ids.messageId(), title: 'Get Started', payload: 'GET_STARTED', referral };
+  }
+  await ctx.webhooks.post(messagingWebhook(page, now, event));
+  const result: PersonReferralResult = { posted: existing ? 'referral' : 'postback', timestamp: now };
+  return ok(result);
+}
+
+/**
+ * These people wrote to the Page just now, their `message` webhooks posted by the caller itself (a burst
+ * test posting thousands straight to the app): the sandbox knows them and their window is open, and
+ * nothing is posted from here.
+ */
+export function peopleWroteElsewhere(ctx: SandboxContext, input: { pageId: string; psids: string[] }): Reply {
+  const page = findPage(ctx, input.pageId);
+  if (page === undefined) return controlError(404, `unknown page ${input.pageId}`);
+  const now = ctx.clock.now();
+  for (const psid of input.psids) ctx.state.ensurePerson(page.id, psid).lastMessageAt = now;
+  return ok({ people: input.psids.length });
 }

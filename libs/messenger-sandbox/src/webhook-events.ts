@@ -18,8 +18,24 @@ export interface MessagingEvent {
   recipient: { id: string };
   /** ms, unless a WebhookValueForm says otherwise (opt-in webhooks only). */
   timestamp: number | string;
-  message?: { mid: string; text: string };
+  /** A tap on a quick reply arrives as a message whose `quick_reply.payload` is the reply's payload. */
+  message?: { mid: string; text: string; quick_reply?: { payload: string } };
   optin?: OptinPayload;
+  /** `messaging_postbacks`: a postback button tapped; Get Started in a thread opened from a link carries `referral`. */
+  postback?: { mid: string; title: string; payload: string; referral?: ReferralPayload };
+  /** `messaging_referrals`: a person with a thread followed an m.me link (or ad) with a `ref`. */
+  referral?: ReferralPayload;
+}
+
+/**
+ * https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_referrals
+ * `source` is SHORTLINK for m.me links, ADS for click-to-Messenger ads (which add `ad_id`).
+ */
+export interface ReferralPayload {
+  ref: string;
+  source: 'SHORTLINK' | 'ADS';
+  type: 'OPEN_THREAD';
+  ad_id?: string;
 }
 
 export interface OptinPayload {

@@ -9,8 +9,8 @@ import { UtcDateColumn } from '../../database/columns';
  */
 export type OptinRequestStatus = 'reserved' | 'sent' | 'failed';
 
-/** Who asked for the opt-in request: the API, a sequence step, or a POS notification rule (via its sequence). */
-export type OptinRequestSource = 'api' | 'sequence';
+/** Who asked for the opt-in request: the API, a sequence step (a POS rule's too, via its sequence), or a flow's MM button node. */
+export type OptinRequestSource = 'api' | 'sequence' | 'flow';
 
 /** Every opt-in request the plugin sent or tried: the history the limits are computed from. */
 @Entity('optin_requests')

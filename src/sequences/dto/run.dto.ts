@@ -5,7 +5,7 @@ import { MINOR_UNITS_RULE } from '../../common/money';
 import { IsCurrencyCode, IsMinorUnits } from '../../common/money-validation';
 import type { RunStep, RunStepStatus } from '../entities/run-step.entity';
 import type { RunSource, RunStatus, SequenceRun } from '../entities/sequence-run.entity';
-import type { StepType } from '../step-content';
+import type { RunStepType } from '../step-content';
 
 export class OrderItemDto {
   @ApiProperty({ example: 'Blue linen dress' })
@@ -92,7 +92,7 @@ export class StartRunDto {
 
 export class RunStepResponse {
   @ApiProperty() position!: number;
-  @ApiProperty() type!: StepType;
+  @ApiProperty() type!: RunStepType;
   @ApiProperty() status!: RunStepStatus;
   @ApiProperty({ nullable: true, type: String }) dueAt!: string | null;
   @ApiProperty() attempts!: number;
@@ -123,7 +123,7 @@ export class RunResponse {
   @ApiProperty() sequenceId!: string;
   @ApiProperty() pageId!: string;
   @ApiProperty() psid!: string;
-  @ApiProperty({ enum: ['api', 'pos'] }) source!: RunSource;
+  @ApiProperty({ enum: ['api', 'pos', 'keyword', 'referral', 'tap', 'sequence'] }) source!: RunSource;
   @ApiProperty({ enum: ['running', 'completed', 'stopped', 'failed'] }) status!: RunStatus;
   @ApiProperty({ nullable: true, type: String }) endReason!: string | null;
   @ApiProperty({ type: [RunStepResponse] }) steps!: RunStepResponse[];

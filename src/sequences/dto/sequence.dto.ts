@@ -106,7 +106,7 @@ export class GenericElementDto {
 /**
  * One step. `type` says which fields it uses: `text` (text), `quick_replies` (text, quickReplies),
  * `button_template` (text, buttons), `generic_template` (elements), `optin` (topicId: the MM button,
- * the topic's opt-in request). Texts may use the order's fields: {{order.id}}, {{customer.name}}, …
+ * the topic's opt-in request), `flow` (flowId: the person goes on in that flow). Texts may use the order's fields: {{order.id}}, {{customer.name}}, …
  */
 export class StepDto {
   @ApiProperty({ enum: STEP_TYPES })
@@ -168,6 +168,12 @@ export class StepDto {
   @IsString()
   @Length(1, 36)
   topicId?: string;
+
+  @ApiPropertyOptional({ description: 'flow steps: the flow (of this Page) the person is handed to, its current version from its entry' })
+  @StepField(['flow'])
+  @IsString()
+  @Length(1, 36)
+  flowId?: string;
 }
 
 export class CreateSequenceDto {
@@ -232,6 +238,8 @@ export function stepContentOf(step: StepDto): StepContent {
       };
     case 'optin':
       return { type: 'optin', topicId: step.topicId! };
+    case 'flow':
+      return { type: 'flow', flowId: step.flowId! };
   }
 }
 
@@ -245,6 +253,7 @@ export class StepResponse {
   @ApiPropertyOptional({ type: [ButtonDto] }) buttons?: TemplateButton[];
   @ApiPropertyOptional({ type: [GenericElementDto] }) elements?: GenericElement[];
   @ApiPropertyOptional() topicId?: string;
+  @ApiPropertyOptional() flowId?: string;
 
   static of(step: SequenceStep): StepResponse {
     const { type: _type, ...content } = JSON.parse(step.content) as StepContent;

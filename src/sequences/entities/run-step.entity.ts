@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { UtcDateColumn } from '../../database/columns';
-import type { OnForbidden, StepType } from '../step-content';
+import type { OnForbidden, RunStepType } from '../step-content';
 
 /**
  * `waiting`: a later step, not scheduled until the one before it finishes; `pending`: due at `due_at`;
@@ -24,7 +24,7 @@ export class RunStep {
   position!: number;
 
   @Column({ type: 'varchar', length: 24 })
-  type!: StepType;
+  type!: RunStepType;
 
   @Column({ name: 'delay_seconds', type: 'int' })
   delaySeconds!: number;
@@ -70,4 +70,8 @@ export class RunStep {
 
   @UtcDateColumn({ name: 'finished_at', nullable: true })
   finishedAt!: Date | null;
+
+  /** A flow run's step: the node of the run's flow version it sends; null for a sequence's steps. */
+  @Column({ name: 'node_id', type: 'varchar', length: 64, nullable: true })
+  nodeId!: string | null;
 }

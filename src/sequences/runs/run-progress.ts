@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectPluginDataSource } from '../../database/plugin-data-source';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { SqlDialect } from '../../database/sql-dialect';
 import type { OnForbidden } from '../step-content';
+import { FlowSteps, type FlowRunEnd, type FlowRunRef } from './flow-steps';
 import { afterRetryable, runContinues, type FinalOutcome, type StepOutcome } from './step-outcome';
 
 /** The step whose outcome is recorded; `leaseOwner` is absent when the lease sweep settles it. */
@@ -14,6 +15,9 @@ export interface StepRef {
   onForbidden: OnForbidden;
   attempts: number;
   leaseOwner?: string;
+  /** A flow run's step: the node it sent, and the run it belongs to (FlowSteps decides what follows). */
+  nodeId?: string | null;
+  flow?: FlowRunRef;
 }
 
 const LEASE_SWEEP_BATCH = 100;
@@ -32,6 +36,7 @@ export class RunProgress {
   constructor(
     @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly flowSteps: FlowSteps,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
@@ -62,13 +67,27 @@ export class RunProgress {
       [this.dialect.time(now)],
     );
     const rows = (await this.dataSource.query(
-      `SELECT id, run_id, position, on_forbidden, attempts FROM run_steps WHERE status = 'sending' AND lease_until < ? LIMIT ${LEASE_SWEEP_BATCH}`,
+      `SELECT id, run_id, position, on_forbidden, attempts, node_id FROM run_steps WHERE status = 'sending' AND lease_until < ? LIMIT ${LEASE_SWEEP_BATCH}`,
       [this.dialect.time(now)],
-    )) as Array<{ id: string; run_id: string; position: number | string; on_forbidden: OnForbidden; attempts: number | string }>;
+    )) as Array<{
+      id: string;
+      run_id: string;
+      position: number | string;
+      on_forbidden: OnForbidden;
+      attempts: number | string;
+      node_id: string | null;
+    }>;
     for (const row of rows) {
       this.logger.warn({ msg: 'run step lease expired while sending: marked uncertain, not resent', runStepId: row.id, runId: row.run_id });
       await this.finish(
-        { id: row.id, runId: row.run_id, position: Number(row.position), onForbidden: row.on_forbidden, attempts: Number(row.attempts) },
+        {
+          id: row.id,
+          runId: row.run_id,
+          position: Number(row.position),
+          onForbidden: row.on_forbidden,
+          attempts: Number(row.attempts),
+          nodeId: row.node_id,
+        },
         {
           kind: 'uncertain',
           error: 'the worker holding this step stopped while sending; it may have reached Meta, so it is not sent again',
@@ -96,6 +115,12 @@ export class RunProgress {
         [outcome.kind, messageId, skipRule, detail, t, step.id, holderParam],
       );
       if (changed !== 1) return;
+      if (step.nodeId) {
+        const flow = step.flow ?? (await this.flowRun(em, step.runId));
+        const end = flow ? await this.flowSteps.afterStep(em, flow, { nodeId: step.nodeId }, outcome, now) : undefined;
+        if (end) await this.endRun(em, step.runId, end, t);
+        return;
+      }
       if (runContinues(outcome, step.onForbidden)) {
         const [next] = (await em.query('SELECT id, delay_seconds FROM run_steps WHERE run_id = ? AND position = ?', [
           step.runId,
@@ -118,17 +143,37 @@ export class RunProgress {
         }
         return;
       }
-      const [status, reason] =
-        outcome.kind === 'skipped'
-          ? ['stopped', `step ${step.position}: ${outcome.rule}`]
-          : ['failed', `step ${step.position}: ${detail ?? outcome.kind}`];
-      await em.query(`UPDATE run_steps SET status = 'canceled', finished_at = ? WHERE run_id = ? AND status = 'waiting'`, [t, step.runId]);
-      await em.query(`UPDATE sequence_runs SET status = ?, end_reason = ?, finished_at = ? WHERE id = ? AND status = 'running'`, [
-        status,
-        reason.slice(0, 200),
-        t,
+      await this.endRun(
+        em,
         step.runId,
-      ]);
+        outcome.kind === 'skipped'
+          ? { status: 'stopped', reason: `step ${step.position}: ${outcome.rule}` }
+          : { status: 'failed', reason: `step ${step.position}: ${detail ?? outcome.kind}` },
+        t,
+      );
     });
+  }
+
+  /** A flow run as the lease sweep (which has only the step) needs it. */
+  private async flowRun(em: EntityManager, runId: string): Promise<FlowRunRef | undefined> {
+    const [row] = (await em.query('SELECT page_id, psid, sequence_id, flow_version FROM sequence_runs WHERE id = ?', [runId])) as Array<{
+      page_id: string;
+      psid: string;
+      sequence_id: string;
+      flow_version: number | string | null;
+    }>;
+    if (!row || row.flow_version === null) return undefined;
+    return { id: runId, pageId: row.page_id, psid: row.psid, flowId: row.sequence_id, version: Number(row.flow_version) };
+  }
+
+  /** The run ends: its steps still waiting are canceled. */
+  private async endRun(em: EntityManager, runId: string, end: FlowRunEnd, t: Date | string): Promise<void> {
+    await em.query(`UPDATE run_steps SET status = 'canceled', finished_at = ? WHERE run_id = ? AND status = 'waiting'`, [t, runId]);
+    await em.query(`UPDATE sequence_runs SET status = ?, end_reason = ?, finished_at = ? WHERE id = ? AND status = 'running'`, [
+      end.status,
+      end.reason?.slice(0, 200) ?? null,
+      t,
+      runId,
+    ]);
   }
 }

@@ -2,20 +2,23 @@ import { Injectable } from '@nestjs/common';
 import { InjectPluginDataSource } from '../../database/plugin-data-source';
 import type { DataSource } from 'typeorm';
 import { SqlDialect } from '../../database/sql-dialect';
-import type { OnForbidden, StepContent, StepType } from '../step-content';
+import type { OnForbidden, RunStepContent, RunStepType } from '../step-content';
 import type { ClaimedStep } from './claimed-step';
 
 interface ClaimedRow {
   id: string;
   run_id: string;
   position: number | string;
-  type: StepType;
+  type: RunStepType;
   on_forbidden: OnForbidden;
   content: string;
   attempts: number | string;
   lease_owner: string;
   page_id: string;
   psid: string;
+  node_id: string | null;
+  sequence_id: string;
+  flow_version: number | string | null;
 }
 
 /**
@@ -64,7 +67,7 @@ export class RunStepClaimer {
       if (changed === 0) return [];
     }
     const rows = (await this.dataSource.query(
-      `SELECT s.id, s.run_id, s.position, s.type, s.on_forbidden, s.content, s.attempts, s.lease_owner, r.page_id, r.psid
+      `SELECT s.id, s.run_id, s.position, s.type, s.on_forbidden, s.content, s.attempts, s.lease_owner, s.node_id, r.page_id, r.psid, r.sequence_id, r.flow_version
        FROM run_steps s JOIN sequence_runs r ON r.id = s.run_id
        WHERE s.lease_owner = ? AND s.status = 'sending'`,
       [leaseToken],
@@ -75,11 +78,15 @@ export class RunStepClaimer {
       position: Number(row.position),
       type: row.type,
       onForbidden: row.on_forbidden,
-      content: JSON.parse(row.content) as StepContent,
+      content: JSON.parse(row.content) as RunStepContent,
       attempts: Number(row.attempts),
       leaseOwner: row.lease_owner,
       pageId: row.page_id,
       psid: row.psid,
+      nodeId: row.node_id,
+      ...(row.flow_version !== null && {
+        flow: { id: row.run_id, pageId: row.page_id, psid: row.psid, flowId: row.sequence_id, version: Number(row.flow_version) },
+      }),
     }));
   }
 

@@ -11,6 +11,7 @@ import { SequenceRun, type RunSource } from '../entities/sequence-run.entity';
 import { SequenceStep } from '../entities/sequence-step.entity';
 import { placeholderValues, type OrderContext } from '../placeholders';
 import { renderContent, type StepContent } from '../step-content';
+import { FlowSteps, type StartFlowRunInput } from './flow-steps';
 import { SequenceWorker } from './sequence-worker';
 
 export interface StartRunInput {
@@ -33,7 +34,25 @@ export class SequenceRuns {
     private readonly clock: Clock,
     private readonly worker: SequenceWorker,
     private readonly pages: PagesService,
+    private readonly flowSteps: FlowSteps,
   ) {}
+
+  /**
+   * Writes a flow run and the step of its first message node (FlowSteps), inside `em`'s transaction;
+   * later steps are added as the run goes. A path that ends before any message leaves the run completed.
+   * Returns the run id; call `nudge()` after the commit.
+   */
+  async startFlowIn(em: EntityManager, input: StartFlowRunInput): Promise<string> {
+    return this.flowSteps.startRunIn(em, input);
+  }
+
+  /** A run with its steps, by id alone (flows check it is theirs). */
+  async find(runId: string): Promise<{ run: SequenceRun; steps: RunStep[] } | undefined> {
+    const run = await this.dataSource.getRepository(SequenceRun).findOne({ where: { id: runId } });
+    if (!run) return undefined;
+    const steps = await this.dataSource.getRepository(RunStep).find({ where: { runId }, order: { position: 'ASC' } });
+    return { run, steps };
+  }
 
   /**
    * Writes the run and one row per step, the order's fields rendered in, inside `em`'s transaction: the
@@ -50,6 +69,7 @@ export class SequenceRuns {
       pageId: input.pageId,
       psid: input.psid,
       source: input.source,
+      flowVersion: null,
       status: 'running',
       endReason: null,
       createdAt: now,
@@ -75,6 +95,7 @@ export class SequenceRuns {
       skipRule: null,
       lastError: null,
       finishedAt: null,
+      nodeId: null,
     }));
     await em.insert(SequenceRun, run);
     await em.insert(RunStep, rows);

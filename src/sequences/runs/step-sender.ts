@@ -5,12 +5,16 @@ import { DomainError } from '../../common/domain-error';
 import { MessagingWindow } from '../../messenger/people/messaging-window';
 import { OptinService } from '../../optins/optin.service';
 import { PagesService, type PageCredentials } from '../../pages/pages.service';
-import type { StepContent } from '../step-content';
+import type { RunStepContent } from '../step-content';
 import type { ClaimedStep } from './claimed-step';
+import { FlowSteps } from './flow-steps';
+import type { DataSource } from 'typeorm';
+import { InjectPluginDataSource } from '../../database/plugin-data-source';
+import { SqlDialect } from '../../database/sql-dialect';
 import { outcomeOfSendError } from './graph-outcome';
 import type { StepOutcome } from './step-outcome';
 
-type MessageContent = Exclude<StepContent, { type: 'optin' }>;
+type MessageContent = Exclude<RunStepContent, { type: 'optin' | 'flow' }>;
 
 /**
  * Sends one claimed step, outside any transaction, and says what happened. Ordinary messages go only
@@ -25,10 +29,13 @@ export class StepSender {
     private readonly pages: PagesService,
     private readonly optins: OptinService,
     private readonly clock: Clock,
+    private readonly flowSteps: FlowSteps,
+    @InjectPluginDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async send(step: ClaimedStep): Promise<StepOutcome> {
     if (step.content.type === 'optin') return this.requestOptin(step, step.content.topicId);
+    if (step.content.type === 'flow') return this.handOver(step, step.content.flowId);
     const window = await this.window.state(step.pageId, step.psid, this.clock.now());
     // Not known yet (a delivery about the person is still unapplied): ask again, never skip on a guess.
     if (!window.open && window.reason === 'webhooks_pending')
@@ -54,7 +61,8 @@ export class StepSender {
 
   private async requestOptin(step: ClaimedStep, topicId: string): Promise<StepOutcome> {
     try {
-      const outcome = await this.optins.request({ pageId: step.pageId, psid: step.psid, topicId, source: 'sequence', sourceRef: step.id });
+      const source = step.nodeId ? 'flow' : 'sequence';
+      const outcome = await this.optins.request({ pageId: step.pageId, psid: step.psid, topicId, source, sourceRef: step.id });
       if (outcome.sent) return { kind: 'sent', messageId: outcome.messageId };
       // Meta unreachable: trying again is safe, because the policy counts a request whose fate is unknown
       // as sent and will refuse to repeat it. Unapplied deliveries about the person: nothing was decided.
@@ -69,11 +77,41 @@ export class StepSender {
     }
   }
 
+  /**
+   * A sequence's flow step: the person goes on in the flow (its current version), as a flow run of its
+   * own whose id is this step's, so a repeated attempt finds it (duplicate key) instead of starting two.
+   * Nothing is sent here: the flow's steps check the window and the opt-in policy themselves.
+   */
+  private async handOver(step: ClaimedStep, flowId: string): Promise<StepOutcome> {
+    try {
+      await this.dataSource.transaction(async (em) => {
+        const [flow] = (await em.query('SELECT current_version FROM flows WHERE id = ? AND page_id = ?', [flowId, step.pageId])) as Array<{
+          current_version: number | string;
+        }>;
+        if (!flow) throw new DomainError(404, 'not_found', 'Flow not found on this Page');
+        await this.flowSteps.startRunIn(em, {
+          runId: step.id,
+          flowId,
+          version: Number(flow.current_version),
+          pageId: step.pageId,
+          psid: step.psid,
+          source: 'sequence',
+        });
+      });
+    } catch (error) {
+      if (error instanceof DomainError) return { kind: 'failed', error: error.message };
+      if (!SqlDialect.isDuplicateKey(error)) throw error;
+    }
+    return { kind: 'sent', messageId: `flow-run:${step.id}` };
+  }
+
   private sendMessage(page: PageCredentials, psid: string, content: MessageContent): Promise<GraphResult<SendResult>> {
     const options = { messagingType: 'UPDATE' } as const;
     switch (content.type) {
       case 'text':
         return this.graph.sendText(page.accessToken, page.pageId, psid, content.text, options);
+      case 'image':
+        return this.graph.sendImage(page.accessToken, page.pageId, psid, content.imageUrl, options);
       case 'quick_replies':
         return this.graph.sendQuickReplies(page.accessToken, page.pageId, psid, content.text, content.quickReplies, options);
       case 'button_template':
