@@ -31,6 +31,8 @@ export interface AppConfig {
    * (GRAPH_USER_WAIT_MS); past it the API answers with the change still pending and the reconciler finishes it.
    */
   graphUserWaitMs: number;
+  /** Port of a worker process's own HTTP listener (health and /metrics only; WORKER_HTTP_PORT, 0: any free port). */
+  workerHttpPort: number;
 }
 
 /**
@@ -73,6 +75,7 @@ export const CONFIG_VARIABLES = {
   HTTP_HEADERS_TIMEOUT_MS: '5000',
   HTTP_REQUEST_TIMEOUT_MS: '10000',
   HTTP_MAX_CONNECTIONS: '2000',
+  WORKER_HTTP_PORT: '3002',
 } as const;
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -93,6 +96,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push('HTTP_HEADERS_TIMEOUT_MS must not be larger than HTTP_REQUEST_TIMEOUT_MS (the request includes its headers)');
   }
   const graphUserWaitMs = readPositiveInt(env, 'GRAPH_USER_WAIT_MS', 8000, problems);
+  const workerHttpPort = readPort(env, 'WORKER_HTTP_PORT', 3002, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -107,6 +111,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, ''),
     http,
     graphUserWaitMs,
+    workerHttpPort,
   };
 }
 

@@ -13,6 +13,7 @@ import { PLUGIN_DATA_SOURCE } from './database/plugin-data-source';
 import { checkpointInBackground } from './database/sqlite-checkpointer';
 import { GraphEndpoint } from './common/graph-endpoint';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MessengerModule } from './messenger/messenger.module';
 import { OptinsModule } from './optins/optins.module';
 import { TopicsModule } from './topics/topics.module';
@@ -60,6 +61,7 @@ export class AppModule implements NestModule {
         PosNotificationsModule,
         BroadcastsModule,
         HealthModule,
+        MetricsModule,
       ],
     };
   }
