@@ -28,6 +28,7 @@ USER node
 VOLUME ["/data"]
 # API (PORT), bundled sandbox (SANDBOX_PORT, only without Meta credentials), worker health and metrics (WORKER_HTTP_PORT).
 EXPOSE 3000 3001 3002
+# A worker answers on WORKER_HTTP_PORT (set it in a worker's environment), the API on PORT.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.HEALTH_PORT||process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.WORKER_HTTP_PORT||process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "dist/src/main.js"]

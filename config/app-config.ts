@@ -79,6 +79,8 @@ export const CONFIG_VARIABLES = {
 } as const;
 
 export function loadConfig(env: Env = process.env): AppConfig {
+  // `NAME=` (as in .env.example, or compose's `${NAME:-}`) means "not set": the default applies.
+  env = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const problems: string[] = [];
   const port = readPort(env, 'PORT', 3000, problems);
   const dataDir = resolve(env.DATA_DIR ?? './data');

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from './app-config';
+import { CONFIG_VARIABLES, ConfigError } from './app-config';
 import { readConfiguration } from './configuration';
 
 describe('readConfiguration (.env through @nestjs/config)', () => {
@@ -31,17 +31,29 @@ describe('readConfiguration (.env through @nestjs/config)', () => {
   });
 
   it('lets a variable of the process win over the same one in .env', async () => {
-    const { dir, path } = envFile((d) => ['PORT=4321', `DATA_DIR=${d}`]);
+    const { path } = envFile((d) => [`PORT=4321`, `DATA_DIR=${d}`]);
     process.env.PORT = '5555';
     expect((await readConfiguration(path)).port).toBe(5555);
   });
 
   it('reports a bad value from .env with the one-line message naming the variable', async () => {
-    const { dir, path } = envFile((d) => ['PORT=eighty', `DATA_DIR=${d}`]);
+    const { path } = envFile((d) => [`PORT=eighty`, `DATA_DIR=${d}`]);
     delete process.env.PORT;
     const error = await readConfiguration(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual(['PORT must be an integer port between 0 and 65535 (got "eighty")']);
+  });
+
+  it('starts on the defaults from a copy of .env.example, whose empty settings mean "not set"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mm-dotenv-'));
+    const path = join(dir, '.env');
+    copyFileSync(join(__dirname, '../.env.example'), path);
+    for (const key of Object.keys(CONFIG_VARIABLES)) delete process.env[key];
+    process.env.DATA_DIR = dir;
+    const config = await readConfiguration(path);
+    expect(config).toMatchObject({ port: 3000, roles: ['api', 'worker'], database: { dialect: 'sqlite' }, graph: { mode: 'sandbox' } });
+    expect(config.encryptionKey).toHaveLength(32);
+    expect(config.verifyToken).not.toBe('');
   });
 
   it('starts on the defaults when there is no .env file', async () => {
