@@ -19,6 +19,8 @@ export interface AppConfig {
   database: DatabaseSettings;
   /** 32-byte AES-256-GCM key for tokens at rest. Sensitive. */
   encryptionKey: Buffer;
+  /** Keys of values not yet re-encrypted during a key rotation (ENCRYPTION_KEY_PREVIOUS): read, never written. Sensitive. */
+  previousEncryptionKeys: Buffer[];
   graph: GraphSettings;
   verifyToken: string;
   roles: ProcessRole[];
@@ -65,6 +67,7 @@ export const CONFIG_VARIABLES = {
   DATA_DIR: './data',
   DATABASE_URL: 'sqlite:<DATA_DIR>/mm.sqlite',
   ENCRYPTION_KEY: '<generated into DATA_DIR/encryption.key on first start>',
+  ENCRYPTION_KEY_PREVIOUS: '<unset; during a key rotation: the old key(s), comma-separated>',
   GRAPH_API_URL: '<unset: the bundled Messenger sandbox runs instead>',
   META_APP_SECRET: '<required with GRAPH_API_URL; the sandbox uses a generated one>',
   META_VERIFY_TOKEN: '<generated into DATA_DIR/verify-token on first start>',
@@ -86,6 +89,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const dataDir = resolve(env.DATA_DIR ?? './data');
   const database = readDatabase(env.DATABASE_URL, dataDir, problems);
   const encryptionKey = readEncryptionKey(env.ENCRYPTION_KEY, dataDir, problems);
+  const previousEncryptionKeys = (env.ENCRYPTION_KEY_PREVIOUS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k) => parseKey(k, 'ENCRYPTION_KEY_PREVIOUS', problems));
   const graph = readGraph(env, dataDir, problems);
   const roles = readRoles(env.ROLES, problems);
   const logLevel = readLogLevel(env.LOG_LEVEL, problems);
@@ -106,6 +114,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir,
     database: database!,
     encryptionKey: encryptionKey!,
+    previousEncryptionKeys: previousEncryptionKeys.filter((k): k is Buffer => k !== undefined),
     graph: graph!,
     verifyToken: env.META_VERIFY_TOKEN ?? persistedSecret(dataDir, 'verify-token', 24),
     roles,
@@ -177,10 +186,13 @@ function readDatabase(raw: string | undefined, dataDir: string, problems: string
 }
 
 function readEncryptionKey(raw: string | undefined, dataDir: string, problems: string[]): Buffer | undefined {
-  const value = raw ?? persistedSecret(dataDir, 'encryption.key', 32);
+  return parseKey(raw ?? persistedSecret(dataDir, 'encryption.key', 32), 'ENCRYPTION_KEY', problems);
+}
+
+function parseKey(value: string, name: string, problems: string[]): Buffer | undefined {
   const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
   if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(value) && key.toString('base64') !== value)) {
-    problems.push('ENCRYPTION_KEY must be 32 bytes, given as 64 hex characters or base64 (openssl rand -base64 32)');
+    problems.push(`${name} must be 32 bytes, given as 64 hex characters or base64 (openssl rand -base64 32)`);
     return undefined;
   }
   return key;

@@ -15,7 +15,7 @@ export class CommonModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: Clock, useValue: clock },
-        { provide: TokenCipher, useValue: new TokenCipher(config.encryptionKey) },
+        { provide: TokenCipher, useValue: new TokenCipher(config.encryptionKey, config.previousEncryptionKeys) },
         { provide: GraphEndpoint, useValue: graphEndpoint },
       ],
       exports: [APP_CONFIG, Clock, TokenCipher, GraphEndpoint],
