@@ -1,4 +1,4 @@
-import { Injectable, type INestApplicationContext, type Type } from '@nestjs/common';
+import { Injectable, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { graphBaseUrl, type AppConfig } from '../../config/app-config';
 import { readConfiguration } from '../../config/configuration';
@@ -24,7 +24,7 @@ export class CliContext {
     return this.configRead;
   }
 
-  async withApp<T>(work: (get: <S>(type: Type<S>) => S) => Promise<T>): Promise<T> {
+  async withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
     const config = await this.config();
     const app: INestApplicationContext = await NestFactory.createApplicationContext(
       AppModule.forRoot({
@@ -35,7 +35,7 @@ export class CliContext {
       { logger: new JsonLogger('warn') },
     );
     try {
-      return await work((type) => app.get(type));
+      return await work(app);
     } finally {
       await app.close();
     }

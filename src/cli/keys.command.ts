@@ -2,15 +2,15 @@ import { Command, CommandRunner, SubCommand } from 'nest-commander';
 import { ShopsService } from '../shops/shops.service';
 import { CliContext, orNotFound, print } from './cli-context';
 
-@SubCommand({ name: 'create', arguments: '<shopId>', description: "print a new API key for a shop (shown once)" })
+@SubCommand({ name: 'create', arguments: '<shopId>', description: 'print a new API key for a shop (shown once)' })
 export class KeysCreateCommand extends CommandRunner {
   constructor(private readonly cli: CliContext) {
     super();
   }
 
   async run([shopId]: string[]): Promise<void> {
-    const { id, apiKey } = await this.cli.withApp(async (get) => {
-      const shops = get(ShopsService);
+    const { id, apiKey } = await this.cli.withApp(async (app) => {
+      const shops = app.get(ShopsService);
       // Checked first: the insert alone would fail on its foreign key, in the database's words.
       await orNotFound(shops.get(shopId!), 'shop', shopId!);
       return shops.createKey(shopId!);
@@ -26,8 +26,8 @@ export class KeysListCommand extends CommandRunner {
   }
 
   async run([shopId]: string[]): Promise<void> {
-    const keys = await this.cli.withApp(async (get) => {
-      const shops = get(ShopsService);
+    const keys = await this.cli.withApp(async (app) => {
+      const shops = app.get(ShopsService);
       await orNotFound(shops.get(shopId!), 'shop', shopId!);
       return shops.listKeys(shopId!);
     });
@@ -45,15 +45,19 @@ export class KeysRevokeCommand extends CommandRunner {
   }
 
   async run([keyId]: string[]): Promise<void> {
-    const key = await this.cli.withApp(async (get) => {
-      const shops = get(ShopsService);
+    const key = await this.cli.withApp(async (app) => {
+      const shops = app.get(ShopsService);
       return shops.revokeKey(await orNotFound(shops.shopOfKey(keyId!), 'API key', keyId!), keyId!);
     });
     print(`api key ${key.id} (${key.prefix}…) revoked at ${key.revokedAt!.toISOString()}`);
   }
 }
 
-@Command({ name: 'keys', description: "create, list and revoke a shop's API keys", subCommands: [KeysCreateCommand, KeysListCommand, KeysRevokeCommand] })
+@Command({
+  name: 'keys',
+  description: "create, list and revoke a shop's API keys",
+  subCommands: [KeysCreateCommand, KeysListCommand, KeysRevokeCommand],
+})
 export class KeysCommand extends CommandRunner {
   async run(): Promise<void> {
     this.command.help();

@@ -10,7 +10,7 @@ export class ShopsCreateCommand extends CommandRunner {
 
   async run([name]: string[], options: { locale?: string; currency?: string }): Promise<void> {
     // A bad locale or currency is a ValidationFailed whose message names it.
-    const { shop, apiKey } = await this.cli.withApp((get) => get(ShopsService).createShop(name!, options));
+    const { shop, apiKey } = await this.cli.withApp((app) => app.get(ShopsService).createShop(name!, options));
     print(`shop ${shop.id} "${shop.name}" (${shop.locale}, ${shop.currency}) created`);
     print(`api key (shown once, keep it safe): ${apiKey}`);
   }
@@ -33,7 +33,7 @@ export class ShopsListCommand extends CommandRunner {
   }
 
   async run(): Promise<void> {
-    const shops = await this.cli.withApp((get) => get(ShopsService).list());
+    const shops = await this.cli.withApp((app) => app.get(ShopsService).list());
     for (const s of shops) print(`${s.id}  ${s.name}  ${s.locale}  ${s.currency}  created ${s.createdAt.toISOString()}`);
     if (shops.length === 0) print('no shops yet (create one: shops create NAME)');
   }

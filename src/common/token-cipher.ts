@@ -62,7 +62,8 @@ export class TokenCipher {
     const parts = stored.split('.');
     if (parts[0] === 'v2' && parts.length === 5) {
       const key = this.keys.get(parts[1]!);
-      if (!key) throw new Error(`stored secret is encrypted with key ${parts[1]}, which is neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS`);
+      if (!key)
+        throw new Error(`stored secret is encrypted with key ${parts[1]}, which is neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS`);
       return open(key, parts[2]!, parts[3]!, parts[4]!);
     }
     if (parts[0] === 'v1' && parts.length === 4) {

@@ -62,7 +62,12 @@ export class EncryptionKeyRotation {
   }
 
   /** The next rows (keyset on the primary key) whose value is under another key than the current one. */
-  private async stale(table: string, column: string, after: string | number | null, limit: number): Promise<Array<{ id: string | number; value: string }>> {
+  private async stale(
+    table: string,
+    column: string,
+    after: string | number | null,
+    limit: number,
+  ): Promise<Array<{ id: string | number; value: string }>> {
     const rows = (await this.dataSource.query(
       `SELECT id, ${column} AS value FROM ${table}
         WHERE ${column} IS NOT NULL AND ${column} NOT LIKE ? ${after === null ? '' : 'AND id > ?'}

@@ -50,7 +50,12 @@ describe('Dockerfile', () => {
       }
     }
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', 'data', '.env']));
-    const cmd = JSON.parse(finalStage.filter((l) => l.startsWith('CMD [')).at(-1)!.slice(4)) as string[];
+    const cmd = JSON.parse(
+      finalStage
+        .filter((l) => l.startsWith('CMD ['))
+        .at(-1)!
+        .slice(4),
+    ) as string[];
     expect(cmd).toEqual(['node', 'dist/src/main.js']);
     expect(existsSync(join(ROOT, 'src/main.ts'))).toBe(true);
   });

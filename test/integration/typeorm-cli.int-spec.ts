@@ -73,7 +73,12 @@ describe.each(testDatabases())("Migrations through TypeORM's own CLI on %s", (db
     const other = db === 'sqlite' ? 'mysql' : 'sqlite';
     const error = await run(
       process.execPath,
-      [join(ROOT, 'node_modules/typeorm/cli.js'), 'migration:show', '-d', dataSourceFile.replace(`${db}.data-source`, `${other}.data-source`)],
+      [
+        join(ROOT, 'node_modules/typeorm/cli.js'),
+        'migration:show',
+        '-d',
+        dataSourceFile.replace(`${db}.data-source`, `${other}.data-source`),
+      ],
       { env: { PATH: process.env.PATH ?? '', NODE_PATH: join(ROOT, 'node_modules'), DATABASE_URL: databaseUrl, DATA_DIR: tmpdir() } },
     ).catch((e: { stderr: string; stdout: string }) => e);
     expect(`${(error as { stdout: string }).stdout}${(error as { stderr: string }).stderr}`).toContain(
