@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,10 +36,15 @@ describe.each(testDatabases())('The operator CLI (built, as shipped) on %s', (db
   }, 400_000);
   afterAll(() => t?.close());
 
-  const cli = async (args: string[], env: Record<string, string> = {}): Promise<CliRun> => {
+  /** Runs the built CLI in `cwd` (default: an empty directory, so no .env) with the test's database. */
+  const cli = async (
+    args: string[],
+    env: Record<string, string> = {},
+    cwd = mkdtempSync(join(tmpdir(), 'mm-cli-cwd-')),
+  ): Promise<CliRun> => {
     try {
       const { stdout, stderr } = await promisify(execFile)(process.execPath, [cliEntry, ...args], {
-        cwd: mkdtempSync(join(tmpdir(), 'mm-cli-cwd-')),
+        cwd,
         env: {
           PATH: process.env.PATH ?? '',
           NODE_PATH: join(ROOT, 'node_modules'),
@@ -65,7 +70,7 @@ describe.each(testDatabases())('The operator CLI (built, as shipped) on %s', (db
     const keys = await cli(['keys', '--help']);
     expect(keys.stdout).toMatch(/create <shopId>[\s\S]*list <shopId>[\s\S]*revoke <keyId>/);
     expect((await cli(['encryption', 'rotate', '--help'])).stdout).toContain('--max-batches <n>');
-  }, 60_000);
+  }, 180_000);
 
   it('creates a shop and its keys, lists and revokes them, and names a missing shop, key or campaign in one line', async () => {
     const created = await cli(['shops', 'create', 'Sari-sari Store', '--locale', 'vi-VN', '--currency', 'VND']);
@@ -83,21 +88,29 @@ describe.each(testDatabases())('The operator CLI (built, as shipped) on %s', (db
     expect(listed.find((l) => l.startsWith(keyId))).toMatch(/revoked \d{4}-/);
     expect(listed.filter((l) => l.endsWith('active'))).toHaveLength(1);
 
-    for (const [args, message] of [
+    // Independent calls, run side by side: each is a Node process that opens the app.
+    const refusals = [
       [['keys', 'create', 'no-such-shop'], 'error: no shop with id no-such-shop'],
       [['keys', 'list', 'no-such-shop'], 'error: no shop with id no-such-shop'],
       [['keys', 'revoke', 'no-such-key'], 'error: no API key with id no-such-key'],
       [['campaigns', 'status', 'no-such-campaign'], 'error: no campaign with id no-such-campaign'],
       [['shops', 'create', 'X', '--currency', 'vnd'], 'error: currency must be an ISO 4217 code in capitals, such as VND'],
-    ] as const) {
-      expect(await cli([...args])).toMatchObject({ code: 1, stderr: `${message}\n` });
-    }
+    ] as const;
+    const answers = await Promise.all(refusals.map(([args]) => cli([...args])));
+    for (const [i, [, message]] of refusals.entries()) expect(answers[i]).toMatchObject({ code: 1, stderr: `${message}\n` });
     expect(await cli(['keys', 'list'])).toMatchObject({ code: 1, stderr: "error: missing required argument 'shopId'\n" });
     expect(await cli(['shops', 'list'], { PORT: 'eighty' })).toMatchObject({
       code: 1,
       stderr: 'config error: PORT must be an integer port between 0 and 65535 (got "eighty")\n',
     });
-  }, 120_000);
+    // The same from a .env file in the working directory: it is read, and validated the same way.
+    const withEnvFile = mkdtempSync(join(tmpdir(), 'mm-cli-cwd-'));
+    writeFileSync(join(withEnvFile, '.env'), 'PORT=eighty\n');
+    expect(await cli(['shops', 'list'], {}, withEnvFile)).toMatchObject({
+      code: 1,
+      stderr: 'config error: PORT must be an integer port between 0 and 65535 (got "eighty")\n',
+    });
+  }, 400_000);
 
   it("prints a campaign's status by its id alone", async () => {
     const shop = await aShop(t);
@@ -112,7 +125,7 @@ describe.each(testDatabases())('The operator CLI (built, as shipped) on %s', (db
     const status = await cli(['campaigns', 'status', created.body.id as string]);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ campaignId: created.body.id, status: 'draft', sent: 0 });
-  }, 60_000);
+  }, 120_000);
 
   it('rotates the encryption key in batches: stopped half-way, the old and new keys both read, and run again it finishes', async () => {
     const shop = await aShop(t);
@@ -172,5 +185,5 @@ describe.each(testDatabases())('The operator CLI (built, as shipped) on %s', (db
     const pageToken = (await ds.query('SELECT access_token_enc FROM pages WHERE id = ?', [page.id])) as Array<{ access_token_enc: string }>;
     expect(after.decrypt(pageToken[0]!.access_token_enc)).toBe(page.accessToken);
     expect((await cli(['encryption', 'rotate'], { ENCRYPTION_KEY: NEW_KEY })).stdout).toContain('0 re-encrypted, 0 remaining');
-  }, 180_000);
+  }, 400_000);
 });
