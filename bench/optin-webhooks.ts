@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     children.push(app);
 
     // The shop sets things up as a user would: a shop from the CLI, a Page and a topic through the API.
-    const cli = execFileSync(process.execPath, [resolve(__dirname, '../src/cli.js'), 'create-shop', 'Bench Shop'], {
+    const cli = execFileSync(process.execPath, [resolve(__dirname, '../src/cli.js'), 'shops', 'create', 'Bench Shop'], {
       env,
       encoding: 'utf8',
     });

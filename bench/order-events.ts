@@ -180,8 +180,8 @@ async function main(): Promise<void> {
   let app: Child | undefined;
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
   try {
-    const apiKey = /api key[^:]*: (\S+)/.exec(await runCli(env, ['create-shop', 'Bench Threads']))?.[1];
-    if (!apiKey) throw new Error('create-shop printed no API key');
+    const apiKey = /api key[^:]*: (\S+)/.exec(await runCli(env, ['shops', 'create', 'Bench Threads']))?.[1];
+    if (!apiKey) throw new Error('shops create printed no API key');
     app = await spawnListening([resolve(__dirname, '../src/main.js')], env);
     const port = app.port;
     await sandbox.control.setWebhookTarget(`http://127.0.0.1:${port}/webhooks/messenger`);

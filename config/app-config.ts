@@ -19,6 +19,8 @@ export interface AppConfig {
   database: DatabaseSettings;
   /** 32-byte AES-256-GCM key for tokens at rest. Sensitive. */
   encryptionKey: Buffer;
+  /** Keys of values not yet re-encrypted during a key rotation (ENCRYPTION_KEY_PREVIOUS): read, never written. Sensitive. */
+  previousEncryptionKeys: Buffer[];
   graph: GraphSettings;
   verifyToken: string;
   roles: ProcessRole[];
@@ -31,6 +33,8 @@ export interface AppConfig {
    * (GRAPH_USER_WAIT_MS); past it the API answers with the change still pending and the reconciler finishes it.
    */
   graphUserWaitMs: number;
+  /** Port of a worker process's own HTTP listener (health and /metrics only; WORKER_HTTP_PORT, 0: any free port). */
+  workerHttpPort: number;
 }
 
 /**
@@ -63,6 +67,7 @@ export const CONFIG_VARIABLES = {
   DATA_DIR: './data',
   DATABASE_URL: 'sqlite:<DATA_DIR>/mm.sqlite',
   ENCRYPTION_KEY: '<generated into DATA_DIR/encryption.key on first start>',
+  ENCRYPTION_KEY_PREVIOUS: '<unset; during a key rotation: the old key(s), comma-separated>',
   GRAPH_API_URL: '<unset: the bundled Messenger sandbox runs instead>',
   META_APP_SECRET: '<required with GRAPH_API_URL; the sandbox uses a generated one>',
   META_VERIFY_TOKEN: '<generated into DATA_DIR/verify-token on first start>',
@@ -73,14 +78,22 @@ export const CONFIG_VARIABLES = {
   HTTP_HEADERS_TIMEOUT_MS: '5000',
   HTTP_REQUEST_TIMEOUT_MS: '10000',
   HTTP_MAX_CONNECTIONS: '2000',
+  WORKER_HTTP_PORT: '3002',
 } as const;
 
 export function loadConfig(env: Env = process.env): AppConfig {
+  // `NAME=` (as in .env.example, or compose's `${NAME:-}`) means "not set": the default applies.
+  env = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const problems: string[] = [];
   const port = readPort(env, 'PORT', 3000, problems);
   const dataDir = resolve(env.DATA_DIR ?? './data');
   const database = readDatabase(env.DATABASE_URL, dataDir, problems);
   const encryptionKey = readEncryptionKey(env.ENCRYPTION_KEY, dataDir, problems);
+  const previousEncryptionKeys = (env.ENCRYPTION_KEY_PREVIOUS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k) => parseKey(k, 'ENCRYPTION_KEY_PREVIOUS', problems));
   const graph = readGraph(env, dataDir, problems);
   const roles = readRoles(env.ROLES, problems);
   const logLevel = readLogLevel(env.LOG_LEVEL, problems);
@@ -93,6 +106,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push('HTTP_HEADERS_TIMEOUT_MS must not be larger than HTTP_REQUEST_TIMEOUT_MS (the request includes its headers)');
   }
   const graphUserWaitMs = readPositiveInt(env, 'GRAPH_USER_WAIT_MS', 8000, problems);
+  const workerHttpPort = readPort(env, 'WORKER_HTTP_PORT', 3002, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -100,6 +114,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir,
     database: database!,
     encryptionKey: encryptionKey!,
+    previousEncryptionKeys: previousEncryptionKeys.filter((k): k is Buffer => k !== undefined),
     graph: graph!,
     verifyToken: env.META_VERIFY_TOKEN ?? persistedSecret(dataDir, 'verify-token', 24),
     roles,
@@ -107,6 +122,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, ''),
     http,
     graphUserWaitMs,
+    workerHttpPort,
   };
 }
 
@@ -170,10 +186,13 @@ function readDatabase(raw: string | undefined, dataDir: string, problems: string
 }
 
 function readEncryptionKey(raw: string | undefined, dataDir: string, problems: string[]): Buffer | undefined {
-  const value = raw ?? persistedSecret(dataDir, 'encryption.key', 32);
+  return parseKey(raw ?? persistedSecret(dataDir, 'encryption.key', 32), 'ENCRYPTION_KEY', problems);
+}
+
+function parseKey(value: string, name: string, problems: string[]): Buffer | undefined {
   const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
   if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(value) && key.toString('base64') !== value)) {
-    problems.push('ENCRYPTION_KEY must be 32 bytes, given as 64 hex characters or base64 (openssl rand -base64 32)');
+    problems.push(`${name} must be 32 bytes, given as 64 hex characters or base64 (openssl rand -base64 32)`);
     return undefined;
   }
   return key;

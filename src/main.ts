@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { startMessengerSandbox, type RunningSandbox } from '../libs/messenger-sandbox/src';
-import { ConfigError, graphBaseUrl, loadConfig, SANDBOX_API_VERSION, type AppConfig } from '../config/app-config';
+import { ConfigError, graphBaseUrl, SANDBOX_API_VERSION, type AppConfig } from '../config/app-config';
+import { readConfiguration } from '../config/configuration';
 import { createApp } from './bootstrap';
 import { checkDatabaseReachable } from './database/database-preflight';
 import { LOCAL_RUN_SANDBOX_SETTINGS } from './messenger/local-run-sandbox';
@@ -30,7 +31,7 @@ async function startSandboxIfNeeded(config: AppConfig, logger: Logger): Promise<
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = await readConfiguration();
   // JSON from the first line on, including what is logged before Nest starts (the sandbox).
   Logger.overrideLogger(new JsonLogger(config.logLevel));
   const logger = new Logger('Main');

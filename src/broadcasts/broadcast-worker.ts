@@ -27,8 +27,9 @@ import { AttemptMarks } from './attempt-marks';
 import { DeliveryClaimer } from './delivery-claimer';
 import type { AlreadyMessagedPolicy } from './entities/campaign.entity';
 import { subscriberKey } from './entities/daily-send.entity';
+import { PluginMetrics } from '../metrics/plugin-metrics';
 import { PagePacer, WallTime } from './page-pacer';
-import { decideSendOutcome, MAX_SEND_ATTEMPTS, retryBackoffMs, type SendOutcome } from './send-outcome';
+import { decideSendOutcome, MAX_SEND_ATTEMPTS, outcomeReason, retryBackoffMs, type SendOutcome } from './send-outcome';
 
 const TICK_EVERY_MS = 1000;
 const IDLE_POLL_MS = 250;
@@ -143,6 +144,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
     private readonly fresh: FreshState,
     private readonly campaignEvents: CampaignEvents,
     private readonly messages: CampaignMessages,
+    private readonly metrics: PluginMetrics,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
@@ -185,6 +187,8 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
    */
   async runPass(): Promise<PassResult> {
     const swept = await this.claimer.sweepExpiredLeases();
+    this.metrics.leaseLosses.inc({ outcome: 'uncertain' }, swept.uncertain);
+    this.metrics.leaseLosses.inc({ outcome: 'released' }, swept.released);
     const result: PassResult = { started: [], sent: 0, uncertainFromLeases: swept.uncertain, releasedFromLeases: swept.released };
     await this.cancelPendingOfCanceled();
     const campaigns = await this.runningCampaigns();
@@ -372,7 +376,10 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
           return;
         }
         // Its lease ran out and it was given back (or taken by another worker): not ours to send.
-        if (!ours) continue;
+        if (!ours) {
+          this.metrics.leaseLosses.inc({ outcome: 'lost_before_send' });
+          continue;
+        }
         let outcome: SendOutcome;
         try {
           const answer = await this.graph.sendMarketingMessage(creds.systemUserToken, creds.adAccountId, {
@@ -390,6 +397,7 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
             error: { kind: 'unknown', code: 0, message: error instanceof Error ? error.message : String(error) },
           };
         }
+        this.metrics.sends.inc({ outcome: outcome.kind, reason: outcomeReason(outcome) });
         if (outcome.kind === 'pause' || outcome.kind === 'hold') stop = true;
         try {
           results.push(await this.resultFor(c, item, outcome));
@@ -755,6 +763,8 @@ export class BroadcastWorker implements OnApplicationBootstrap, OnApplicationShu
    */
   private async writeResults(c: RunningCampaign, rows: RowResult[]): Promise<number> {
     const now = this.dialect.time(this.clock.now());
+    for (const { write } of rows)
+      this.metrics.deliveryResults.inc({ status: write.status, reason: 'reason' in write ? (write.reason ?? '') : '' });
     let sent = 0;
     const byOwner = new Map<string, RowResult[]>();
     for (const r of rows) byOwner.set(r.owner, [...(byOwner.get(r.owner) ?? []), r]);

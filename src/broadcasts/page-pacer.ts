@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BroadcastSettingsService } from './broadcast-settings.service';
+import { PluginMetrics } from '../metrics/plugin-metrics';
 
 /** Real elapsed time for throttling: requests per second towards Meta are not business time. */
 export abstract class WallTime {
@@ -35,6 +36,7 @@ export class PagePacer {
   constructor(
     private readonly settings: BroadcastSettingsService,
     private readonly wall: WallTime,
+    private readonly metrics: PluginMetrics,
   ) {}
 
   async acquire(pageId: string, ratePerSecond: number): Promise<void> {
@@ -46,7 +48,11 @@ export class PagePacer {
         const at = run.next;
         run.next += intervalMs;
         const wait = at - this.wall.nowMs();
-        if (wait > 1) await this.wall.sleep(wait);
+        if (wait > 1) {
+          this.metrics.rateLimitWaits.inc({ source: 'page_pace' });
+          this.metrics.rateLimitWaitSeconds.inc({ source: 'page_pace' }, wait / 1000);
+          await this.wall.sleep(wait);
+        }
         return;
       }
       let pending = this.reserving.get(pageId);

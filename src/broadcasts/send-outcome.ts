@@ -101,3 +101,9 @@ export function retryBackoffMs(attempts: number): number {
 }
 
 export const MAX_SEND_ATTEMPTS = 6;
+
+/** The reason of an outcome, as metrics label it: ours or Meta's error kind; empty for a send. */
+export function outcomeReason(outcome: SendOutcome): string {
+  if (outcome.kind === 'sent') return '';
+  return 'reason' in outcome ? outcome.reason : outcome.error.kind;
+}

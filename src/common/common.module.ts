@@ -25,7 +25,11 @@ export class CommonModule {
         ...optionsProviders,
         { provide: APP_CONFIG, useFactory: (o: MarketingMessagesOptions) => o.config, inject: [MARKETING_MESSAGES_OPTIONS] },
         { provide: Clock, useFactory: (o: MarketingMessagesOptions) => o.clock ?? new SystemClock(), inject: [MARKETING_MESSAGES_OPTIONS] },
-        { provide: TokenCipher, useFactory: (config: AppConfig) => new TokenCipher(config.encryptionKey), inject: [APP_CONFIG] },
+        {
+          provide: TokenCipher,
+          useFactory: (config: AppConfig) => new TokenCipher(config.encryptionKey, config.previousEncryptionKeys),
+          inject: [APP_CONFIG],
+        },
         {
           provide: GraphEndpoint,
           useFactory: (o: MarketingMessagesOptions) =>

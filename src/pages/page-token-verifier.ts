@@ -3,6 +3,7 @@ import { GraphApiClient, type GraphError } from '../../libs/graph-api/src';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { GraphEndpoint } from '../common/graph-endpoint';
+import { PluginMetrics } from '../metrics/plugin-metrics';
 
 /** Kinds that say nothing about the token: Meta could not be asked, so the answer is "try again", not "refused". */
 const UNANSWERED: ReadonlySet<GraphError['kind']> = new Set(['transient', 'rate_limited', 'pacing']);
@@ -21,12 +22,13 @@ const unanswered = (field: string): DomainError =>
 export class PageTokenVerifier implements OnApplicationShutdown {
   private readonly graph: GraphApiClient;
 
-  constructor(endpoint: GraphEndpoint, clock: Clock) {
+  constructor(endpoint: GraphEndpoint, clock: Clock, metrics: PluginMetrics) {
     const logger = new Logger(PageTokenVerifier.name);
     this.graph = new GraphApiClient({
       baseUrl: endpoint.baseUrl,
       appSecret: endpoint.appSecret,
       now: () => clock.now().getTime(),
+      observer: metrics.graphObserver,
       logger: { warn: (msg, meta) => logger.warn({ msg, ...meta }), debug: (msg, meta) => logger.debug({ msg, ...meta }) },
     });
   }

@@ -13,6 +13,7 @@ import { checkpointInBackground } from '../database/sqlite-checkpointer';
 import { HealthModule } from '../health/health.module';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { ConsoleModule } from '../console/console.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { FlowsModule } from '../flows/flows.module';
 import { KeywordsModule } from '../keywords/keywords.module';
 import { MessengerModule } from '../messenger/messenger.module';
@@ -46,6 +47,7 @@ export const PLUGIN_MODULES = [
   FlowsModule,
   KeywordsModule,
   HealthModule,
+  MetricsModule,
   ConsoleModule,
 ];
 

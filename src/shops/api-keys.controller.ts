@@ -31,7 +31,7 @@ export class CreatedApiKeyResponse {
 }
 
 /**
- * The calling shop's API keys: list, create, revoke (`npm run cli -- list-keys | create-key | revoke-key`
+ * The calling shop's API keys: list, create, revoke (`npm run cli -- keys list | create | revoke`
  * do the same from the command line). A revoked key is refused from the next request on, in every process.
  */
 @ApiTags('api-keys')

@@ -47,6 +47,11 @@ export class ShopsService {
     });
   }
 
+  /** Every shop, oldest first (for the operator's CLI; the API only ever shows the caller's own). */
+  list(): Promise<Shop[]> {
+    return this.dataSource.getRepository(Shop).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
   /** The shop (locale and currency included), or a 404. */
   async get(shopId: string): Promise<Shop> {
     const shop = await this.dataSource.getRepository(Shop).findOne({ where: { id: shopId } });

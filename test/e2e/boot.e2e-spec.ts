@@ -174,7 +174,7 @@ describe('node dist/src/main.js', () => {
     try {
       expect(await listeningPort(app)).toBe(port);
 
-      const cli = startNode('dist/src/cli.js', { DATA_DIR: dataDir }, ['create-shop', 'Manila Threads']);
+      const cli = startNode('dist/src/cli.js', { DATA_DIR: dataDir }, ['shops', 'create', 'Manila Threads']);
       expect(await cli.exited).toBe(0);
       const apiKey = /api key[^:]*: (\S+)/.exec(cli.lines.join('\n'))?.[1];
       expect(apiKey).toBeDefined();

@@ -52,7 +52,7 @@ describe.each(testDatabases())('shops, Pages and API keys on %s', (db) => {
       .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
       .query('SELECT access_token_enc FROM pages WHERE id = ?', [input.id]);
     expect(row.access_token_enc).not.toContain(input.accessToken);
-    expect(row.access_token_enc).toMatch(/^v1\./);
+    expect(row.access_token_enc).toMatch(/^v2\.[0-9a-f]{8}\./);
     expect(t.logs.join('\n')).not.toContain(input.accessToken);
   });
 

@@ -34,6 +34,8 @@ export function buildWorkerEntry(): Promise<string> {
 export interface WorkerProcess {
   pid: number;
   child: ChildProcess;
+  /** Port of its own health and metrics listener (WORKER_HTTP_PORT, any free one unless the test set it). */
+  httpPort: number;
   /** Everything it wrote, for a failing test to show. */
   output: string[];
   exited: Promise<number | null>;
@@ -47,22 +49,23 @@ export async function spawnWorker(entry: string, env: Record<string, string>): P
   const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
     // The compiled output lives outside the project: resolve packages from its node_modules.
-    env: { PATH: process.env.PATH ?? '', NODE_PATH: join(ROOT, 'node_modules'), ROLES: 'worker', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_PATH: join(ROOT, 'node_modules'), ROLES: 'worker', WORKER_HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  let ready: () => void = () => undefined;
-  const started = new Promise<void>((r) => (ready = r));
+  let ready: (httpPort: number) => void = () => undefined;
+  const started = new Promise<number>((r) => (ready = r));
   const collect = (chunk: Buffer): void => {
     const text = chunk.toString();
     output.push(text);
     if (output.length > 2000) output.splice(0, output.length - 2000);
-    if (text.includes('worker running')) ready();
+    const running = /"worker running".*"httpPort":(\d+)/.exec(text);
+    if (running) ready(Number(running[1]));
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  await Promise.race([
+  const httpPort = await Promise.race([
     started,
     exited.then((code) => {
       throw new Error(`worker exited (${code}) before it was ready:\n${output.join('')}`);
@@ -71,6 +74,7 @@ export async function spawnWorker(entry: string, env: Record<string, string>): P
   return {
     pid: child.pid!,
     child,
+    httpPort,
     output,
     exited,
     kill: (signal) => void child.kill(signal),

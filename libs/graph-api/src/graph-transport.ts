@@ -79,10 +79,11 @@ export class GraphTransport {
     const logUrl = redactUrl(url);
     const policy: RetryPolicy = deadline === undefined ? this.policy : { ...this.policy, deadline };
     return withRetry(
-      (attempt) => this.attempt(req, url, secrets, logUrl, attempt, deadline),
+      (attempt) => this.observed(req.method, () => this.attempt(req, url, secrets, logUrl, attempt, deadline)),
       req.repeatable,
       policy,
-      ({ attempt, delayMs, error }) =>
+      ({ attempt, delayMs, error }) => {
+        this.opts.observer?.retryWait({ errorKind: error.kind, delayMs });
         this.logger?.warn('Graph call will be retried', {
           method: req.method,
           url: logUrl,
@@ -92,8 +93,19 @@ export class GraphTransport {
           code: error.code,
           subcode: error.subcode,
           fbtraceId: error.fbtraceId,
-        }),
+        });
+      },
     );
+  }
+
+  /** One attempt, told to the observer (if any) when it ends. */
+  private async observed<T>(method: string, attempt: () => Promise<GraphResult<T>>): Promise<GraphResult<T>> {
+    const observer = this.opts.observer;
+    if (!observer) return attempt();
+    const started = performance.now();
+    const result = await attempt();
+    observer.attempt({ method, durationMs: performance.now() - started, ...(!result.ok && { errorKind: result.error.kind }) });
+    return result;
   }
 
   /** Frees the keep-alive sockets of agents this transport created. */

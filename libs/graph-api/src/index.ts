@@ -1,4 +1,5 @@
 export { GraphApiClient } from './graph-client';
+export type { GraphObserver } from './types';
 export { appSecretProof } from './graph-transport';
 export type {
   BudgetScope,

@@ -10,6 +10,15 @@ export interface GraphLogger {
   debug?(msg: string, meta?: Record<string, unknown>): void;
 }
 
+/**
+ * Told of what the client does, for metrics: every HTTP attempt as it ends (`errorKind` when it failed,
+ * `durationMs` wall time), and every wait before a retry (with the error that caused it).
+ */
+export interface GraphObserver {
+  attempt(event: { method: string; errorKind?: GraphError['kind']; durationMs: number }): void;
+  retryWait(event: { errorKind: GraphError['kind']; delayMs: number }): void;
+}
+
 export interface RetryOptions {
   /** Total attempts per call, the first one included (transient retries and rate-limit waits share it). */
   maxAttempts?: number;
@@ -40,6 +49,7 @@ export interface GraphClientOptions {
   /** Epoch milliseconds; turns relative retry hints into `retryAt`. */
   now?: () => number;
   logger?: GraphLogger;
+  observer?: GraphObserver;
 }
 
 // ---- Send API -------------------------------------------------------------
