@@ -22,6 +22,8 @@ export { WebhookReceiver, WEBHOOK_PATH } from './messenger/inbox/webhook-receive
 export { loadConfig, ConfigError, type AppConfig, type Env } from '../config/app-config';
 export { Clock, SystemClock, ManualClock } from './common/clock';
 export { GraphEndpoint } from './common/graph-endpoint';
+/** The Messenger sandbox (Graph emulator) a host may start for a demo or its own tests; see README "Inside a NestJS app". */
+export { startMessengerSandbox, type RunningSandbox, type SandboxOptions } from '../libs/messenger-sandbox/src';
 export { PLUGIN_DATA_SOURCE, PLUGIN_DATA_SOURCE_TOKEN, InjectPluginDataSource } from './database/plugin-data-source';
 export { ShopsService } from './shops/shops.service';
 export * from './integrations/domain-events';

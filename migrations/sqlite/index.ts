@@ -39,8 +39,8 @@ export const sqliteMigrations = [
   DeliveryAttemptedAt1764000016000,
   DomainEventOutbox1764000018000,
   DomainEventsByTime1764000018001,
+  CreateKeywordsAndFlows1764000021000,
   Audience1764000023000,
   CampaignRecurrence1764000023100,
   CampaignResults1764000024000,
-  CreateKeywordsAndFlows1764000021000,
 ];

@@ -11,7 +11,6 @@ import { BroadcastGraphClient, broadcastGraphClientProvider } from './broadcast-
 import { BroadcastScheduler } from './broadcast-scheduler';
 import { BroadcastSettingsService } from './broadcast-settings.service';
 import { BroadcastWorker } from './broadcast-worker';
-import { CampaignEvents } from './campaign-events';
 import { CampaignProgressStreamController } from './campaign-progress-stream.controller';
 import { CampaignSignals } from './campaign-signals';
 import { CampaignWarmUp } from './campaign-warm-up';
@@ -37,7 +36,6 @@ import { PagePacer, SystemWallTime, WallTime } from './page-pacer';
     BroadcastSettingsService,
     PagePacer,
     CampaignSignals,
-    CampaignEvents,
     CampaignWarmUp,
     MetaCampaignSync,
     CampaignsService,

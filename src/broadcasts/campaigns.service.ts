@@ -29,7 +29,7 @@ import type {
   ScheduleCampaignDto,
   UpdateCampaignDto,
 } from './dto/campaign.dto';
-import { Campaign, type CampaignStatus } from './entities/campaign.entity';
+import { Campaign, type CampaignStatus, unstartedCampaignState } from './entities/campaign.entity';
 import { CampaignWarmUp } from './campaign-warm-up';
 import type { DeliveryStatus } from './entities/campaign-delivery.entity';
 
@@ -82,29 +82,17 @@ export class CampaignsService {
     const audience = await this.audience.resolve(shopId, pageId, dto);
     const now = this.clock.now();
     const campaign = this.repo.create({
+      ...unstartedCampaignState(now),
       id: randomUUID(),
       shopId,
       pageId,
       topicId: dto.topicId,
       name: dto.name,
       content: JSON.stringify(checked.content),
-      status: 'draft',
       onAlreadyMessaged: dto.onAlreadyMessaged ?? 'defer',
       budgetType: dto.budget?.type ?? null,
       budgetAmount: dto.budget?.amount ?? null,
-      scheduleType: null,
-      scheduledAt: null,
-      localDate: null,
-      localTime: null,
       fallbackTimezone: null,
-      metaCampaignId: null,
-      metaCreatedAt: null,
-      metaSync: 'synced',
-      metaIntent: null,
-      metaSyncNextAt: null,
-      metaSyncAttempts: 0,
-      metaSyncError: null,
-      estimate: null,
       pricePerMessage: page.pricePerMessage,
       currency: page.currency,
       recurrenceRule: null,
@@ -115,20 +103,6 @@ export class CampaignsService {
       occurrenceDate: null,
       segmentId: audience.segmentId,
       segmentDefinition: audience.segmentId === null && audience.definition ? JSON.stringify(audience.definition) : null,
-      audienceSize: null,
-      fanoutCursor: null,
-      fanoutDone: false,
-      fanoutLeaseUntil: null,
-      sentCount: 0,
-      spend: 0,
-      pauseReason: null,
-      pauseMessage: null,
-      resumeAt: null,
-      holdUntil: null,
-      startedAt: null,
-      finishedAt: null,
-      createdAt: now,
-      updatedAt: now,
     });
     await this.repo.insert(campaign);
     return campaign;

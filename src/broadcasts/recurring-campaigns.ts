@@ -10,7 +10,7 @@ import { PagesService } from '../pages/pages.service';
 import { earliestLocalInstant } from './broadcast-time';
 import { CampaignsService } from './campaigns.service';
 import { CampaignWarmUp } from './campaign-warm-up';
-import { Campaign } from './entities/campaign.entity';
+import { Campaign, unstartedCampaignState } from './entities/campaign.entity';
 import { firstOccurrenceWhere } from './recurrence';
 
 /** An occurrence is made (and its Meta campaign created) this long before its first send. */
@@ -135,41 +135,15 @@ export class RecurringCampaigns {
   private occurrenceOf(series: Campaign, date: LocalDate, now: Date): Campaign {
     return {
       ...series,
+      ...unstartedCampaignState(now),
       id: randomUUID(),
       name: `${series.name.slice(0, 185)} (${date})`,
-      status: 'draft',
       recurrenceRule: null,
       recurrenceTime: null,
       recurrenceMode: null,
       recurrenceFrom: null,
       parentCampaignId: series.id,
       occurrenceDate: date,
-      scheduleType: null,
-      scheduledAt: null,
-      localDate: null,
-      localTime: null,
-      metaCampaignId: null,
-      metaCreatedAt: null,
-      metaSync: 'synced',
-      metaIntent: null,
-      metaSyncNextAt: null,
-      metaSyncAttempts: 0,
-      metaSyncError: null,
-      estimate: null,
-      audienceSize: null,
-      fanoutCursor: null,
-      fanoutDone: false,
-      fanoutLeaseUntil: null,
-      sentCount: 0,
-      spend: 0,
-      pauseReason: null,
-      pauseMessage: null,
-      resumeAt: null,
-      holdUntil: null,
-      startedAt: null,
-      finishedAt: null,
-      createdAt: now,
-      updatedAt: now,
     };
   }
 }

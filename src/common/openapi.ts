@@ -82,10 +82,13 @@ const TAGS: Array<[string, string]> = [
   ['sequences', 'Message sequences and their runs'],
   ['pos-notification-rules', 'Rules: on an order status, run a sequence'],
   ['pos', 'Order events from the POS'],
+  ['keywords', "Keyword rules: a customer's words (case and accents folded) answered with a flow or sequence"],
+  ['flows', 'Versioned flows of messages, taps and the MM button node; their runs'],
   ['broadcasts', 'Campaigns of marketing messages to a topic, and their figures'],
   ['audience', "Customers' order summaries and tags, saved segments, audience counts"],
   ['results', 'Campaign results: tracked links, attribution of orders, opt-outs, A/B tests, figures over time'],
   ['console', "The console's sandbox-only helpers: the customer simulator, the demo warm-up and the demo shop"],
+  ['integrations', "The shop's HTTP endpoints for domain events: signed, in order per customer, retried for a day"],
   ['health', 'Liveness and readiness probes (no API key)'],
 ];
 

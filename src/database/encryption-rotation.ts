@@ -7,6 +7,8 @@ export const ENCRYPTED_COLUMNS = [
   { table: 'pages', column: 'access_token_enc' },
   { table: 'pages', column: 'system_user_token_enc' },
   { table: 'subscriptions', column: 'token_enc' },
+  // The signing secrets of the shops' HTTP endpoints (src/integrations).
+  { table: 'integration_endpoints', column: 'secret_enc' },
   // Raw webhook bodies (opt-ins carry subscription tokens).
   { table: 'webhook_inbox', column: 'body' },
 ] as const;

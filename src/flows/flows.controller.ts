@@ -1,27 +1,32 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { CreateFlowDto, FlowResponse, FlowRunResponse, StartFlowRunDto, UpdateFlowDto } from './dto/flow.dto';
 import { FlowsService } from './flows.service';
 
 @ApiTags('flows')
+@ApiErrors(400, 404)
 @ShopScoped()
 @Controller('api/pages/:pageId/flows')
 export class FlowsController {
   constructor(private readonly flows: FlowsService) {}
 
   @Post()
+  @ApiCreatedResponse({ type: FlowResponse })
   async create(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Body() dto: CreateFlowDto): Promise<FlowResponse> {
     const { flow, version, graph } = await this.flows.create(shopId, pageId, dto);
     return FlowResponse.of(flow, version, graph);
   }
 
   @Get()
+  @ApiOkResponse({ type: [FlowResponse] })
   async list(@CurrentShop() shopId: string, @Param('pageId') pageId: string): Promise<FlowResponse[]> {
     return (await this.flows.list(shopId, pageId)).map(({ flow, version, graph }) => FlowResponse.of(flow, version, graph));
   }
 
   @Get(':flowId')
+  @ApiOkResponse({ type: FlowResponse })
   async get(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('flowId') flowId: string): Promise<FlowResponse> {
     const { flow, version, graph } = await this.flows.get(shopId, pageId, flowId);
     return FlowResponse.of(flow, version, graph);
@@ -29,6 +34,7 @@ export class FlowsController {
 
   /** New nodes make a new version; conversations under way keep following theirs. */
   @Patch(':flowId')
+  @ApiOkResponse({ type: FlowResponse, description: 'A new version; runs under way keep theirs' })
   async update(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
@@ -41,6 +47,7 @@ export class FlowsController {
 
   /** Sends the flow's current version to one person now (the API entry point). */
   @Post(':flowId/runs')
+  @ApiCreatedResponse({ type: FlowRunResponse })
   async start(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
@@ -52,6 +59,7 @@ export class FlowsController {
   }
 
   @Get(':flowId/runs/:runId')
+  @ApiOkResponse({ type: FlowRunResponse })
   async run(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,

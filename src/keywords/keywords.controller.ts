@@ -1,26 +1,31 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { CreateKeywordDto, KeywordResponse, KeywordStatsResponse, UpdateKeywordDto } from './dto/keyword.dto';
 import { KeywordsService } from './keywords.service';
 
 @ApiTags('keywords')
+@ApiErrors(400, 404)
 @ShopScoped()
 @Controller('api/pages/:pageId/keywords')
 export class KeywordsController {
   constructor(private readonly keywords: KeywordsService) {}
 
   @Post()
+  @ApiCreatedResponse({ type: KeywordResponse })
   async create(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Body() dto: CreateKeywordDto): Promise<KeywordResponse> {
     return KeywordResponse.of(await this.keywords.create(shopId, pageId, dto));
   }
 
   @Get()
+  @ApiOkResponse({ type: [KeywordResponse] })
   async list(@CurrentShop() shopId: string, @Param('pageId') pageId: string): Promise<KeywordResponse[]> {
     return (await this.keywords.list(shopId, pageId)).map((r) => KeywordResponse.of(r));
   }
 
   @Get(':keywordId')
+  @ApiOkResponse({ type: KeywordResponse })
   async get(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
@@ -30,6 +35,7 @@ export class KeywordsController {
   }
 
   @Get(':keywordId/stats')
+  @ApiOkResponse({ type: KeywordStatsResponse })
   stats(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
@@ -39,6 +45,7 @@ export class KeywordsController {
   }
 
   @Patch(':keywordId')
+  @ApiOkResponse({ type: KeywordResponse })
   async update(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
@@ -50,6 +57,7 @@ export class KeywordsController {
 
   @Delete(':keywordId')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
   async remove(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('keywordId') keywordId: string): Promise<void> {
     await this.keywords.remove(shopId, pageId, keywordId);
   }

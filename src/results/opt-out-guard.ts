@@ -4,6 +4,7 @@ import { Clock } from '../common/clock';
 import { SqlDialect } from '../database/sql-dialect';
 import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { ResultsSettingsService } from './results-settings.service';
+import { CampaignEvents } from '../broadcasts/campaign-events';
 
 /** The pause reason a campaign shows when its opt-out rate crossed the shop's threshold. */
 export const OPT_OUT_PAUSE_REASON = 'opt_out_rate_exceeded';
@@ -40,6 +41,7 @@ export class OptOutGuard {
     @InjectPluginDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly settings: ResultsSettingsService,
+    private readonly campaignEvents: CampaignEvents,
   ) {
     this.dialect = new SqlDialect(dataSource);
   }
@@ -101,7 +103,10 @@ export class OptOutGuard {
         `UPDATE campaigns SET status = 'paused', pause_reason = ?, pause_message = ?, resume_at = NULL, updated_at = ? WHERE id = ? AND status = 'running'`,
         [OPT_OUT_PAUSE_REASON, message, now, campaignId],
       );
-      if (n === 1) await em.query('UPDATE campaign_results_settings SET opt_out_paused_at = ? WHERE campaign_id = ?', [now, campaignId]);
+      if (n === 1) {
+        await em.query('UPDATE campaign_results_settings SET opt_out_paused_at = ? WHERE campaign_id = ?', [now, campaignId]);
+        await this.campaignEvents.paused(em, campaignId, OPT_OUT_PAUSE_REASON);
+      }
       return n === 1;
     });
     if (changed)

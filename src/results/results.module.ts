@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CampaignEvents } from '../broadcasts/campaign-events';
 import { PagesModule } from '../pages/pages.module';
 import { ShopsModule } from '../shops/shops.module';
 import { AbTestsService } from './ab-tests.service';
@@ -14,7 +15,7 @@ import { ResultsJobs } from './results-jobs';
 import { ResultsSettingsService } from './results-settings.service';
 
 /**
- * Campaign results (issue 15): link tracking (the public redirect), attribution of orders, opt-out
+ * Campaign results: link tracking (the public redirect), attribution of orders, opt-out
  * auto-pause, A/B tests and time-bucketed figures. Owns results_settings, campaign_results_settings,
  * campaign_link_clicks, campaign_attributions, campaign_ab_tests and campaign_deliveries.variant.
  * Exports what Broadcasts (each recipient's message, the A/B split at fan-out) and PosNotifications
@@ -33,7 +34,10 @@ import { ResultsSettingsService } from './results-settings.service';
     CampaignFiguresService,
     CampaignResultsService,
     ResultsJobs,
+    // Provided here (it needs only the global DomainEvents and Clock) so the opt-out pause announces
+    // campaign.paused like every other pause; Broadcasts, which imports this module, uses the same one.
+    CampaignEvents,
   ],
-  exports: [CampaignMessages, AbTestsService, AttributionService],
+  exports: [CampaignMessages, AbTestsService, AttributionService, CampaignEvents],
 })
 export class ResultsModule {}

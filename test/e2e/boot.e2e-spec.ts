@@ -234,7 +234,11 @@ describe('node dist/src/main.js', () => {
     try {
       await listeningPort(app);
       const sandboxUrl = /(http:\/\/127\.0\.0\.1:\d+)/.exec(app.lines.find((l) => /bundled Messenger sandbox/i.test(l)) ?? '')?.[1];
-      expect(await new SandboxControl(sandboxUrl!).settings()).toEqual({ marketingWebhooks: true, marketingReads: true });
+      expect(await new SandboxControl(sandboxUrl!).settings()).toEqual({
+        marketingWebhooks: true,
+        marketingReads: true,
+        campaignWarmUpMs: 3_600_000, // Meta's hour until the console's demo setting shortens it
+      });
     } finally {
       await stop(app);
     }

@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import { BroadcastWorker } from '../../src/broadcasts/broadcast-worker';
 import { addDays, localDateOf, wallTimeToInstant } from '../../src/common/local-time';
 import { AbTestsService } from '../../src/results/ab-tests.service';
@@ -15,6 +16,7 @@ import {
 } from '../helpers/broadcast-builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -229,6 +231,13 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
 
     const shown = await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}/progress`);
     expect(shown.body).toMatchObject({ status: 'paused', pause: { reason: 'opt_out_rate_exceeded' } });
+    // Announced once, like every other pause (a POS endpoint or host listener learns why it stopped).
+    const announced = (await t.app
+      .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
+      .query(`SELECT envelope FROM domain_events WHERE type = 'campaign.paused' AND ordering_key = ?`, [`campaign:${id}`])) as Array<{
+      envelope: string;
+    }>;
+    expect(announced.map((r) => (JSON.parse(r.envelope) as { data: { reason: string } }).data.reason)).toEqual(['opt_out_rate_exceeded']);
     expect((await resultsOf(s, id)).optOuts).toMatchObject({
       sent: 10,
       stops: 3,

@@ -189,3 +189,39 @@ export class Campaign {
   @UtcDateColumn({ name: 'updated_at' })
   updatedAt!: Date;
 }
+
+/**
+ * The fields of a campaign that has not been scheduled, synced with Meta or run yet: what a new draft,
+ * and each occurrence of a recurring series, starts from (`now`: its created/updated time).
+ */
+export function unstartedCampaignState(now: Date) {
+  return {
+    status: 'draft' as const,
+    scheduleType: null,
+    scheduledAt: null,
+    localDate: null,
+    localTime: null,
+    metaCampaignId: null,
+    metaCreatedAt: null,
+    metaSync: 'synced' as const,
+    metaIntent: null,
+    metaSyncNextAt: null,
+    metaSyncAttempts: 0,
+    metaSyncError: null,
+    estimate: null,
+    audienceSize: null,
+    fanoutCursor: null,
+    fanoutDone: false,
+    fanoutLeaseUntil: null,
+    sentCount: 0,
+    spend: 0,
+    pauseReason: null,
+    pauseMessage: null,
+    resumeAt: null,
+    holdUntil: null,
+    startedAt: null,
+    finishedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  } satisfies Partial<Campaign>;
+}

@@ -1,7 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AbTestResponse } from './ab-test.dto';
+import { MINOR_UNITS_RULE } from '../../common/money';
 
-const MINOR = 'minor units of the currency (ISO 4217 exponent): ₱1,250.00 is 125000';
+/** The one wording of an amount's unit across the API (src/common/money.ts). */
+const MINOR = MINOR_UNITS_RULE;
 
 export class LinkClicksResponse {
   @ApiProperty({ description: "The A/B variant whose content holds the link (0: the campaign's own content)" }) variant!: number;
