@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/openapi';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { CreateFlowDto, FlowResponse, FlowRunResponse, StartFlowRunDto, UpdateFlowDto } from './dto/flow.dto';
