@@ -134,6 +134,13 @@ describe.each(testDatabases())('The operator CLI (built, as shipped) on %s', (db
     const subs = await subscribersOf(t, page.id, topic, 12);
     await t.meta.personMessage({ pageId: page.id, psid: `r${Date.now()}`, text: 'Hello' });
     await t.settle();
+    // An HTTP endpoint's signing secret is encrypted too (one row: rotated after the subscription tokens).
+    await t
+      .http()
+      .post('/api/integrations/endpoints')
+      .set(shop.auth)
+      .send({ url: 'https://pos.example.com/hooks', eventTypes: ['campaign.completed'] })
+      .expect(201);
     const ds = t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN);
     const newKeyId = encryptionKeyId(Buffer.from(NEW_KEY, 'hex'));
     const rotating = { ENCRYPTION_KEY: NEW_KEY, ENCRYPTION_KEY_PREVIOUS: OLD_KEY };
