@@ -226,10 +226,15 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     await page.getByLabel('Name', { exact: true }).fill('Payday offer');
     await page.getByLabel('Ref (m.me link or ad)').fill('payday-flyer');
     await page.getByLabel('Question', { exact: true }).fill('Payday sale next week! Get a message when it starts?');
-    await page.getByLabel('Reply that leads to the MM button').fill('Yes, notify me');
+    const yes = page.getByLabel('Reply that leads to the MM button');
+    // Over Meta's 20 characters for a quick reply: the API's refusal shows under that field.
+    await yes.fill('Yes please, notify me when it starts');
     await page.getByLabel('Other reply (optional)').fill('No thanks');
     await choose('Topic (MM button)', topicTitle);
     await page.getByLabel('If refused', { exact: true }).fill('You are already on the list 💛');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('#flow_yes_help .ant-form-item-explain-error').filter({ hasText: 'Wrong length' }).waitFor();
+    await yes.fill('Yes, notify me');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     const flow = page.getByTestId('flow').filter({ hasText: 'Payday offer' });
     await flow.getByTestId('flow-version').filter({ hasText: 'Version 1' }).waitFor();

@@ -98,7 +98,8 @@ function FlowCard({ flow, pageId, topicTitle }: { flow: Flow; pageId: string; to
         </Typography.Text>
         <Space wrap size={4}>
           {flow.nodes.map((n) => (
-            <Tag key={n.id} style={n.type === 'optin' ? tone('blue') : undefined}>
+            // Long texts wrap rather than widen the card past a phone's 390 px.
+            <Tag key={n.id} style={{ whiteSpace: 'normal', ...(n.type === 'optin' ? tone('blue') : {}) }}>
               {n.type === 'optin' ? `${t('sequences.stepOptin')}: ${topicTitle(n.topicId) ?? ''}` : `${n.id}: ${n.text ?? n.type}`}
             </Tag>
           ))}
