@@ -8,6 +8,8 @@ import { session } from './api';
 import { useHashRoute, usePages, useSandbox, useSelectedPage } from './hooks';
 import { LanguageSwitch } from './LanguageSwitch';
 import { CampaignsScreen } from './screens/Campaigns';
+import { FlowsScreen } from './screens/Flows';
+import { KeywordsScreen } from './screens/Keywords';
 import { PagesScreen } from './screens/Pages';
 import { PosScreen } from './screens/Pos';
 import { SequencesScreen } from './screens/Sequences';
@@ -17,7 +19,7 @@ import { SubscribersScreen } from './screens/Subscribers';
 import { TopicsScreen } from './screens/Topics';
 import { tone } from './tone';
 
-const SCREENS = ['pages', 'topics', 'sequences', 'pos', 'campaigns', 'subscribers', 'simulator'] as const;
+const SCREENS = ['pages', 'topics', 'sequences', 'flows', 'keywords', 'pos', 'campaigns', 'subscribers', 'simulator'] as const;
 type Screen = (typeof SCREENS)[number];
 // Darker than antd's defaults so text and buttons pass WCAG AA contrast (axe checks it in the browser tests).
 const THEME = {
@@ -115,6 +117,8 @@ function Shell() {
               {screen === 'pages' && <PagesScreen pages={pages.data ?? []} />}
               {screen === 'topics' && <TopicsScreen pageId={pageId!} />}
               {screen === 'sequences' && <SequencesScreen pageId={pageId!} />}
+              {screen === 'flows' && <FlowsScreen pageId={pageId!} />}
+              {screen === 'keywords' && <KeywordsScreen pageId={pageId!} />}
               {screen === 'pos' && <PosScreen pageId={pageId!} pages={pages.data ?? []} />}
               {screen === 'campaigns' && <CampaignsScreen pageId={pageId!} page={pages.data?.find((p) => p.id === pageId)} />}
               {screen === 'subscribers' && <SubscribersScreen pageId={pageId!} />}

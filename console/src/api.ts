@@ -200,3 +200,45 @@ export interface SandboxState {
   metaWarmUpMs: number;
   demo: boolean;
 }
+export type MatchMode = 'is' | 'contains' | 'starts_with';
+export interface Keyword {
+  id: string;
+  pageId: string;
+  name: string;
+  phrases: string[];
+  matchMode: MatchMode;
+  flowId: string | null;
+  sequenceId: string | null;
+  priority: number;
+  active: boolean;
+  isDefault: boolean;
+  cooldownSeconds: number;
+}
+export interface KeywordStats {
+  keywordId: string;
+  fired: number;
+  cooledDown: number;
+  optinRequestsSent: number;
+  optinsRefusedByReason: Record<string, number>;
+  subscriptions: number;
+}
+/** One node of a flow's graph as the API stores it (see src/flows/dto/flow.dto.ts for the fields each type uses). */
+export interface FlowNode {
+  id: string;
+  type: string;
+  text?: string;
+  topicId?: string;
+  next?: string;
+  ifRefused?: string;
+  quickReplies?: Array<{ title: string; next: string }>;
+  [field: string]: unknown;
+}
+export interface Flow {
+  id: string;
+  pageId: string;
+  name: string;
+  ref: string | null;
+  version: number;
+  entry: string;
+  nodes: FlowNode[];
+}

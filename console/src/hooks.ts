@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { api, type Page, type SandboxState, type Sequence, type Topic } from './api';
+import { api, type Flow, type Page, type SandboxState, type Sequence, type Topic } from './api';
 
 /** The screen named by the URL hash (`#/topics`). */
 export function useHashRoute(): string {
@@ -35,6 +35,8 @@ export const useTopics = (pageId: string) =>
   useQuery({ queryKey: ['topics', pageId], queryFn: () => api<Topic[]>('GET', `/pages/${pageId}/topics`) });
 export const useSequences = (pageId: string) =>
   useQuery({ queryKey: ['sequences', pageId], queryFn: () => api<Sequence[]>('GET', `/pages/${pageId}/sequences`) });
+export const useFlows = (pageId: string) =>
+  useQuery({ queryKey: ['flows', pageId], queryFn: () => api<Flow[]>('GET', `/pages/${pageId}/flows`) });
 export const useSandbox = () => useQuery({ queryKey: ['sandbox'], queryFn: () => api<SandboxState>('GET', '/sandbox') });
 
 /** Formats an amount in minor units with the currency's own digits (Intl knows ISO 4217 exponents). */

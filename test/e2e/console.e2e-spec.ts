@@ -221,6 +221,60 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     await check('11-subscribers');
   });
 
+  it('creates a flow with the MM button for the topic and a keyword answering with it, which fires when the customer writes it', async () => {
+    await go('flows');
+    await page.getByLabel('Name', { exact: true }).fill('Payday offer');
+    await page.getByLabel('Ref (m.me link or ad)').fill('payday-flyer');
+    await page.getByLabel('Question', { exact: true }).fill('Payday sale next week! Get a message when it starts?');
+    const yes = page.getByLabel('Reply that leads to the MM button');
+    // Over Meta's 20 characters for a quick reply: the API's refusal shows under that field.
+    await yes.fill('Yes please, notify me when it starts');
+    await page.getByLabel('Other reply (optional)').fill('No thanks');
+    await choose('Topic (MM button)', topicTitle);
+    await page.getByLabel('If refused', { exact: true }).fill('You are already on the list 💛');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('#flow_yes_help .ant-form-item-explain-error').filter({ hasText: 'Wrong length' }).waitFor();
+    await yes.fill('Yes, notify me');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const flow = page.getByTestId('flow').filter({ hasText: 'Payday offer' });
+    await flow.getByTestId('flow-version').filter({ hasText: 'Version 1' }).waitFor();
+    await flow.getByText(`MM button: ${topicTitle}`).waitFor();
+
+    // Editing the nodes (as JSON) saves version 2.
+    await flow.getByRole('button', { name: 'Edit (saves a new version)' }).click();
+    const nodes = flow.getByLabel('Nodes (JSON)');
+    await nodes.fill((await nodes.inputValue()).replace('next week', 'this Friday'));
+    await flow.getByRole('button', { name: 'Save as a new version' }).click();
+    await flow.getByTestId('flow-version').filter({ hasText: 'Version 2' }).waitFor();
+    await flow.getByText('this Friday').waitFor();
+    await check('11a-flows');
+
+    await go('keywords');
+    await page.getByLabel('Phrases (one a line)').fill('khuyến mãi\npayday');
+    await choose('Flow', 'Payday offer (v2)');
+    await page.getByLabel('Priority', { exact: true }).fill('10');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const keyword = page.getByTestId('keyword').filter({ hasText: 'payday' });
+    await keyword.getByText('Flow: Payday offer').waitFor();
+    await keyword.getByTestId('fired').filter({ hasText: '0' }).waitFor();
+
+    // The customer (subscribed above) writes the keyword without accents from the simulator: the flow answers.
+    await go('simulator');
+    await page.getByLabel('Message', { exact: true }).fill('Khuyen mai?');
+    await page.getByRole('button', { name: 'Write to the Page' }).click();
+    await t.settle();
+    await page.getByTestId('inbox').filter({ hasText: 'this Friday' }).waitFor();
+    // They tap "Yes, notify me": the MM button is refused (already subscribed) and the "if refused" text goes out.
+    await t.meta.personTapsQuickReply({ pageId, psid: customer, title: 'Yes, notify me' });
+    await t.settle();
+    await page.getByTestId('inbox').filter({ hasText: 'You are already on the list' }).waitFor();
+
+    await go('keywords');
+    await keyword.getByTestId('fired').filter({ hasText: '1' }).waitFor();
+    await keyword.getByTestId('refused-reasons').filter({ hasText: 'Already subscribed to this topic: 1' }).waitFor();
+    await check('11b-keywords');
+  });
+
   it('switches to Vietnamese, remembers it, and shows the same screens translated', async () => {
     await go('topics');
     await page.setViewportSize({ width: 1100, height: 900 });
@@ -239,6 +293,8 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     for (const [screen, heading] of [
       ['pages', 'Trang'],
       ['sequences', 'Chuỗi tin nhắn'],
+      ['flows', 'Kịch bản'],
+      ['keywords', 'Từ khóa'],
       ['pos', 'Thông báo POS'],
       ['campaigns', 'Chiến dịch'],
       ['subscribers', 'Người đăng ký'],
