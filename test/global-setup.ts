@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { loadConfig } from '../config/app-config';
 import { openDataSource } from '../src/database/data-source';
@@ -11,6 +14,8 @@ import { runMigrations } from '../src/database/migrate';
  * its own shop and Pages. With REQUIRE_MYSQL=1 (CI) an unreachable MariaDB fails the run instead of skipping it.
  */
 export default async function globalSetup(): Promise<void> {
+  // One compile of the shipped code per run, shared by the files that spawn it (test/helpers/worker-process.ts).
+  process.env.MM_TEST_BUILD_DIR = mkdtempSync(join(tmpdir(), 'mm-test-build-'));
   const url = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
   const databases = ['sqlite'];
   try {

@@ -1,7 +1,9 @@
+import { rmSync } from 'node:fs';
 import { createConnection } from 'mysql2/promise';
 
-/** Drops the run's MariaDB database and those of its test files (see global-setup and fileDatabaseUrl). */
+/** Removes the run's build directory; drops the run's MariaDB database and those of its test files (see global-setup and fileDatabaseUrl). */
 export default async function globalTeardown(): Promise<void> {
+  if (process.env.MM_TEST_BUILD_DIR) rmSync(process.env.MM_TEST_BUILD_DIR, { recursive: true, force: true });
   const url = process.env.MM_TEST_MYSQL_URL;
   if (!url) return;
   const name = new URL(url).pathname.replace(/^\//, '');

@@ -8,13 +8,16 @@ const ROOT = resolve(__dirname, '../..');
 let built: Promise<string> | undefined;
 
 /**
- * Compiles the shipped code (tsconfig.build.json) into a temporary directory once per test file and
- * returns the worker entry point; a private output keeps parallel runs off each other's dist/.
+ * Compiles the shipped code (tsconfig.build.json) once per test run into the run's build directory
+ * (MM_TEST_BUILD_DIR, made by global-setup; a directory of its own outside it) and returns the worker
+ * entry point. Every file that spawns the built code (workers, the CLI, TypeORM's CLI) shares that one
+ * compile; a private output keeps parallel runs off each other's dist/.
  */
 export function buildWorkerEntry(): Promise<string> {
   built ??= (async () => {
-    const outDir = mkdtempSync(join(tmpdir(), 'mm-worker-build-'));
+    const outDir = process.env.MM_TEST_BUILD_DIR ?? mkdtempSync(join(tmpdir(), 'mm-worker-build-'));
     const entry = join(outDir, 'src/worker.js');
+    if (existsSync(join(outDir, 'src/cli.js')) && existsSync(entry)) return entry;
     try {
       await promisify(execFile)(
         process.execPath,
