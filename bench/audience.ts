@@ -7,8 +7,9 @@
  *
  * The data: `subscribers` subscriptions of one topic (95% active, a few zones), 60% of the customers
  * with an order summary (last order 0-364 days ago, 1-7 orders, 0-4,999,999 VND), 10% tagged `vip`.
- * Segments timed: the issue's "ordered in the last 90 days and spent ≥ 1,000,000 VND", and one with an
- * OR group over a tag and a time zone. Each count is run `repeats` times, ours and the bare one in turn;
+ * Segments timed: the issue's "ordered in the last 90 days and spent ≥ 1,000,000 VND", one with an OR
+ * group over a tag and a time zone under an order condition (both walk the summaries), and that OR alone
+ * (it walks the topic's subscribers). Each count is run `repeats` times, ours and the bare one in turn;
  * the medians are reported, and the counts must agree.
  *
  * Prints figures, then one JSON line:
@@ -74,6 +75,22 @@ const SEGMENTS: Timed[] = [
               AND c.orders_count >= ?
               AND (EXISTS (SELECT 1 FROM customer_tags t WHERE t.page_id = s.page_id AND t.psid = s.psid AND t.tag = ?) OR s.timezone = ?)`,
       params: [topicId, at, 3, 'vip', 'Asia/Manila'],
+    }),
+  },
+  {
+    name: 'vip_or_manila',
+    definition: {
+      match: 'any',
+      conditions: [
+        { type: 'hasTag', tag: 'vip' },
+        { type: 'timezone', zones: ['Asia/Manila'] },
+      ],
+    },
+    bare: (topicId, at) => ({
+      sql: `FROM subscriptions s
+            WHERE s.topic_id = ? AND s.status = 'active' AND (s.token_expires_at IS NULL OR s.token_expires_at > ?)
+              AND (EXISTS (SELECT 1 FROM customer_tags t WHERE t.page_id = s.page_id AND t.psid = s.psid AND t.tag = ?) OR s.timezone = ?)`,
+      params: [topicId, at, 'vip', 'Asia/Manila'],
     }),
   },
 ];

@@ -23,7 +23,39 @@ export function segmentPredicate(definition: SegmentDefinition, now: Date, diale
   return group(definition, now, dialect);
 }
 
+/**
+ * The segment split for a count driven from the order summaries: `summary`, the positive order conditions
+ * of the top-level AND as one predicate on alias `cos` (every match has a summary row passing it), and
+ * `rest`, everything else as a predicate on `subscriptions`; `range`, an "ordered within N days" among
+ * them (a range of ix_summaries_audience's last_order_at), if any. `summary AND rest` (rows joined on page_id,
+ * psid) selects exactly what segmentPredicate selects. Undefined when the top level has no such
+ * condition (an OR, or only other conditions): then the summaries cannot drive.
+ */
+export function summaryDrivenSegment(
+  definition: SegmentDefinition,
+  now: Date,
+  dialect: SqlDialect,
+): { summary: SqlPredicate; rest: SqlPredicate; range?: SqlPredicate } | undefined {
+  if (definition.match !== 'all') return undefined;
+  const { parts, summary } = split(definition, now, dialect);
+  if (summary.length === 0) return undefined;
+  const within = definition.conditions.find((c) => 'type' in c && c.type === 'orderedWithinDays');
+  return {
+    summary: and(summary),
+    rest: parts.length > 0 ? and(parts) : { sql: '1 = 1', params: [] },
+    ...(within && { range: summaryCondition(within as SegmentCondition, now, dialect) }),
+  };
+}
+
 function group(g: SegmentDefinition | SegmentGroup, now: Date, d: SqlDialect): SqlPredicate {
+  const { parts, summary } = split(g, now, d);
+  if (summary.length > 0) parts.unshift(existsSummary(summary));
+  const joiner = g.match === 'all' ? ' AND ' : ' OR ';
+  return { sql: `(${parts.map((p) => p.sql).join(joiner)})`, params: parts.flatMap((p) => p.params) };
+}
+
+/** A group's conditions as predicates; in an AND, the positive order conditions apart (`summary`, alias `cos`). */
+function split(g: SegmentDefinition | SegmentGroup, now: Date, d: SqlDialect): { parts: SqlPredicate[]; summary: SqlPredicate[] } {
   const parts: SqlPredicate[] = [];
   const summary: SqlPredicate[] = [];
   for (const c of g.conditions) {
@@ -34,15 +66,15 @@ function group(g: SegmentDefinition | SegmentGroup, now: Date, d: SqlDialect): S
       else parts.push(onSummary ? existsSummary([onSummary]) : condition(c, now, d));
     }
   }
-  if (summary.length > 0) parts.unshift(existsSummary(summary));
-  const joiner = g.match === 'all' ? ' AND ' : ' OR ';
-  return { sql: `(${parts.map((p) => p.sql).join(joiner)})`, params: parts.flatMap((p) => p.params) };
+  return { parts, summary };
 }
+
+const and = (ps: SqlPredicate[]): SqlPredicate => ({ sql: `(${ps.map((p) => p.sql).join(' AND ')})`, params: ps.flatMap((p) => p.params) });
 
 function existsSummary(conditions: SqlPredicate[]): SqlPredicate {
   return {
-    sql: `EXISTS (SELECT 1 FROM customer_order_summaries cos WHERE ${sameCustomer('cos')} AND ${conditions.map((c) => c.sql).join(' AND ')})`,
-    params: conditions.flatMap((c) => c.params),
+    sql: `EXISTS (SELECT 1 FROM customer_order_summaries cos WHERE ${sameCustomer('cos')} AND ${and(conditions).sql})`,
+    params: and(conditions).params,
   };
 }
 

@@ -1,9 +1,15 @@
+import type { DataSource } from 'typeorm';
+import { countAudience } from '../../src/audience/audience-count';
+import type { SegmentDefinition } from '../../src/audience/segment-definition';
 import { BroadcastWorker } from '../../src/broadcasts/broadcast-worker';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
+import { SqlDialect } from '../../src/database/sql-dialect';
 import { ShopsService } from '../../src/shops/shops.service';
 import {
   aBroadcastPage,
   aTopic,
   sandboxSendsOf,
+  setSubscriptionStatus,
   setSubscriptionTimezone,
   subscribersOf,
   type TestTopic,
@@ -343,5 +349,72 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
     });
     expect(inCampaign.status).toBe(400);
     expect(inCampaign.body.fields[0].field).toBe('segment.conditions[0].count');
+  });
+  it('counts the same whichever side MariaDB walks: the topic\'s subscribers or the Page\'s order summaries', async () => {
+    const s = await aVietnameseShop();
+    const otherTopic = await aTopic(t, s.shop, s.page.id);
+    const [recent, rich, old, stopped, tagged, hanoi, expired] = await subscribersOf(t, s.page.id, s.topic, 7);
+    // A customer of the Page who orders a lot but subscribed only to another topic: never in this audience.
+    const [elsewhere] = await subscribersOf(t, s.page.id, otherTopic, 1);
+    await setSubscriptionStatus(t, stopped!.subscriptionId, 'stopped');
+    await setSubscriptionTimezone(t, hanoi!.subscriptionId, 'Asia/Ho_Chi_Minh');
+    await t.app
+      .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
+      .query('UPDATE subscriptions SET token_expires_at = ? WHERE id = ?', [
+        new SqlDialect(t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)).time(new Date(t.clock.now().getTime() - HOUR)),
+        expired!.subscriptionId,
+      ]);
+    await api(s.shop).put(`/api/pages/${s.page.id}/customers/${tagged!.psid}/tags`, { tags: ['vip'] }).expect(200);
+    for (const who of [recent, stopped, hanoi, expired, elsewhere]) await order(s, who!.psid, { total: 1_500_000, daysAgo: 3 });
+    await order(s, rich!.psid, { total: 900_000, daysAgo: 10 });
+    await order(s, rich!.psid, { total: 900_000, daysAgo: 200 });
+    await order(s, old!.psid, { total: 5_000_000, daysAgo: 400 });
+    await order(s, tagged!.psid, { total: 200_000, daysAgo: 5, status: 'SHIPPED' });
+
+    const cases: Array<[string, SegmentDefinition, number]> = [
+      ['big spenders', bigSpenders as SegmentDefinition, 3], // recent, rich, hanoi
+      ['≥ 2 orders', { match: 'all', conditions: [{ type: 'ordersAtLeast', count: 2 }] }, 1],
+      [
+        'ordered within 30 days, and VIP or in Hanoi',
+        {
+          match: 'all',
+          conditions: [
+            { type: 'orderedWithinDays', days: 30 },
+            {
+              match: 'any',
+              conditions: [
+                { type: 'hasTag', tag: 'vip' },
+                { type: 'timezone', zones: ['Asia/Ho_Chi_Minh'] },
+              ],
+            },
+          ],
+        },
+        2,
+      ],
+      [
+        'spent ≥ 1,000,000 VND but not within 90 days',
+        {
+          match: 'all',
+          conditions: [
+            { type: 'spentAtLeast', amount: 1_000_000 },
+            { type: 'notOrderedWithinDays', days: 90 },
+          ],
+        },
+        1,
+      ],
+      ['last order shipped', { match: 'all', conditions: [{ type: 'lastStatus', statuses: ['SHIPPED'] }] }, 1],
+    ];
+    const dataSource = t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN);
+    const at = t.clock.now();
+    for (const [name, definition, expected] of cases) {
+      const res = await api(s.shop).post(`/api/pages/${s.page.id}/audience/count`, { topicId: s.topic.id, segment: definition });
+      const walked = {
+        name,
+        api: res.body.count as number,
+        subscribers: await countAudience(dataSource, s.topic.id, definition, at, 'subscribers'),
+        summaries: await countAudience(dataSource, s.topic.id, definition, at, 'summaries'),
+      };
+      expect(walked).toEqual({ name, api: expected, subscribers: expected, summaries: expected });
+    }
   });
 });

@@ -7,8 +7,8 @@ import { UtcDateColumn } from '../../database/columns';
  * dates, the count and the total; `last_status` is the status of the customer's latest order, whatever it is.
  */
 @Entity('customer_order_summaries')
-@Index('ix_summaries_last_order', ['pageId', 'lastOrderAt'])
-@Index('ix_summaries_spent', ['pageId', 'totalSpent'])
+// Audience counts driven from the summaries (migration 1764000028000): every column an order condition tests.
+@Index('ix_summaries_audience', ['pageId', 'lastOrderAt', 'ordersCount', 'totalSpent', 'lastStatus'])
 export class CustomerOrderSummary {
   @PrimaryColumn({ name: 'page_id', type: 'varchar', length: 64 })
   pageId!: string;

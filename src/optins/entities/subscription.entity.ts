@@ -26,8 +26,9 @@ export type MetaUnsubscribeBy = 'psid' | 'token';
 @Index('ux_subscriptions_person_topic', ['pageId', 'psid', 'topicId'], { unique: true })
 @Index('ux_subscriptions_token', ['tokenHash'], { unique: true })
 @Index('ix_subscriptions_topic_status', ['topicId', 'status', 'id'])
-// Audience counts (migration 1764000023000): covers the walk of a topic and the per-customer lookups.
-@Index('ix_subscriptions_audience', ['topicId', 'status', 'pageId', 'psid', 'tokenExpiresAt'])
+// Audience counts (migration 1764000028000): cover the walk of a topic, and the lookup from an order summary.
+@Index('ix_subscriptions_audience', ['topicId', 'status', 'pageId', 'psid', 'tokenExpiresAt', 'timezone', 'optedInAt'])
+@Index('ix_subscriptions_customer_audience', ['pageId', 'psid', 'topicId', 'status', 'tokenExpiresAt', 'timezone', 'optedInAt'])
 export class Subscription {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
