@@ -213,8 +213,25 @@ export class CampaignsService {
     return now;
   }
 
+  /**
+   * Deletes a draft. An occurrence of a series that has not started (draft or scheduled) is not deleted but
+   * skipped: canceled like POST …/cancel (its Meta campaign paused), its row kept, because the unique
+   * (parent_campaign_id, occurrence_date) row is what tells RecurringCampaigns the date was made: without it
+   * the next tick would make the date again. Errors: 409 `campaign_not_draft` for anything else.
+   */
   async remove(shopId: string, pageId: string, id: string): Promise<void> {
     const campaign = await this.get(shopId, pageId, id);
+    if (campaign.parentCampaignId !== null) {
+      if (campaign.status !== 'draft' && campaign.status !== 'scheduled')
+        throw new DomainError(
+          409,
+          'campaign_not_draft',
+          `The occurrence is ${campaign.status}; only one that has not started can be deleted (skipped); cancel a running one instead`,
+        );
+      await this.cancel(shopId, pageId, id);
+      this.logger.log({ msg: 'occurrence skipped', campaignId: id, seriesId: campaign.parentCampaignId, date: campaign.occurrenceDate });
+      return;
+    }
     if (campaign.status !== 'draft')
       throw new DomainError(409, 'campaign_not_draft', 'Only a draft can be deleted; cancel a scheduled or running campaign instead');
     await this.repo.delete({ id, status: 'draft' });
