@@ -534,13 +534,8 @@ export class CampaignsService {
     graph: GraphApiClient,
   ): Promise<CampaignEstimate> {
     const now = this.clock.now();
-    // The topic's active subscribers narrowed by the campaign's segment, as the fan-out will take them now.
-    const where = await this.audience.campaignPredicate(campaign.segmentId, campaign.segmentDefinition, now);
-    const [row] = (await this.dataSource.query(
-      `SELECT COUNT(*) AS n FROM subscriptions WHERE topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND ${where.sql}`,
-      [campaign.topicId, this.dialect.time(now), ...where.params],
-    )) as Array<{ n: number | string }>;
-    const audience = Number(row?.n ?? 0);
+    // The topic's active subscribers narrowed by the campaign's segment, as the fan-out would take them now.
+    const audience = await this.audience.countCampaignAudience(campaign, now);
     // Budgets go to Meta in its unit for the currency; Meta states costs the same way, the API in minor units.
     const budget = campaign.budgetAmount === null ? undefined : metaBudget(campaign.budgetAmount, currency);
     const meta = await graph.getDeliveryEstimate(token, adAccountId, {

@@ -252,6 +252,42 @@ describe.each(testDatabases())('domain events on %s', (db) => {
     ]);
   });
 
+  it("announces as a segmented campaign's recipients the audience its fan-out takes, not the whole topic", async () => {
+    const shop = await aShop(t);
+    const page = await aBroadcastPage(t, shop);
+    const topic = await aBroadcastTopic(t, shop, page.id);
+    const subscribers = await subscribersOf(t, page.id, topic, 5);
+    for (const s of subscribers.slice(0, 2))
+      await t.http().put(`/api/pages/${page.id}/customers/${s.psid}/tags`).set(shop.auth).send({ tags: ['vip'] }).expect(200);
+    const created = await t
+      .http()
+      .post(`/api/pages/${page.id}/campaigns`)
+      .set(shop.auth)
+      .send({
+        name: 'VIP preview',
+        topicId: topic.id,
+        segment: { match: 'all', conditions: [{ type: 'hasTag', tag: 'vip' }] },
+        content: { type: 'text', text: 'Our VIPs see the new collection first' },
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    const path = `/api/pages/${page.id}/campaigns/${id}`;
+    await t
+      .http()
+      .post(`${path}/schedule`)
+      .set(shop.auth)
+      .send({ at: new Date(t.clock.now().getTime() + 2 * HOUR).toISOString() })
+      .expect(200);
+    await t.advance(2 * HOUR);
+    const worker = t.app.get(BroadcastWorker);
+    expect(await worker.tick()).toEqual([id]);
+    await worker.runPass();
+
+    expect(heardBy(shop, 'campaign.started').map((e) => e.data)).toEqual([{ campaignId: id, pageId: page.id, topicId: topic.id, recipients: 2 }]);
+    const progress = await t.http().get(`${path}/progress`).set(shop.auth).expect(200);
+    expect(progress.body).toMatchObject({ audience: 2, sent: 2 });
+  });
+
   it('emits nothing and keeps nothing for a change that is rolled back', async () => {
     const shop = await aShop(t);
     const dataSource = t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN);
