@@ -248,6 +248,61 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
     expect(done.body).toMatchObject({ status: 'completed', source: 'api', version: 1 });
   });
 
+  it("takes has_ordered from the customer's order summary: an order no POS rule matched counts, a canceled one does not", async () => {
+    const shop = await aShop(t);
+    const page = await aPage(t, shop);
+    const topicId = await aTopic(t, shop, page.id);
+    const flow = await createFlow(shop, page.id, {
+      name: 'Returning customer?',
+      nodes: [
+        { id: 'check', type: 'condition', condition: { kind: 'has_ordered' }, then: 'welcomeBack', else: 'firstTime' },
+        { id: 'welcomeBack', type: 'text', text: 'Welcome back! 10% off your next order' },
+        { id: 'firstTime', type: 'text', text: 'First time here? Free shipping on your first order' },
+      ],
+    });
+    // The shop only has a rule for CONFIRMED orders: it thanks the customer and offers the MM button.
+    const sequence = await t
+      .http()
+      .post(`/api/pages/${page.id}/sequences`)
+      .set(shop.auth)
+      .send({
+        name: 'Confirmed',
+        steps: [
+          { type: 'text', text: 'Order {{order.id}} confirmed.' },
+          { type: 'optin', topicId },
+        ],
+      })
+      .expect(201);
+    const rule = await t
+      .http()
+      .post('/api/pos-notification-rules')
+      .set(shop.auth)
+      .send({ pageId: page.id, topicId, orderStatus: 'CONFIRMED', sequenceId: sequence.body.id })
+      .expect(201);
+    await t.http().post(`/api/pos-notification-rules/${rule.body.id}/activate`).set(shop.auth).expect(200);
+    const orderEvent = (psid: string, orderId: string, status: string) =>
+      t
+        .http()
+        .post('/api/pos/order-events')
+        .set(shop.auth)
+        .send({ orderId, pageId: page.id, customerPsid: psid, status, occurredAt: t.clock.now().toISOString(), total: 45_000 })
+        .expect(202);
+    const [shipped, canceled, never] = [aPsid(), aPsid(), aPsid()];
+    for (const psid of [shipped, canceled, never]) await t.meta.personMessage({ pageId: page.id, psid, text: 'hi' });
+    await t.settle();
+    // An order the POS reports first as SHIPPED matches no rule (no outbox row), but it is an order.
+    expect((await orderEvent(shipped, `SO-${shipped}`, 'SHIPPED')).body).toMatchObject({ matchedRules: 0 });
+    // A confirmed order (the rule fires) that was then canceled is no order.
+    expect((await orderEvent(canceled, `SO-${canceled}`, 'CONFIRMED')).body.dispatched).toHaveLength(1);
+    await orderEvent(canceled, `SO-${canceled}`, 'CANCELED');
+
+    const firstNode = async (psid: string): Promise<string> => {
+      const run = await t.http().post(`/api/pages/${page.id}/flows/${flow.id}/runs`).set(shop.auth).send({ psid }).expect(201);
+      return run.body.steps[0].nodeId as string;
+    };
+    expect([await firstNode(shipped), await firstNode(canceled), await firstNode(never)]).toEqual(['welcomeBack', 'firstTime', 'firstTime']);
+  });
+
   it("hands a customer from a sequence's flow step (a POS rule's too) to the flow, once", async () => {
     const shop = await aShop(t);
     const page = await aPage(t, shop);

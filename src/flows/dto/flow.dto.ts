@@ -90,7 +90,8 @@ export class FlowButtonDto {
 export class FlowConditionDto {
   @ApiProperty({
     enum: ['subscribed', 'has_ordered'],
-    description: 'subscribed: has an active subscription to topicId; has_ordered: the POS reported an order of this customer',
+    description:
+      "subscribed: has an active subscription to topicId; has_ordered: the customer has at least one counted order on this Page (the order summary: one the POS reported, whatever rules it matched, and whose newest status is not CANCELED or RETURNED)",
   })
   @IsIn(['subscribed', 'has_ordered'])
   kind!: 'subscribed' | 'has_ordered';
