@@ -66,6 +66,19 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
     return orderId;
   };
 
+  /** Schedules the campaign two hours ahead, lets the clock, the scheduler and one worker pass send it; the PSIDs Meta got it for. */
+  const sendCampaign = async (s: Setup, campaignId: string): Promise<string[]> => {
+    const scheduled = await api(s.shop).post(`/api/pages/${s.page.id}/campaigns/${campaignId}/schedule`, {
+      at: new Date(t.clock.now().getTime() + 2 * HOUR).toISOString(),
+    });
+    expect(scheduled.status).toBe(200);
+    await t.advance(2 * HOUR);
+    const worker = t.app.get(BroadcastWorker);
+    expect(await worker.tick()).toEqual([campaignId]);
+    await worker.runPass();
+    return (await sandboxSendsOf(t, scheduled.body.metaCampaignId as string)).map((x) => x.psid).sort();
+  };
+
   const bigSpenders = {
     match: 'all',
     conditions: [
@@ -133,17 +146,7 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
     expect(inUse.status).toBe(409);
     expect(inUse.body.error).toBe('segment_in_use');
 
-    const scheduled = await api(s.shop).post(`/api/pages/${s.page.id}/campaigns/${created.body.id}/schedule`, {
-      at: new Date(t.clock.now().getTime() + 2 * HOUR).toISOString(),
-    });
-    expect(scheduled.status).toBe(200);
-    await t.advance(2 * HOUR);
-    const worker = t.app.get(BroadcastWorker);
-    expect(await worker.tick()).toEqual([created.body.id]);
-    await worker.runPass();
-
-    const sends = await sandboxSendsOf(t, scheduled.body.metaCampaignId);
-    expect(sends.map((x) => x.psid).sort()).toEqual([oneBigOrder!.psid, twoOrders!.psid].sort());
+    expect(await sendCampaign(s, created.body.id)).toEqual([oneBigOrder!.psid, twoOrders!.psid].sort());
     const progress = await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${created.body.id}/progress`);
     expect(progress.body).toMatchObject({ status: 'completed', audience: 2, sent: 2 });
   });
@@ -227,7 +230,7 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
 
   it("narrows by country through the time zone Meta reported at opt-in: Vietnam's old zone name counts, Bangkok's is Thailand's, no zone is no country", async () => {
     const s = await aVietnameseShop();
-    const [manila] = await subscribersOf(t, s.page.id, s.topic, 1, { timezone: 'Asia/Manila' });
+    await subscribersOf(t, s.page.id, s.topic, 1, { timezone: 'Asia/Manila' });
     const [saigon] = await subscribersOf(t, s.page.id, s.topic, 1, { timezone: 'Asia/Saigon' });
     await subscribersOf(t, s.page.id, s.topic, 1, { timezone: 'Asia/Bangkok' });
     await subscribersOf(t, s.page.id, s.topic, 1, { timezone: null });
@@ -262,17 +265,7 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
     });
     expect(created.status).toBe(201);
     expect((await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${created.body.id}/estimate`)).body).toMatchObject({ audience: 2 });
-    const scheduled = await api(s.shop).post(`/api/pages/${s.page.id}/campaigns/${created.body.id}/schedule`, {
-      at: new Date(t.clock.now().getTime() + 2 * HOUR).toISOString(),
-    });
-    expect(scheduled.status).toBe(200);
-    await t.advance(2 * HOUR);
-    const worker = t.app.get(BroadcastWorker);
-    expect(await worker.tick()).toEqual([created.body.id]);
-    await worker.runPass();
-    const sends = await sandboxSendsOf(t, scheduled.body.metaCampaignId);
-    expect(sends.map((x) => x.psid).sort()).toEqual([saigon!.psid, hcmc].sort());
-    expect(sends.map((x) => x.psid)).not.toContain(manila!.psid);
+    expect(await sendCampaign(s, created.body.id)).toEqual([saigon!.psid, hcmc].sort());
   });
 
   it("updates the summary in the transaction of each matching rule's outbox row: two rules and a repeated event still count one order", async () => {

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { signWebhookBody } from '../../libs/messenger-sandbox/src';
 import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 import { SequenceWorker } from '../../src/sequences/runs/sequence-worker';
-import { aPage, aPsid, aShop, aTopic, type TestShop } from '../helpers/builders';
+import { aPage, aPsid, aShop, aTopic, anActiveOrderRule, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { TEST_APP_SECRET, startTestApp, type TestApp } from '../helpers/test-app';
 import { burstPsid, startWebhookBurst } from '../helpers/webhook-burst';
@@ -261,25 +261,7 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
       ],
     });
     // The shop only has a rule for CONFIRMED orders: it thanks the customer and offers the MM button.
-    const sequence = await t
-      .http()
-      .post(`/api/pages/${page.id}/sequences`)
-      .set(shop.auth)
-      .send({
-        name: 'Confirmed',
-        steps: [
-          { type: 'text', text: 'Order {{order.id}} confirmed.' },
-          { type: 'optin', topicId },
-        ],
-      })
-      .expect(201);
-    const rule = await t
-      .http()
-      .post('/api/pos-notification-rules')
-      .set(shop.auth)
-      .send({ pageId: page.id, topicId, orderStatus: 'CONFIRMED', sequenceId: sequence.body.id })
-      .expect(201);
-    await t.http().post(`/api/pos-notification-rules/${rule.body.id}/activate`).set(shop.auth).expect(200);
+    await anActiveOrderRule(t, shop, page.id, topicId, 'CONFIRMED');
     const orderEvent = (psid: string, orderId: string, status: string) =>
       t
         .http()
