@@ -68,7 +68,9 @@ describe('segment definitions', () => {
     expect([...params].sort()).toEqual(['Asia/Bangkok', 'Asia/Ho_Chi_Minh', 'Asia/Saigon']);
     // Heard and McDonald Islands: a country, but no zone is theirs, so nobody is in it.
     const nobody = checkSegmentDefinition({ match: 'all', conditions: [{ type: 'country', countries: ['HM'] }] }, 'segment');
-    expect(segmentPredicate((nobody as { definition: SegmentDefinition }).definition, new Date(), new SqlDialect(sqlite)).sql).toBe('(1 = 0)');
+    expect(segmentPredicate((nobody as { definition: SegmentDefinition }).definition, new Date(), new SqlDialect(sqlite)).sql).toBe(
+      '(1 = 0)',
+    );
     const bad = checkSegmentDefinition({ match: 'all', conditions: [{ type: 'country', countries: ['ph', 'XX', 'PHL'] }] }, 'segment');
     expect('problems' in bad && bad.problems.map((p) => p.field)).toEqual(['segment.conditions[0].countries']);
   });

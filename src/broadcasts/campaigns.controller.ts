@@ -142,7 +142,10 @@ export class CampaignsController {
       "A draft is deleted. An occurrence that has not started (draft or scheduled) is skipped instead: it is canceled (its Meta campaign paused) and stays listed in the series' occurrences as `canceled`, so its date is not made again; the series goes on with its next date.",
   })
   @ApiNoContentResponse({ description: 'Deleted (an occurrence: skipped)' })
-  @ApiErrors({ status: 409, description: '`campaign_not_draft`: only a draft or an occurrence not yet started can be deleted; cancel the others' })
+  @ApiErrors({
+    status: 409,
+    description: '`campaign_not_draft`: only a draft or an occurrence not yet started can be deleted; cancel the others',
+  })
   async remove(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<void> {
     await this.campaigns.remove(shopId, pageId, id);
   }

@@ -252,9 +252,15 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
     expect(await count(inCountries(['PH', 'VN']))).toBe(3);
     // The subscriber who reported no zone is in no country, so all the countries together leave them out.
     expect(await count(inCountries(['PH', 'VN', 'TH']))).toBe(4);
-    expect(await count({ match: 'any', conditions: [{ type: 'country', countries: ['PH'] }, { type: 'timezone', zones: ['Asia/Saigon'] }] })).toBe(
-      2,
-    );
+    expect(
+      await count({
+        match: 'any',
+        conditions: [
+          { type: 'country', countries: ['PH'] },
+          { type: 'timezone', zones: ['Asia/Saigon'] },
+        ],
+      }),
+    ).toBe(2);
 
     // The campaign's fan-out takes the same people as the count.
     const created = await api(s.shop).post(`/api/pages/${s.page.id}/campaigns`, {

@@ -376,7 +376,13 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
     await api(s.shop).put(`/api/pages/${s.page.id}/campaigns/${id}/results-settings`, { utm }).expect(200);
     const from = addDays(localDateOf(t.clock.now(), 'Asia/Manila'), 2);
     await api(s.shop)
-      .post(`/api/pages/${s.page.id}/campaigns/${id}/repeat`, { rule: 'FREQ=WEEKLY', time: '09:00', mode: 'page', from, fallbackTimezone: 'Asia/Manila' })
+      .post(`/api/pages/${s.page.id}/campaigns/${id}/repeat`, {
+        rule: 'FREQ=WEEKLY',
+        time: '09:00',
+        mode: 'page',
+        from,
+        fallbackTimezone: 'Asia/Manila',
+      })
       .expect(200);
     const [week1, week2] = [from, addDays(from, 7)];
     /** Makes the week's occurrence (six hours ahead), sends it at 09:00 Manila, and returns its id. */

@@ -262,7 +262,12 @@ describe.each(testDatabases())('domain events on %s', (db) => {
     const topic = await aBroadcastTopic(t, shop, page.id);
     const subscribers = await subscribersOf(t, page.id, topic, 5);
     for (const s of subscribers.slice(0, 2))
-      await t.http().put(`/api/pages/${page.id}/customers/${s.psid}/tags`).set(shop.auth).send({ tags: ['vip'] }).expect(200);
+      await t
+        .http()
+        .put(`/api/pages/${page.id}/customers/${s.psid}/tags`)
+        .set(shop.auth)
+        .send({ tags: ['vip'] })
+        .expect(200);
     const id = await aStartedCampaign(shop, page.id, {
       name: 'VIP preview',
       topicId: topic.id,
@@ -271,7 +276,9 @@ describe.each(testDatabases())('domain events on %s', (db) => {
     });
     await t.app.get(BroadcastWorker).runPass();
 
-    expect(heardBy(shop, 'campaign.started').map((e) => e.data)).toEqual([{ campaignId: id, pageId: page.id, topicId: topic.id, recipients: 2 }]);
+    expect(heardBy(shop, 'campaign.started').map((e) => e.data)).toEqual([
+      { campaignId: id, pageId: page.id, topicId: topic.id, recipients: 2 },
+    ]);
     const progress = await t.http().get(`/api/pages/${page.id}/campaigns/${id}/progress`).set(shop.auth).expect(200);
     expect(progress.body).toMatchObject({ audience: 2, sent: 2 });
   });

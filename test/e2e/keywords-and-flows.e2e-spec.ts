@@ -282,7 +282,11 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
       const run = await t.http().post(`/api/pages/${page.id}/flows/${flow.id}/runs`).set(shop.auth).send({ psid }).expect(201);
       return run.body.steps[0].nodeId as string;
     };
-    expect([await firstNode(shipped), await firstNode(canceled), await firstNode(never)]).toEqual(['welcomeBack', 'firstTime', 'firstTime']);
+    expect([await firstNode(shipped), await firstNode(canceled), await firstNode(never)]).toEqual([
+      'welcomeBack',
+      'firstTime',
+      'firstTime',
+    ]);
   });
 
   it("hands a customer from a sequence's flow step (a POS rule's too) to the flow, once", async () => {

@@ -121,7 +121,11 @@ describe.each(testDatabases())('Recurring campaigns on %s', (db) => {
       get: (path: string) => t.http().get(`/api/pages/${page.id}${path}`).set(shop.auth),
       delete: (path: string) => t.http().delete(`/api/pages/${page.id}${path}`).set(shop.auth),
     };
-    const created = await api.post('/campaigns', { name: 'Weekly deals', topicId: topic.id, content: { type: 'text', text: 'This week only' } });
+    const created = await api.post('/campaigns', {
+      name: 'Weekly deals',
+      topicId: topic.id,
+      content: { type: 'text', text: 'This week only' },
+    });
     const from = addDays(localDateOf(t.clock.now(), 'Asia/Manila'), 2);
     const series = await api.post(`/campaigns/${created.body.id}/repeat`, {
       rule: 'FREQ=WEEKLY',
