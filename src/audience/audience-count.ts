@@ -7,15 +7,15 @@ import { segmentPredicate, type SqlPredicate } from './segment-sql';
 export const WHOLE_TOPIC: SqlPredicate = { sql: '1 = 1', params: [] };
 
 /**
- * A topic's audience at `at` as one predicate over `subscriptions`: active, token not expired at `at`,
- * opted in by `at`, and matching `segment` (segmentPredicate at the same `at`, or WHOLE_TOPIC). The one
- * definition the audience count, the campaign estimate, the fan-out and `campaign.started` all use; the
- * topic's index (ix_subscriptions_topic_status) drives the walk.
+ * A topic's audience at `at` as one predicate over `subscriptions`: active, token not expired at `at`, and
+ * matching `segment` (segmentPredicate at the same `at`, or WHOLE_TOPIC). The one definition the audience
+ * count, the campaign estimate, the fan-out and `campaign.started` all use; a count stays on the covering
+ * index ix_subscriptions_audience (topic_id, status, page_id, psid, token_expires_at).
  */
 export function audienceWhere(topicId: string, segment: SqlPredicate, at: Date, dialect: SqlDialect): SqlPredicate {
   return {
-    sql: `topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND opted_in_at <= ? AND ${segment.sql}`,
-    params: [topicId, dialect.time(at), dialect.time(at), ...segment.params],
+    sql: `topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND ${segment.sql}`,
+    params: [topicId, dialect.time(at), ...segment.params],
   };
 }
 

@@ -113,8 +113,10 @@ export class BroadcastScheduler {
       { topicId: c.topic_id, segmentId: c.segment_id, segmentDefinition: c.segment_definition },
       startedAt,
     );
-    const active = audience.sql;
-    const activeParams = audience.params;
+    // Opted in by the start too: a walk resumed later must not take subscribers who came after it (at the
+    // start itself this holds for everyone, so the count campaign.started announced leaves it out).
+    const active = `${audience.sql} AND opted_in_at <= ?`;
+    const activeParams = [...audience.params, this.dialect.time(startedAt)];
     let cursor = c.fanout_cursor ?? '';
     // An A/B test's audience is fanned out held; split() releases the test share when the walk is done.
     const initialStatus = (await this.abTests.hasTest(campaignId)) ? 'held' : 'pending';
