@@ -1,7 +1,27 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { SqlDialect } from '../database/sql-dialect';
 import type { SegmentDefinition } from './segment-definition';
 import { segmentPredicate, summaryDrivenSegment, type SqlPredicate } from './segment-sql';
+
+/** No segment: the whole topic. */
+export const WHOLE_TOPIC: SqlPredicate = { sql: '1 = 1', params: [] };
+
+/**
+ * A topic's audience at `at` as one predicate over `subscriptions`: active, token not expired at `at`, and
+ * matching `segment` (segmentPredicate at the same `at`, or WHOLE_TOPIC). The one definition the campaign
+ * estimate, the fan-out and `campaign.started` use; countAudience selects the same rows.
+ */
+export function audienceWhere(topicId: string, segment: SqlPredicate, at: Date, dialect: SqlDialect): SqlPredicate {
+  return {
+    sql: `topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND ${segment.sql}`,
+    params: [topicId, dialect.time(at), ...segment.params],
+  };
+}
+
+/** One SQL COUNT of the subscriptions matching `where`, through the caller's transaction when given one. */
+export async function countWhere(source: DataSource | EntityManager, where: SqlPredicate): Promise<number> {
+  return count(source, { sql: `SELECT COUNT(*) AS n FROM subscriptions WHERE ${where.sql}`, params: where.params });
+}
 
 /** Which table an audience count walks: the topic's subscribers, or the Page's order summaries. */
 export type AudienceCountPlan = 'subscribers' | 'summaries';
@@ -45,7 +65,7 @@ export async function countAudience(
     if (plan === 'summaries' || (await cheaperFromSummaries(dataSource, topicId, topic.page_id, driven.range)))
       return count(dataSource, fromSummaries);
   }
-  const where = definition ? segmentPredicate(definition, at, dialect) : { sql: '1 = 1', params: [] };
+  const where = definition ? segmentPredicate(definition, at, dialect) : WHOLE_TOPIC;
   const topicIndex = dialect.isMysql ? ' FORCE INDEX (ix_subscriptions_audience)' : '';
   return count(dataSource, {
     sql: `SELECT COUNT(*) AS n FROM subscriptions${topicIndex} WHERE subscriptions.topic_id = ? AND ${live.sql} AND ${where.sql}`,
@@ -87,7 +107,7 @@ async function estimatedRows(dataSource: DataSource, query: SqlPredicate): Promi
   return Number(row?.rows ?? 0);
 }
 
-async function count(dataSource: DataSource, query: SqlPredicate): Promise<number> {
-  const [row] = (await dataSource.query(query.sql, query.params)) as Array<{ n: number | string }>;
+async function count(source: DataSource | EntityManager, query: SqlPredicate): Promise<number> {
+  const [row] = (await source.query(query.sql, query.params)) as Array<{ n: number | string }>;
   return Number(row?.n ?? 0);
 }

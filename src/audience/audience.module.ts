@@ -9,8 +9,8 @@ import { CustomerOrderBook } from './customer-order-book';
 /**
  * Audience: per-customer order summaries (kept by CustomerOrderBook inside the order event's transaction),
  * customer tags, saved segments and the audience count. Owns customer_orders, customer_order_summaries,
- * customer_purchases, customer_tags and segments. Exports the order book (PosNotifications) and the
- * audience service (Broadcasts: a campaign's segment, its count and its fan-out filter).
+ * customer_purchases, customer_tags and segments. Exports the order book (PosNotifications writes it; flows'
+ * `has_ordered` asks it) and the audience service (Broadcasts: a campaign's segment, its count and its fan-out filter).
  */
 @Module({
   imports: [ShopsModule, PagesModule, TopicsModule],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { DataSource, Repository } from 'typeorm';
+import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/domain-error';
 import { ValidationFailed } from '../common/http-error.filter';
@@ -8,7 +8,7 @@ import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
 import { TopicsService } from '../topics/topics.service';
-import { countAudience } from './audience-count';
+import { audienceWhere, countAudience, countWhere, WHOLE_TOPIC } from './audience-count';
 import { Segment } from './entities/segment.entity';
 import { checkSegmentDefinition, normaliseTag, type SegmentDefinition } from './segment-definition';
 import { segmentPredicate, type SqlPredicate } from './segment-sql';
@@ -24,6 +24,14 @@ export interface AudienceChoice {
 export interface ResolvedAudience {
   segmentId: string | null;
   definition: SegmentDefinition | null;
+}
+
+/** What of a campaign its audience depends on (the campaign row's fields). */
+export interface CampaignAudienceRef {
+  topicId: string;
+  segmentId: string | null;
+  /** Inline conditions (JSON of a SegmentDefinition); they win over segmentId. */
+  segmentDefinition: string | null;
 }
 
 /** Campaigns in these states still take their audience from their segment: it cannot be deleted under them. */
@@ -121,20 +129,29 @@ export class AudienceService {
   }
 
   /**
-   * The SQL a campaign's fan-out applies at `now`: its inline conditions, else its saved segment's current
-   * definition (the audience is fixed when the fan-out walks it), else TRUE (the whole topic).
+   * A campaign's audience at `at` as one predicate over `subscriptions` (audienceWhere): the topic's active
+   * subscribers narrowed by its inline conditions, else its saved segment's current definition (the audience
+   * is fixed when the fan-out walks it), else the whole topic. What the fan-out inserts, the estimate counts
+   * and `campaign.started` announces. `em`: read the saved segment inside the caller's transaction.
    */
-  async campaignPredicate(segmentId: string | null, inline: string | null, now: Date): Promise<SqlPredicate> {
-    if (inline) return this.predicate(JSON.parse(inline) as SegmentDefinition, now);
-    if (!segmentId) return this.predicate(null, now);
-    const segment = await this.segments.findOne({ where: { id: segmentId } });
-    // A segment cannot be deleted under a live campaign (deleteSegment); if it is gone anyway, nobody matches.
-    return segment ? this.predicate(JSON.parse(segment.definition) as SegmentDefinition, now) : { sql: '1 = 0', params: [] };
+  async campaignAudience(campaign: CampaignAudienceRef, at: Date, em?: EntityManager): Promise<SqlPredicate> {
+    return audienceWhere(campaign.topicId, await this.campaignSegment(campaign, at, em), at, this.dialect);
   }
 
-  /** The segment as SQL over `subscriptions` at `now`, or TRUE for none. */
-  predicate(definition: SegmentDefinition | null, now: Date): SqlPredicate {
-    return definition ? segmentPredicate(definition, now, this.dialect) : { sql: '1 = 1', params: [] };
+  /** How many the campaign's audience at `at` is (campaignAudience), counted through `em` when given. */
+  async countCampaignAudience(campaign: CampaignAudienceRef, at: Date, em?: EntityManager): Promise<number> {
+    return countWhere(em ?? this.dataSource, await this.campaignAudience(campaign, at, em));
+  }
+
+  private async campaignSegment(campaign: CampaignAudienceRef, at: Date, em?: EntityManager): Promise<SqlPredicate> {
+    const definition = (json: string): SqlPredicate => segmentPredicate(JSON.parse(json) as SegmentDefinition, at, this.dialect);
+    if (campaign.segmentDefinition) return definition(campaign.segmentDefinition);
+    if (!campaign.segmentId) return WHOLE_TOPIC;
+    const [segment] = (await (em ?? this.dataSource).query('SELECT definition FROM segments WHERE id = ?', [campaign.segmentId])) as Array<{
+      definition: string;
+    }>;
+    // A segment cannot be deleted under a live campaign (deleteSegment); if it is gone anyway, nobody matches.
+    return segment ? definition(segment.definition) : { sql: '1 = 0', params: [] };
   }
 
   /**

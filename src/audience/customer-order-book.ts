@@ -106,6 +106,21 @@ export class CustomerOrderBook {
     await this.recompute(em, d, event.pageId, event.customerPsid, now);
   }
 
+  /**
+   * Has the customer (Page + PSID) ordered: at least one counted order (one whose newest status is not
+   * CANCELED or RETURNED) in their summary, whatever POS rules the order's events matched (an event no rule
+   * matched writes no order_events row, but is an order all the same). The one answer to that question: flows'
+   * `has_ordered` asks it here, and the segments' order conditions read the same summary. Through the caller's
+   * `em` (inside its transaction); a primary-key lookup.
+   */
+  async hasOrdered(em: EntityManager, pageId: string, psid: string): Promise<boolean> {
+    const rows = (await em.query('SELECT 1 AS yes FROM customer_order_summaries WHERE page_id = ? AND psid = ? AND orders_count > 0', [
+      pageId,
+      psid,
+    ])) as unknown[];
+    return rows.length > 0;
+  }
+
   private async recordPurchases(em: EntityManager, d: SqlDialect, event: OrderFacts): Promise<void> {
     const values = new Map<string, [string, string]>();
     for (const item of event.items ?? []) {

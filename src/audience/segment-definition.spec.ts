@@ -59,4 +59,19 @@ describe('segment definitions', () => {
     expect(sql.match(/customer_order_summaries/g)).toHaveLength(1);
     expect(params).toEqual(['2026-03-03 00:00:00.000', 1_000_000, 'vip']);
   });
+
+  it('reads a country as the zones it is the main country of: old aliases included, a shared zone for its main country only', () => {
+    const sqlite = { options: { type: 'better-sqlite3' } } as unknown as ConstructorParameters<typeof SqlDialect>[0];
+    const checked = checkSegmentDefinition({ match: 'all', conditions: [{ type: 'country', countries: ['VN', 'VN', 'TH'] }] }, 'segment');
+    expect(checked).toEqual({ definition: { match: 'all', conditions: [{ type: 'country', countries: ['VN', 'TH'] }] } });
+    const { params } = segmentPredicate((checked as { definition: SegmentDefinition }).definition, new Date(), new SqlDialect(sqlite));
+    expect([...params].sort()).toEqual(['Asia/Bangkok', 'Asia/Ho_Chi_Minh', 'Asia/Saigon']);
+    // Heard and McDonald Islands: a country, but no zone is theirs, so nobody is in it.
+    const nobody = checkSegmentDefinition({ match: 'all', conditions: [{ type: 'country', countries: ['HM'] }] }, 'segment');
+    expect(segmentPredicate((nobody as { definition: SegmentDefinition }).definition, new Date(), new SqlDialect(sqlite)).sql).toBe(
+      '(1 = 0)',
+    );
+    const bad = checkSegmentDefinition({ match: 'all', conditions: [{ type: 'country', countries: ['ph', 'XX', 'PHL'] }] }, 'segment');
+    expect('problems' in bad && bad.problems.map((p) => p.field)).toEqual(['segment.conditions[0].countries']);
+  });
 });

@@ -2,6 +2,7 @@ import type { FieldProblem } from '../common/http-error.filter';
 import { isValidTimeZone } from '../common/local-time';
 import { parseInstant } from '../common/validators';
 import { ORDER_STATUSES, type OrderStatus } from '../pos-notifications/order-status';
+import { isCountryCode } from './countries';
 import { normalisePurchase } from './customer-order-book';
 
 /**
@@ -16,6 +17,8 @@ import { normalisePurchase } from './customer-order-book';
  * - `lastStatus` {statuses}: the status of the customer's latest order is one of these.
  * - `subscribedSince` {at}: opted in to the topic at or after this instant (RFC 3339).
  * - `timezone` {zones}: the subscription's reported IANA time zone is one of these.
+ * - `country` {countries}: ISO 3166-1 alpha-2 codes (upper case); the subscription's reported time zone is one
+ *   of these countries' (countries.ts: Meta reports no country, so it is read from the zone; no zone, no country).
  * - `hasTag` / `lacksTag` {tag}: a tag the POS set on the customer (case-insensitive).
  */
 export type SegmentCondition =
@@ -28,6 +31,7 @@ export type SegmentCondition =
   | { type: 'lastStatus'; statuses: OrderStatus[] }
   | { type: 'subscribedSince'; at: string }
   | { type: 'timezone'; zones: string[] }
+  | { type: 'country'; countries: string[] }
   | { type: 'hasTag'; tag: string }
   | { type: 'lacksTag'; tag: string };
 
@@ -55,6 +59,7 @@ export const CONDITION_TYPES = [
   'lastStatus',
   'subscribedSince',
   'timezone',
+  'country',
   'hasTag',
   'lacksTag',
 ] as const;
@@ -110,6 +115,7 @@ const FIELDS: Record<SegmentCondition['type'], Fields> = {
   },
   subscribedSince: { at: instant },
   timezone: { zones: list(50, (v): v is string => typeof v === 'string' && isValidTimeZone(v), 'IANA time zones') },
+  country: { countries: list(50, isCountryCode, 'ISO 3166-1 alpha-2 country codes in upper case (PH, VN, …)') },
   hasTag: { tag: text(64, normaliseTag) },
   lacksTag: { tag: text(64, normaliseTag) },
 };

@@ -1,4 +1,5 @@
 import type { SqlDialect } from '../database/sql-dialect';
+import { zonesOfCountries } from './countries';
 import type { SegmentCondition, SegmentDefinition, SegmentGroup } from './segment-definition';
 
 export interface SqlPredicate {
@@ -94,6 +95,7 @@ function summaryCondition(c: SegmentCondition, now: Date, d: SqlDialect): SqlPre
     case 'boughtCategory':
     case 'subscribedSince':
     case 'timezone':
+    case 'country':
     case 'hasTag':
     case 'lacksTag':
       return undefined;
@@ -121,6 +123,13 @@ function condition(c: SegmentCondition, now: Date, d: SqlDialect): SqlPredicate 
       return { sql: 'subscriptions.opted_in_at >= ?', params: [d.time(new Date(c.at))] };
     case 'timezone':
       return { sql: `subscriptions.timezone IN (${c.zones.map(() => '?').join(', ')})`, params: c.zones };
+    case 'country': {
+      // Known only through the reported zone (countries.ts); a country no zone belongs to matches nobody.
+      const zones = zonesOfCountries(c.countries);
+      return zones.length === 0
+        ? { sql: '1 = 0', params: [] }
+        : { sql: `subscriptions.timezone IN (${zones.map(() => '?').join(', ')})`, params: zones };
+    }
     case 'hasTag':
     case 'lacksTag': {
       const sql = `EXISTS (SELECT 1 FROM customer_tags ct WHERE ${sameCustomer('ct')} AND ct.tag = ?)`;

@@ -19,7 +19,7 @@ const FANOUT_LEASE_MS = 60_000;
  * The tick only claims: `UPDATE campaigns SET status = 'running' WHERE id = ? AND status =
  * 'scheduled'` succeeds in one process only, so every worker may tick and each campaign starts once.
  * The fan-out is resumable work under a short lease (any worker continues it after a crash), walking
- * the topic's subscriptions (narrowed by the campaign's segment: AudienceService.campaignPredicate) with
+ * the topic's subscriptions (narrowed by the campaign's segment: AudienceService.campaignAudience) with
  * `INSERT … SELECT` in keyset batches on ix_subscriptions_topic_status;
  * the unique (campaign_id, subscription_id) key makes a repeated batch add nobody twice.
  */
@@ -57,7 +57,7 @@ export class BroadcastScheduler {
           `UPDATE campaigns SET status = 'running', started_at = ?, updated_at = ? WHERE id = ? AND status = 'scheduled'`,
           [t, t, id],
         );
-        if (changed === 1) await this.events.started(em, id);
+        if (changed === 1) await this.events.started(em, id, now);
         return changed;
       });
       if (won === 1) {
@@ -107,11 +107,16 @@ export class BroadcastScheduler {
     if (!c.fanout_cursor) await this.fresh.awaitApplied(c.page_id, []);
     const startedAt = SqlDialect.parseTime(c.started_at);
     const scheduledAt = SqlDialect.parseOptionalTime(c.scheduled_at) ?? startedAt;
-    // The campaign's segment narrows the topic's active subscribers, its "within N days" counted back from the
-    // start, so a fan-out resumed after a crash selects the same people.
-    const segment = await this.audience.campaignPredicate(c.segment_id, c.segment_definition, startedAt);
-    const active = `topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND opted_in_at <= ? AND ${segment.sql}`;
-    const activeParams = [c.topic_id, this.dialect.time(startedAt), this.dialect.time(startedAt), ...segment.params];
+    // The campaign's audience as of its start (segment "within N days" counted back from it too), so a fan-out
+    // resumed after a crash selects the same people, and campaign.started announced this many.
+    const audience = await this.audience.campaignAudience(
+      { topicId: c.topic_id, segmentId: c.segment_id, segmentDefinition: c.segment_definition },
+      startedAt,
+    );
+    // Opted in by the start too: a walk resumed later must not take subscribers who came after it (at the
+    // start itself this holds for everyone, so the count campaign.started announced leaves it out).
+    const active = `${audience.sql} AND opted_in_at <= ?`;
+    const activeParams = [...audience.params, this.dialect.time(startedAt)];
     let cursor = c.fanout_cursor ?? '';
     // An A/B test's audience is fanned out held; split() releases the test share when the walk is done.
     const initialStatus = (await this.abTests.hasTest(campaignId)) ? 'held' : 'pending';

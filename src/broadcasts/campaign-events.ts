@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
-import { SqlDialect } from '../database/sql-dialect';
+import { AudienceService } from '../audience/audience.service';
 import { DomainEvents } from '../integrations/domain-events.service';
 
 interface CampaignFacts {
   shop_id: string;
   page_id: string;
   topic_id: string;
+  segment_id: string | null;
+  segment_definition: string | null;
   sent_count: number | string;
   spend: number | string;
   currency: string;
@@ -21,20 +22,25 @@ interface CampaignFacts {
 export class CampaignEvents {
   constructor(
     private readonly events: DomainEvents,
-    private readonly clock: Clock,
+    private readonly audience: AudienceService,
   ) {}
 
-  /** Started: `recipients` is the topic's active subscribers at the start (the audience the fan-out takes). */
-  async started(em: EntityManager, campaignId: string): Promise<void> {
+  /**
+   * Started: `recipients` is the campaign's audience as of `startedAt` (the instant the claim wrote): the
+   * topic's active subscribers narrowed by its segment, the same predicate the fan-out then walks
+   * (AudienceService.campaignAudience), counted in the claim's transaction.
+   */
+  async started(em: EntityManager, campaignId: string, startedAt: Date): Promise<void> {
     const c = await this.facts(em, campaignId);
-    const [count] = (await em.query(
-      `SELECT COUNT(*) AS n FROM subscriptions WHERE topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?)`,
-      [c.topic_id, new SqlDialect(em).time(this.clock.now())],
-    )) as Array<{ n: number | string }>;
+    const recipients = await this.audience.countCampaignAudience(
+      { topicId: c.topic_id, segmentId: c.segment_id, segmentDefinition: c.segment_definition },
+      startedAt,
+      em,
+    );
     await this.events.publish(
       'campaign.started',
       { shopId: c.shop_id },
-      { campaignId, pageId: c.page_id, topicId: c.topic_id, recipients: Number(count?.n ?? 0) },
+      { campaignId, pageId: c.page_id, topicId: c.topic_id, recipients },
       em,
     );
   }
@@ -72,7 +78,7 @@ export class CampaignEvents {
 
   private async facts(em: EntityManager, campaignId: string): Promise<CampaignFacts> {
     const [row] = (await em.query(
-      'SELECT c.shop_id, c.page_id, c.topic_id, c.sent_count, c.spend, c.currency FROM campaigns c WHERE c.id = ?',
+      'SELECT c.shop_id, c.page_id, c.topic_id, c.segment_id, c.segment_definition, c.sent_count, c.spend, c.currency FROM campaigns c WHERE c.id = ?',
       [campaignId],
     )) as CampaignFacts[];
     if (!row) throw new Error(`campaign ${campaignId} not found`);

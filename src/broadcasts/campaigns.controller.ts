@@ -136,8 +136,16 @@ export class CampaignsController {
 
   @Delete('campaigns/:id')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors({ status: 409, description: '`campaign_not_draft`: only a draft can be deleted; cancel the others' })
+  @ApiOperation({
+    summary: 'Delete a draft, or skip an occurrence of a series',
+    description:
+      "A draft is deleted. An occurrence that has not started (draft or scheduled) is skipped instead: it is canceled (its Meta campaign paused) and stays listed in the series' occurrences as `canceled`, so its date is not made again; the series goes on with its next date.",
+  })
+  @ApiNoContentResponse({ description: 'Deleted (an occurrence: skipped)' })
+  @ApiErrors({
+    status: 409,
+    description: '`campaign_not_draft`: only a draft or an occurrence not yet started can be deleted; cancel the others',
+  })
   async remove(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<void> {
     await this.campaigns.remove(shopId, pageId, id);
   }

@@ -213,8 +213,25 @@ export class CampaignsService {
     return now;
   }
 
+  /**
+   * Deletes a draft. An occurrence of a series that has not started (draft or scheduled) is not deleted but
+   * skipped: canceled like POST …/cancel (its Meta campaign paused), its row kept, because the unique
+   * (parent_campaign_id, occurrence_date) row is what tells RecurringCampaigns the date was made: without it
+   * the next tick would make the date again. Errors: 409 `campaign_not_draft` for anything else.
+   */
   async remove(shopId: string, pageId: string, id: string): Promise<void> {
     const campaign = await this.get(shopId, pageId, id);
+    if (campaign.parentCampaignId !== null) {
+      if (campaign.status !== 'draft' && campaign.status !== 'scheduled')
+        throw new DomainError(
+          409,
+          'campaign_not_draft',
+          `The occurrence is ${campaign.status}; only one that has not started can be deleted (skipped); cancel a running one instead`,
+        );
+      await this.cancel(shopId, pageId, id);
+      this.logger.log({ msg: 'occurrence skipped', campaignId: id, seriesId: campaign.parentCampaignId, date: campaign.occurrenceDate });
+      return;
+    }
     if (campaign.status !== 'draft')
       throw new DomainError(409, 'campaign_not_draft', 'Only a draft can be deleted; cancel a scheduled or running campaign instead');
     await this.repo.delete({ id, status: 'draft' });
@@ -517,13 +534,8 @@ export class CampaignsService {
     graph: GraphApiClient,
   ): Promise<CampaignEstimate> {
     const now = this.clock.now();
-    // The topic's active subscribers narrowed by the campaign's segment, as the fan-out will take them now.
-    const where = await this.audience.campaignPredicate(campaign.segmentId, campaign.segmentDefinition, now);
-    const [row] = (await this.dataSource.query(
-      `SELECT COUNT(*) AS n FROM subscriptions WHERE topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND ${where.sql}`,
-      [campaign.topicId, this.dialect.time(now), ...where.params],
-    )) as Array<{ n: number | string }>;
-    const audience = Number(row?.n ?? 0);
+    // The topic's active subscribers narrowed by the campaign's segment, as the fan-out would take them now.
+    const audience = await this.audience.countCampaignAudience(campaign, now);
     // Budgets go to Meta in its unit for the currency; Meta states costs the same way, the API in minor units.
     const budget = campaign.budgetAmount === null ? undefined : metaBudget(campaign.budgetAmount, currency);
     const meta = await graph.getDeliveryEstimate(token, adAccountId, {

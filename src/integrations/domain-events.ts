@@ -56,6 +56,7 @@ export interface DomainEventData {
    * window_closed, ...); `ruleId` is the rule that skipped it (null when no active rule matched).
    */
   'order_event.skipped': { pageId: string; psid: string | null; orderId: string; status: string; reason: string; ruleId?: string | null };
+  /** `recipients`: the audience its fan-out takes as of the start (the topic's active subscribers in its segment). */
   'campaign.started': { campaignId: string; pageId: string; topicId: string; recipients: number };
   /** `reason`: the stable code (paused_by_shop, budget_exhausted, ...). */
   'campaign.paused': { campaignId: string; pageId: string; topicId: string; reason: string };

@@ -90,8 +90,8 @@ export class AttributionService {
     const inserted = await SqlDialect.execute(
       this.dataSource,
       `${this.dialect.insertIgnore()} INTO campaign_attributions
-         (page_id, order_id, campaign_id, occurrence_id, delivery_id, psid, touch, touch_at, order_at, order_status, amount, currency, attributed_at, updated_at)
-       VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         (page_id, order_id, campaign_id, delivery_id, psid, touch, touch_at, order_at, order_status, amount, currency, attributed_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         order.pageId,
         order.orderId,

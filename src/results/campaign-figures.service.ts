@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import { SqlDialect } from '../database/sql-dialect';
 import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { VOIDED_ORDER_STATUSES } from './attribution.service';
+import { campaignIdIn } from './campaign-scope';
 
 export type Bucket = 'hour' | 'day';
 
@@ -25,7 +26,7 @@ const STEP_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
 
 /**
- * Time-bucketed figures of one campaign, counted by the database (one UNION ALL of the events, GROUP BY
+ * Time-bucketed figures of one campaign (or of a series' occurrences together), counted by the database (one UNION ALL of the events, GROUP BY
  * the local hour or day). Local time is the Page's zone: the UTC offsets in force over the campaign's
  * life (Luxon finds the daylight-saving changes) become a CASE over instants, added to each event's
  * time, so a day bucket is a local day even in a zone with a half-hour offset or a DST change.
@@ -43,7 +44,15 @@ export class CampaignFiguresService {
     this.dialect = new SqlDialect(dataSource);
   }
 
-  async buckets(campaignId: string, createdAt: Date, zone: string, bucket: Bucket, revenueCurrency: string): Promise<FigureBucket[]> {
+  /** The buckets of the rows of `sentBy` (the campaign itself, or a series' occurrences: campaignIdIn) since `createdAt`. */
+  async buckets(
+    sentBy: readonly string[],
+    createdAt: Date,
+    zone: string,
+    bucket: Bucket,
+    revenueCurrency: string,
+  ): Promise<FigureBucket[]> {
+    const scope = campaignIdIn(sentBy);
     const offsets = utcOffsets(createdAt.getTime() - DAY_MS, this.clock.now().getTime() + DAY_MS, zone);
     const local = (column: string): { sql: string; params: unknown[] } => {
       const whens = offsets.slice(1).map((o, i) => ({ before: o.from, minutes: offsets[i]!.minutes }));
@@ -73,16 +82,16 @@ export class CampaignFiguresService {
     ] as const) {
       const l = local(column);
       parts.push({
-        sql: `SELECT ${l.sql} AS b, ${cols} FROM campaign_deliveries WHERE campaign_id = ? AND ${column} IS NOT NULL`,
-        params: [...l.params, campaignId],
+        sql: `SELECT ${l.sql} AS b, ${cols} FROM campaign_deliveries WHERE ${scope.sql} AND ${column} IS NOT NULL`,
+        params: [...l.params, ...scope.params],
       });
     }
     const o = local('order_at');
     parts.push({
       sql: `SELECT ${o.sql} AS b, 0 AS n_sends, 0 AS n_reads, 0 AS n_clicks, 1 AS n_orders, CASE WHEN currency = ? THEN COALESCE(amount, 0) ELSE 0 END AS n_revenue
               FROM campaign_attributions
-             WHERE campaign_id = ? AND order_status NOT IN (${VOIDED_ORDER_STATUSES.map(() => '?').join(', ')})`,
-      params: [...o.params, revenueCurrency, campaignId, ...VOIDED_ORDER_STATUSES],
+             WHERE ${scope.sql} AND order_status NOT IN (${VOIDED_ORDER_STATUSES.map(() => '?').join(', ')})`,
+      params: [...o.params, revenueCurrency, ...scope.params, ...VOIDED_ORDER_STATUSES],
     });
     const rows = (await this.dataSource.query(
       `SELECT b, SUM(n_sends) AS n_sends, SUM(n_reads) AS n_reads, SUM(n_clicks) AS n_clicks, SUM(n_orders) AS n_orders, SUM(n_revenue) AS n_revenue

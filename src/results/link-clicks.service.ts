@@ -9,6 +9,7 @@ import { parseLinkCode, verifyLinkCode } from './link-codes';
 import { ResultsSettingsService } from './results-settings.service';
 import { trackedLinks } from './tracked-content';
 import { withUtm } from './utm';
+import { campaignIdIn } from './campaign-scope';
 
 /** Per link of a campaign: where it goes and how often it was followed. */
 export interface LinkClicks {
@@ -95,14 +96,18 @@ export class LinkClicksService {
     );
   }
 
-  /** Every tracked link of the campaign's contents, with its clicks. */
-  async perLink(campaignId: string, own: CampaignContent): Promise<LinkClicks[]> {
+  /**
+   * Every tracked link of the campaign's contents, with its clicks on the messages of `sentBy` (the campaign
+   * itself, or a series' occurrences, which send copies of its content: campaignIdIn).
+   */
+  async perLink(campaignId: string, own: CampaignContent, sentBy: readonly string[]): Promise<LinkClicks[]> {
     const contents = await this.messages.contents(campaignId, own);
+    const scope = campaignIdIn(sentBy, 'k.campaign_id');
     const counts = (await this.dataSource.query(
       `SELECT COALESCE(d.variant, 0) AS variant, k.link_index, COUNT(*) AS clickers, SUM(k.clicks) AS clicks
          FROM campaign_link_clicks k JOIN campaign_deliveries d ON d.id = k.delivery_id
-        WHERE k.campaign_id = ? GROUP BY COALESCE(d.variant, 0), k.link_index`,
-      [campaignId],
+        WHERE ${scope.sql} GROUP BY COALESCE(d.variant, 0), k.link_index`,
+      scope.params,
     )) as Array<{ variant: number | string; link_index: number | string; clickers: number | string; clicks: number | string }>;
     const byKey = new Map(counts.map((c) => [`${Number(c.variant)}:${Number(c.link_index)}`, c]));
     return contents.flatMap((content, variant) =>

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { SqlDialect } from '../database/sql-dialect';
 import { InjectPluginDataSource } from '../database/plugin-data-source';
+import { campaignIdIn } from './campaign-scope';
 import { ResultsSettingsService } from './results-settings.service';
 import { CampaignEvents } from '../broadcasts/campaign-events';
 
@@ -47,17 +48,19 @@ export class OptOutGuard {
   }
 
   /**
-   * The campaign's opt-out figures. `sent`: the campaign's running `sent_count` (what the periodic check
-   * passes, so it never counts a large audience); by default the delivery rows with a send time.
+   * The campaign's opt-out figures over the messages of `sentBy` (the campaign itself, or a series'
+   * occurrences: campaignIdIn). `sent`: the caller's count when it has one (the periodic check passes the
+   * running `sent_count`, so it never counts a large audience); by default the delivery rows with a send time.
    */
-  async figures(campaignId: string, sentCount?: number): Promise<OptOutFigures> {
+  async figures(campaignId: string, sentCount?: number, sentBy: readonly string[] = [campaignId]): Promise<OptOutFigures> {
     const [c] = (await this.dataSource.query('SELECT topic_id FROM campaigns WHERE id = ?', [campaignId])) as Array<{ topic_id: string }>;
+    const scope = campaignIdIn(sentBy, 'd.campaign_id');
     const sent =
       sentCount ??
       Number(
         (
-          (await this.dataSource.query('SELECT COUNT(*) AS n FROM campaign_deliveries WHERE campaign_id = ? AND sent_at IS NOT NULL', [
-            campaignId,
+          (await this.dataSource.query(`SELECT COUNT(*) AS n FROM campaign_deliveries d WHERE ${scope.sql} AND d.sent_at IS NOT NULL`, [
+            ...scope.params,
           ])) as Array<{ n: number | string }>
         )[0]?.n ?? 0,
       );
@@ -65,11 +68,11 @@ export class OptOutGuard {
     const changedAt = `CASE WHEN s.status = 'stopped' THEN COALESCE(s.status_event_at, s.status_changed_at) ELSE s.status_changed_at END`;
     const rows = (await this.dataSource.query(
       `SELECT s.status, COUNT(*) AS n
-         FROM subscriptions s JOIN campaign_deliveries d ON d.campaign_id = ? AND d.subscription_id = s.id
+         FROM subscriptions s JOIN campaign_deliveries d ON ${scope.sql} AND d.subscription_id = s.id
         WHERE s.topic_id = ? AND s.status IN ('stopped', 'unsubscribed') AND d.sent_at IS NOT NULL
           AND ${changedAt} >= d.sent_at AND ${changedAt} < ${this.plusOneDay('d.sent_at')}
         GROUP BY s.status`,
-      [campaignId, c.topic_id],
+      [...scope.params, c.topic_id],
     )) as Array<{ status: string; n: number | string }>;
     const stops = Number(rows.find((r) => r.status === 'stopped')?.n ?? 0);
     const unsubscribes = Number(rows.find((r) => r.status === 'unsubscribed')?.n ?? 0);

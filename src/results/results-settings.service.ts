@@ -21,7 +21,7 @@ export const RESULTS_DEFAULTS = {
   optOutMinSent: 50,
 } as const;
 
-/** The settings in force for one campaign (its own, else the shop's, else the defaults). */
+/** The settings in force for one campaign (its own, else its series', else the shop's, else the defaults). */
 export interface EffectiveResultsSettings {
   attributionDeliveredHours: number;
   attributionClickHours: number;
@@ -142,15 +142,23 @@ export class ResultsSettingsService {
     return this.campaignSettings(shopId, campaignId);
   }
 
-  /** The settings in force for a campaign. */
+  /**
+   * The settings in force for a campaign: its own, else (an occurrence of a recurring series) the series',
+   * since the shop sets UTM parameters and windows once on the series, else the shop's.
+   */
   async effective(shopId: string, campaignId: string): Promise<EffectiveResultsSettings> {
     const [shop, own] = [await this.shopRow(shopId), await this.campaignRow(campaignId)];
+    const [parent] = (await this.dataSource.query('SELECT parent_campaign_id FROM campaigns WHERE id = ?', [campaignId])) as Array<{
+      parent_campaign_id: string | null;
+    }>;
+    const series = parent?.parent_campaign_id ? await this.campaignRow(parent.parent_campaign_id) : undefined;
+    const utm = own.utm ?? series?.utm ?? null;
     return {
-      attributionDeliveredHours: own.delivered_window_hours ?? shop.delivered_window_hours,
-      attributionClickHours: own.click_window_hours ?? shop.click_window_hours,
-      optOutThresholdBp: own.opt_out_threshold_bp ?? shop.opt_out_threshold_bp,
-      optOutMinSent: own.opt_out_min_sent ?? shop.opt_out_min_sent,
-      utm: own.utm ? (JSON.parse(own.utm) as UtmParameters) : null,
+      attributionDeliveredHours: own.delivered_window_hours ?? series?.delivered_window_hours ?? shop.delivered_window_hours,
+      attributionClickHours: own.click_window_hours ?? series?.click_window_hours ?? shop.click_window_hours,
+      optOutThresholdBp: own.opt_out_threshold_bp ?? series?.opt_out_threshold_bp ?? shop.opt_out_threshold_bp,
+      optOutMinSent: own.opt_out_min_sent ?? series?.opt_out_min_sent ?? shop.opt_out_min_sent,
+      utm: utm ? (JSON.parse(utm) as UtmParameters) : null,
     };
   }
 

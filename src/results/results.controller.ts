@@ -93,6 +93,8 @@ export class ResultsController {
   @Get('pages/:pageId/campaigns/:id/results')
   @ApiOperation({
     summary: 'What the campaign earned: sends, reads, clicks per link, attributed orders and revenue, revenue per cost, opt-outs, A/B test',
+    description:
+      "For a recurring series: `occurrences` lists each occurrence's results (newest date first) and the other figures are their totals; `GET …/figures` of a series buckets its occurrences together.",
   })
   @ApiOkResponse({ type: CampaignResultsResponse })
   async campaignResults(

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AudienceModule } from '../audience/audience.module';
 import { CampaignEvents } from '../broadcasts/campaign-events';
 import { PagesModule } from '../pages/pages.module';
 import { ShopsModule } from '../shops/shops.module';
@@ -22,7 +23,7 @@ import { ResultsSettingsService } from './results-settings.service';
  * (attribution of an accepted order event) call.
  */
 @Module({
-  imports: [ShopsModule, PagesModule],
+  imports: [ShopsModule, PagesModule, AudienceModule],
   controllers: [ResultsController, LinkRedirectController],
   providers: [
     ResultsSettingsService,
@@ -34,7 +35,7 @@ import { ResultsSettingsService } from './results-settings.service';
     CampaignFiguresService,
     CampaignResultsService,
     ResultsJobs,
-    // Provided here (it needs only the global DomainEvents and Clock) so the opt-out pause announces
+    // Provided here (it needs the global DomainEvents and the audience) so the opt-out pause announces
     // campaign.paused like every other pause; Broadcasts, which imports this module, uses the same one.
     CampaignEvents,
   ],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AudienceModule } from '../audience/audience.module';
 import { MessengerModule } from '../messenger/messenger.module';
 import { OptinsModule } from '../optins/optins.module';
 import { PagesModule } from '../pages/pages.module';
@@ -18,7 +19,7 @@ import { SequencesService } from './sequences.service';
  * start runs inside their own transaction (SequenceRuns.startIn), and tests drive the worker (SequenceWorker.runDue).
  */
 @Module({
-  imports: [ShopsModule, PagesModule, MessengerModule, TopicsModule, OptinsModule],
+  imports: [ShopsModule, PagesModule, MessengerModule, TopicsModule, OptinsModule, AudienceModule],
   controllers: [SequencesController],
   providers: [SequencesService, SequenceRuns, SequenceWorker, RunStepClaimer, RunProgress, StepSender, FlowSteps],
   exports: [SequencesService, SequenceRuns, SequenceWorker, FlowSteps],

@@ -14,7 +14,7 @@ import {
   subscribersOf,
   type TestTopic,
 } from '../helpers/broadcast-builders';
-import { aCustomerWhoWrote, type PageInput, type TestShop } from '../helpers/builders';
+import { aCustomerWhoWrote, aPsid, type PageInput, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -70,6 +70,19 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
     });
     expect(res.status).toBe(202);
     return orderId;
+  };
+
+  /** Schedules the campaign two hours ahead, lets the clock, the scheduler and one worker pass send it; the PSIDs Meta got it for. */
+  const sendCampaign = async (s: Setup, campaignId: string): Promise<string[]> => {
+    const scheduled = await api(s.shop).post(`/api/pages/${s.page.id}/campaigns/${campaignId}/schedule`, {
+      at: new Date(t.clock.now().getTime() + 2 * HOUR).toISOString(),
+    });
+    expect(scheduled.status).toBe(200);
+    await t.advance(2 * HOUR);
+    const worker = t.app.get(BroadcastWorker);
+    expect(await worker.tick()).toEqual([campaignId]);
+    await worker.runPass();
+    return (await sandboxSendsOf(t, scheduled.body.metaCampaignId as string)).map((x) => x.psid).sort();
   };
 
   const bigSpenders = {
@@ -139,17 +152,7 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
     expect(inUse.status).toBe(409);
     expect(inUse.body.error).toBe('segment_in_use');
 
-    const scheduled = await api(s.shop).post(`/api/pages/${s.page.id}/campaigns/${created.body.id}/schedule`, {
-      at: new Date(t.clock.now().getTime() + 2 * HOUR).toISOString(),
-    });
-    expect(scheduled.status).toBe(200);
-    await t.advance(2 * HOUR);
-    const worker = t.app.get(BroadcastWorker);
-    expect(await worker.tick()).toEqual([created.body.id]);
-    await worker.runPass();
-
-    const sends = await sandboxSendsOf(t, scheduled.body.metaCampaignId);
-    expect(sends.map((x) => x.psid).sort()).toEqual([oneBigOrder!.psid, twoOrders!.psid].sort());
+    expect(await sendCampaign(s, created.body.id)).toEqual([oneBigOrder!.psid, twoOrders!.psid].sort());
     const progress = await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${created.body.id}/progress`);
     expect(progress.body).toMatchObject({ status: 'completed', audience: 2, sent: 2 });
   });
@@ -229,6 +232,52 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
     // Tags are replaced as a whole: the VIP is one no more.
     await api(s.shop).put(`/api/pages/${s.page.id}/customers/${vip!.psid}/tags`, { tags: [] }).expect(200);
     expect(await count({ match: 'all', conditions: [{ type: 'hasTag', tag: 'vip' }] })).toBe(1);
+  });
+
+  it("narrows by country through the time zone Meta reported at opt-in: Vietnam's old zone name counts, Bangkok's is Thailand's, no zone is no country", async () => {
+    const s = await aVietnameseShop();
+    await subscribersOf(t, s.page.id, s.topic, 1, { timezone: 'Asia/Manila' });
+    const [saigon] = await subscribersOf(t, s.page.id, s.topic, 1, { timezone: 'Asia/Saigon' });
+    await subscribersOf(t, s.page.id, s.topic, 1, { timezone: 'Asia/Bangkok' });
+    await subscribersOf(t, s.page.id, s.topic, 1, { timezone: null });
+    // One more opts in through Meta's webhook, which reports Ho Chi Minh City's zone.
+    const hcmc = aPsid();
+    await t.meta.personMessage({ pageId: s.page.id, psid: hcmc, text: 'Chào shop', timezone: 'Asia/Ho_Chi_Minh' });
+    await t.settle();
+    await api(s.shop).post(`/api/pages/${s.page.id}/optin-requests`, { psid: hcmc, topicId: s.topic.id }).expect(201);
+    await t.meta.personOptin({ pageId: s.page.id, psid: hcmc });
+    await t.settle();
+    const inCountries = (countries: string[]): object => ({ match: 'all', conditions: [{ type: 'country', countries }] });
+    const count = async (segment: object): Promise<number> => {
+      const res = await api(s.shop).post(`/api/pages/${s.page.id}/audience/count`, { topicId: s.topic.id, segment });
+      expect(res.status).toBe(200);
+      return res.body.count as number;
+    };
+    expect(await count(inCountries(['VN']))).toBe(2);
+    expect(await count(inCountries(['TH']))).toBe(1);
+    expect(await count(inCountries(['PH', 'VN']))).toBe(3);
+    // The subscriber who reported no zone is in no country, so all the countries together leave them out.
+    expect(await count(inCountries(['PH', 'VN', 'TH']))).toBe(4);
+    expect(
+      await count({
+        match: 'any',
+        conditions: [
+          { type: 'country', countries: ['PH'] },
+          { type: 'timezone', zones: ['Asia/Saigon'] },
+        ],
+      }),
+    ).toBe(2);
+
+    // The campaign's fan-out takes the same people as the count.
+    const created = await api(s.shop).post(`/api/pages/${s.page.id}/campaigns`, {
+      name: 'Tết sale',
+      topicId: s.topic.id,
+      segment: inCountries(['VN']),
+      content: { type: 'text', text: 'Giảm 30% dịp Tết' },
+    });
+    expect(created.status).toBe(201);
+    expect((await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${created.body.id}/estimate`)).body).toMatchObject({ audience: 2 });
+    expect(await sendCampaign(s, created.body.id)).toEqual([saigon!.psid, hcmc].sort());
   });
 
   it("updates the summary in the transaction of each matching rule's outbox row: two rules and a repeated event still count one order", async () => {
@@ -317,6 +366,7 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
           { type: 'spentAtLeast', amount: 1.5 },
           { type: 'favouriteColour', colour: 'blue' },
           { type: 'timezone', zones: ['Mars/Olympus'] },
+          { type: 'country', countries: ['PH', 'Vietnam'] },
           { match: 'any', conditions: [{ match: 'all', conditions: [{ type: 'hasTag', tag: 'vip' }] }] },
         ],
       },
@@ -328,7 +378,8 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
       'definition.conditions[1].amount',
       'definition.conditions[2].type',
       'definition.conditions[3].zones',
-      'definition.conditions[4].conditions[0]',
+      'definition.conditions[4].countries',
+      'definition.conditions[5].conditions[0]',
     ]);
     const both = await api(s.shop).post(`/api/pages/${s.page.id}/audience/count`, {
       topicId: s.topic.id,

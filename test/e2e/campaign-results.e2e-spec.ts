@@ -367,4 +367,82 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
       fields: [{ field: 'bucket' }],
     });
   });
+
+  it("shows a recurring series' results per occurrence (orders, revenue, revenue per cost) and their totals, with the series' UTM on every occurrence", async () => {
+    const s = await aSetup();
+    const [first, second] = await subscribersOf(t, s.page.id, s.topic, 2);
+    const id = await aCampaign(s, card('Shop now', 'https://shop.example.ph/weekly'));
+    const utm = { source: 'messenger', campaign: 'weekly-deals' };
+    await api(s.shop).put(`/api/pages/${s.page.id}/campaigns/${id}/results-settings`, { utm }).expect(200);
+    const from = addDays(localDateOf(t.clock.now(), 'Asia/Manila'), 2);
+    await api(s.shop)
+      .post(`/api/pages/${s.page.id}/campaigns/${id}/repeat`, {
+        rule: 'FREQ=WEEKLY',
+        time: '09:00',
+        mode: 'page',
+        from,
+        fallbackTimezone: 'Asia/Manila',
+      })
+      .expect(200);
+    const [week1, week2] = [from, addDays(from, 7)];
+    /** Makes the week's occurrence (six hours ahead), sends it at 09:00 Manila, and returns its id. */
+    const sendWeek = async (date: string): Promise<string> => {
+      const nine = wallTimeToInstant(date, '09:00', 'Asia/Manila').getTime();
+      await advanceTo(nine - 6 * HOUR);
+      await run();
+      await advanceTo(nine);
+      await run();
+      const occurrences = (await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}/occurrences`)).body as Array<{
+        id: string;
+        occurrence: { date: string };
+      }>;
+      return occurrences.find((o) => o.occurrence.date === date)!.id;
+    };
+
+    const one = await sendWeek(week1!);
+    const clicked = await follow(await buttonReceived(s, first!.psid));
+    // The occurrence carries the series' UTM parameters.
+    expect(clicked.headers.location).toBe('https://shop.example.ph/weekly?utm_source=messenger&utm_campaign=weekly-deals');
+    await t.advance(HOUR);
+    await orderEvent(s, first!.psid, 'PO-4001', 'CONFIRMED', 100_000);
+
+    const two = await sendWeek(week2!);
+    await follow(await buttonReceived(s, second!.psid));
+    await t.advance(HOUR);
+    await orderEvent(s, second!.psid, 'PO-4002', 'CONFIRMED', 50_000);
+
+    const series = await resultsOf(s, id);
+    // Each week sent 2 (cost 2 × ₱1.00); one recipient clicked and ordered.
+    const week = (campaignId: string, date: string, revenue: number, revenuePerCost: number): object => ({
+      campaignId,
+      date,
+      status: 'completed',
+      sent: 2,
+      delivered: 1,
+      read: 1,
+      clicked: 1,
+      orders: 1,
+      revenue,
+      ordersInOtherCurrencies: 0,
+      cost: 200,
+      costCurrency: 'PHP',
+      revenuePerCost,
+    });
+    expect(series.occurrences).toEqual([week(two, week2!, 50_000, 250), week(one, week1!, 100_000, 500)]);
+    expect(series).toMatchObject({
+      sent: 4,
+      clicked: 2,
+      links: [{ url: 'https://shop.example.ph/weekly', clickers: 2, clicks: 2 }],
+      attribution: { orders: 2, revenue: 150_000, revenueCurrency: 'PHP', cost: 400, costCurrency: 'PHP', revenuePerCost: 375 },
+      optOuts: { sent: 4 },
+    });
+    // An occurrence's own results are its alone; a one-off campaign lists no occurrences.
+    expect(await resultsOf(s, one)).toMatchObject({ sent: 2, occurrences: null, attribution: { orders: 1, revenue: 100_000, cost: 200 } });
+    // The figures of the series bucket its occurrences together, adding up to the same totals.
+    const days = await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}/figures?bucket=day`);
+    expect(days.body.buckets.map((b: { local: string; sends: number; orders: number }) => [b.local, b.sends, b.orders])).toEqual([
+      [week1, 2, 1],
+      [week2, 2, 1],
+    ]);
+  });
 });

@@ -44,6 +44,20 @@ describe.each(testDatabases())('domain events on %s', (db) => {
     );
   const unsubscribe = (shop: TestShop, pageId: string, psid: string) =>
     t.http().post(`/api/pages/${pageId}/subscribers/unsubscribe`).set(shop.auth).send({ psid }).expect(200);
+  /** Creates the campaign, schedules it two hours ahead and lets the clock and the scheduler start it; its id. */
+  const aStartedCampaign = async (shop: TestShop, pageId: string, campaign: object): Promise<string> => {
+    const created = await t.http().post(`/api/pages/${pageId}/campaigns`).set(shop.auth).send(campaign).expect(201);
+    const id = created.body.id as string;
+    await t
+      .http()
+      .post(`/api/pages/${pageId}/campaigns/${id}/schedule`)
+      .set(shop.auth)
+      .send({ at: new Date(t.clock.now().getTime() + 2 * HOUR).toISOString() })
+      .expect(200);
+    await t.advance(2 * HOUR);
+    expect(await t.app.get(BroadcastWorker).tick()).toEqual([id]);
+    return id;
+  };
 
   it('tells the host a customer subscribed, stopped, resumed and was unsubscribed by the shop, once each, with the outbox holding the same envelopes', async () => {
     const shop = await aShop(t);
@@ -205,23 +219,13 @@ describe.each(testDatabases())('domain events on %s', (db) => {
        VALUES (?, ?, ?, ?, ?, ?, 'active', 'Asia/Manila', 'optin', ?, ?, ?)`,
       [lost.id, page.id, lost.psid, topic.id, t.app.get(TokenCipher).encrypt(lost.token), hashToken(lost.token), now, now, now],
     );
-    const created = await t
-      .http()
-      .post(`/api/pages/${page.id}/campaigns`)
-      .set(shop.auth)
-      .send({ name: 'Payday sale', topicId: topic.id, content: { type: 'text', text: '20% off today!' } })
-      .expect(201);
-    const id = created.body.id as string;
+    const id = await aStartedCampaign(shop, page.id, {
+      name: 'Payday sale',
+      topicId: topic.id,
+      content: { type: 'text', text: '20% off today!' },
+    });
     const path = `/api/pages/${page.id}/campaigns/${id}`;
-    await t
-      .http()
-      .post(`${path}/schedule`)
-      .set(shop.auth)
-      .send({ at: new Date(t.clock.now().getTime() + 2 * HOUR).toISOString() })
-      .expect(200);
-    await t.advance(2 * HOUR);
     const worker = t.app.get(BroadcastWorker);
-    expect(await worker.tick()).toEqual([id]);
     await t.http().post(`${path}/pause`).set(shop.auth).expect(200);
     await t.http().post(`${path}/resume`).set(shop.auth).expect(200);
     await t.app.get(BroadcastScheduler).fanOut(id);
@@ -250,6 +254,33 @@ describe.each(testDatabases())('domain events on %s', (db) => {
     expect(heardBy(shop, 'customer.unsubscribed').map((e) => e.data)).toEqual([
       { pageId: page.id, psid: lost.psid, topicId: topic.id, subscriptionId: lost.id, by: 'meta' },
     ]);
+  });
+
+  it("announces as a segmented campaign's recipients the audience its fan-out takes, not the whole topic", async () => {
+    const shop = await aShop(t);
+    const page = await aBroadcastPage(t, shop);
+    const topic = await aBroadcastTopic(t, shop, page.id);
+    const subscribers = await subscribersOf(t, page.id, topic, 5);
+    for (const s of subscribers.slice(0, 2))
+      await t
+        .http()
+        .put(`/api/pages/${page.id}/customers/${s.psid}/tags`)
+        .set(shop.auth)
+        .send({ tags: ['vip'] })
+        .expect(200);
+    const id = await aStartedCampaign(shop, page.id, {
+      name: 'VIP preview',
+      topicId: topic.id,
+      segment: { match: 'all', conditions: [{ type: 'hasTag', tag: 'vip' }] },
+      content: { type: 'text', text: 'Our VIPs see the new collection first' },
+    });
+    await t.app.get(BroadcastWorker).runPass();
+
+    expect(heardBy(shop, 'campaign.started').map((e) => e.data)).toEqual([
+      { campaignId: id, pageId: page.id, topicId: topic.id, recipients: 2 },
+    ]);
+    const progress = await t.http().get(`/api/pages/${page.id}/campaigns/${id}/progress`).set(shop.auth).expect(200);
+    expect(progress.body).toMatchObject({ audience: 2, sent: 2 });
   });
 
   it('emits nothing and keeps nothing for a change that is rolled back', async () => {

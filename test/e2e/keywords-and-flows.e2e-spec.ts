@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { signWebhookBody } from '../../libs/messenger-sandbox/src';
 import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 import { SequenceWorker } from '../../src/sequences/runs/sequence-worker';
-import { aPage, aPsid, aShop, aTopic, type TestShop } from '../helpers/builders';
+import { aPage, aPsid, aShop, aTopic, anActiveOrderRule, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { TEST_APP_SECRET, startTestApp, type TestApp } from '../helpers/test-app';
 import { burstPsid, startWebhookBurst } from '../helpers/webhook-burst';
@@ -246,6 +246,47 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
     expect(await texts(page.id, psid)).toEqual(['Want our deals?']);
     const done = await t.http().get(`/api/pages/${page.id}/flows/${flow.id}/runs/${run.body.id}`).set(shop.auth).expect(200);
     expect(done.body).toMatchObject({ status: 'completed', source: 'api', version: 1 });
+  });
+
+  it("takes has_ordered from the customer's order summary: an order no POS rule matched counts, a canceled one does not", async () => {
+    const shop = await aShop(t);
+    const page = await aPage(t, shop);
+    const topicId = await aTopic(t, shop, page.id);
+    const flow = await createFlow(shop, page.id, {
+      name: 'Returning customer?',
+      nodes: [
+        { id: 'check', type: 'condition', condition: { kind: 'has_ordered' }, then: 'welcomeBack', else: 'firstTime' },
+        { id: 'welcomeBack', type: 'text', text: 'Welcome back! 10% off your next order' },
+        { id: 'firstTime', type: 'text', text: 'First time here? Free shipping on your first order' },
+      ],
+    });
+    // The shop only has a rule for CONFIRMED orders: it thanks the customer and offers the MM button.
+    await anActiveOrderRule(t, shop, page.id, topicId, 'CONFIRMED');
+    const orderEvent = (psid: string, orderId: string, status: string) =>
+      t
+        .http()
+        .post('/api/pos/order-events')
+        .set(shop.auth)
+        .send({ orderId, pageId: page.id, customerPsid: psid, status, occurredAt: t.clock.now().toISOString(), total: 45_000 })
+        .expect(202);
+    const [shipped, canceled, never] = [aPsid(), aPsid(), aPsid()];
+    for (const psid of [shipped, canceled, never]) await t.meta.personMessage({ pageId: page.id, psid, text: 'hi' });
+    await t.settle();
+    // An order the POS reports first as SHIPPED matches no rule (no outbox row), but it is an order.
+    expect((await orderEvent(shipped, `SO-${shipped}`, 'SHIPPED')).body).toMatchObject({ matchedRules: 0 });
+    // A confirmed order (the rule fires) that was then canceled is no order.
+    expect((await orderEvent(canceled, `SO-${canceled}`, 'CONFIRMED')).body.dispatched).toHaveLength(1);
+    await orderEvent(canceled, `SO-${canceled}`, 'CANCELED');
+
+    const firstNode = async (psid: string): Promise<string> => {
+      const run = await t.http().post(`/api/pages/${page.id}/flows/${flow.id}/runs`).set(shop.auth).send({ psid }).expect(201);
+      return run.body.steps[0].nodeId as string;
+    };
+    expect([await firstNode(shipped), await firstNode(canceled), await firstNode(never)]).toEqual([
+      'welcomeBack',
+      'firstTime',
+      'firstTime',
+    ]);
   });
 
   it("hands a customer from a sequence's flow step (a POS rule's too) to the flow, once", async () => {

@@ -1,10 +1,13 @@
 import { BroadcastWorker } from '../../src/broadcasts/broadcast-worker';
 import { earliestLocalInstant } from '../../src/broadcasts/broadcast-time';
+import { addDays, localDateOf, wallTimeToInstant } from '../../src/common/local-time';
+import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 import { RecurringCampaigns } from '../../src/broadcasts/recurring-campaigns';
 import { aShop } from '../helpers/builders';
 import { aBroadcastPage, aTopic, sandboxSendsOf, setSubscriptionTimezone, subscribersOf } from '../helpers/broadcast-builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import type { DataSource } from 'typeorm';
 
 const HOUR = 3_600_000;
 
@@ -106,6 +109,87 @@ describe.each(testDatabases())('Recurring campaigns on %s', (db) => {
     await worker.tick();
     expect((await api.get(`/campaigns/${created.body.id}/occurrences`)).body).toHaveLength(1);
     expect((await api.get(`/campaigns/${created.body.id}`)).body).toMatchObject({ status: 'scheduled', cost: { sent: 0 } });
+  });
+
+  it('deleting an occurrence skips its date: the tick does not make it again, nothing is sent that day, and the next dates still come', async () => {
+    const shop = await aShop(t);
+    const page = await aBroadcastPage(t, shop);
+    const topic = await aTopic(t, shop, page.id);
+    await subscribersOf(t, page.id, topic, 2);
+    const api = {
+      post: (path: string, body: object) => t.http().post(`/api/pages/${page.id}${path}`).set(shop.auth).send(body),
+      get: (path: string) => t.http().get(`/api/pages/${page.id}${path}`).set(shop.auth),
+      delete: (path: string) => t.http().delete(`/api/pages/${page.id}${path}`).set(shop.auth),
+    };
+    const created = await api.post('/campaigns', {
+      name: 'Weekly deals',
+      topicId: topic.id,
+      content: { type: 'text', text: 'This week only' },
+    });
+    const from = addDays(localDateOf(t.clock.now(), 'Asia/Manila'), 2);
+    const series = await api.post(`/campaigns/${created.body.id}/repeat`, {
+      rule: 'FREQ=WEEKLY',
+      time: '09:00',
+      mode: 'page',
+      from,
+      fallbackTimezone: 'Asia/Manila',
+    });
+    expect(series.status).toBe(200);
+    const [first, second, third] = [0, 7, 14].map((days) => addDays(from, days));
+    const nineInManila = (date: string): number => wallTimeToInstant(date, '09:00', 'Asia/Manila').getTime();
+    const worker = t.app.get(BroadcastWorker);
+    const occurrences = async (): Promise<Array<{ id: string; status: string; occurrence: { date: string }; metaCampaignId: string }>> =>
+      (await api.get(`/campaigns/${created.body.id}/occurrences`)).body;
+    const statusByDate = async (): Promise<Record<string, string>> =>
+      Object.fromEntries((await occurrences()).map((o) => [o.occurrence.date, o.status]));
+
+    // The first date is made and scheduled six hours ahead; the shop owner deletes it: skip that week.
+    await advanceTo(nineInManila(first!) - 6 * HOUR);
+    await worker.tick();
+    const [made] = await occurrences();
+    expect(made).toMatchObject({ status: 'scheduled', occurrence: { date: first } });
+    expect((await api.delete(`/campaigns/${made!.id}`)).status).toBe(204);
+    expect(await statusByDate()).toEqual({ [first!]: 'canceled' });
+    // The series itself is not a draft and cannot be deleted; cancel stops it.
+    expect((await api.delete(`/campaigns/${created.body.id}`)).status).toBe(409);
+
+    // Ticking past the skipped date makes nothing again and sends nothing.
+    await advanceTo(nineInManila(first!) - 5 * HOUR);
+    await worker.tick();
+    await advanceTo(nineInManila(first!) + HOUR);
+    expect(await worker.tick()).toEqual([]);
+    await worker.runPass();
+    expect(await statusByDate()).toEqual({ [first!]: 'canceled' });
+    expect(await sandboxSendsOf(t, made!.metaCampaignId)).toEqual([]);
+
+    // The next week comes. A crash between making and scheduling it would leave a draft (which the next tick
+    // schedules); deleted as a draft it is skipped all the same.
+    await advanceTo(nineInManila(second!) - 6 * HOUR);
+    await worker.tick();
+    const next = (await occurrences()).find((o) => o.occurrence.date === second)!;
+    expect(next.status).toBe('scheduled');
+    await t.app
+      .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
+      .query(
+        "UPDATE campaigns SET status = 'draft', meta_campaign_id = NULL, meta_created_at = NULL, scheduled_at = NULL, schedule_type = NULL WHERE id = ?",
+        [next.id],
+      );
+    expect((await api.delete(`/campaigns/${next.id}`)).status).toBe(204);
+    await worker.tick();
+    expect(await statusByDate()).toEqual({ [first!]: 'canceled', [second!]: 'canceled' });
+
+    // And the week after is made and sent as usual.
+    await advanceTo(nineInManila(third!) - 6 * HOUR);
+    await worker.tick();
+    const last = (await occurrences()).find((o) => o.occurrence.date === third)!;
+    expect(last.status).toBe('scheduled');
+    await advanceTo(nineInManila(third!));
+    expect(await worker.tick()).toEqual([last.id]);
+    await worker.runPass();
+    expect(await sandboxSendsOf(t, last.metaCampaignId)).toHaveLength(2);
+    // A running occurrence is canceled, not deleted.
+    const running = await api.delete(`/campaigns/${last.id}`);
+    expect([running.status, running.body.error]).toEqual([409, 'campaign_not_draft']);
   });
 
   it('refuses a rule that is not a yearly, monthly or weekly RFC 5545 rule, naming the field', async () => {

@@ -122,3 +122,37 @@ export async function aSubscriber(
   await t.settle();
   return { psid, token };
 }
+
+/**
+ * An active POS notification rule of the Page for `orderStatus` (CONFIRMED by default), whose sequence
+ * thanks the customer for the order and sends the topic's MM button. Returns the rule's and the sequence's ids.
+ */
+export async function anActiveOrderRule(
+  t: TestApp,
+  shop: TestShop,
+  pageId: string,
+  topicId: string,
+  orderStatus = 'CONFIRMED',
+): Promise<{ ruleId: string; sequenceId: string }> {
+  const sequence = await t
+    .http()
+    .post(`/api/pages/${pageId}/sequences`)
+    .set(shop.auth)
+    .send({
+      name: `Order ${orderStatus.toLowerCase()}`,
+      steps: [
+        { type: 'text', text: 'Thank you! Order {{order.id}} is {{order.status}}.' },
+        { type: 'optin', topicId },
+      ],
+    });
+  if (sequence.status !== 201) throw new Error(`anActiveOrderRule: ${sequence.status} ${JSON.stringify(sequence.body)}`);
+  const rule = await t
+    .http()
+    .post('/api/pos-notification-rules')
+    .set(shop.auth)
+    .send({ pageId, topicId, orderStatus, sequenceId: sequence.body.id });
+  if (rule.status !== 201) throw new Error(`anActiveOrderRule: ${rule.status} ${JSON.stringify(rule.body)}`);
+  const activated = await t.http().post(`/api/pos-notification-rules/${rule.body.id}/activate`).set(shop.auth);
+  if (activated.status !== 200) throw new Error(`anActiveOrderRule: ${activated.status} ${JSON.stringify(activated.body)}`);
+  return { ruleId: rule.body.id as string, sequenceId: sequence.body.id as string };
+}

@@ -8,8 +8,10 @@ export const SEGMENT_DEFINITION_DOC =
   "{match: 'all' | 'any', conditions: [condition | {match, conditions: [condition]}]} (AND/OR, groups one level deep, ≤ 20 entries each). " +
   `A condition is {type, …}: ${CONDITION_TYPES.join(', ')}. orderedWithinDays/notOrderedWithinDays {days 1-3650}; ordersAtLeast {count}; ` +
   `spentAtLeast {amount: the shop's currency, ${MINOR_UNITS_RULE}}; boughtItem {name}; boughtCategory {category}; ` +
-  'lastStatus {statuses: order statuses}; subscribedSince {at: RFC 3339}; timezone {zones: IANA}; hasTag/lacksTag {tag}. ' +
-  'Counted orders are those whose newest status is not CANCELED or RETURNED; days count back from the count or the campaign start.';
+  'lastStatus {statuses: order statuses}; subscribedSince {at: RFC 3339}; timezone {zones: IANA}; ' +
+  "country {countries: ISO 3166-1 alpha-2, e.g. ['PH', 'VN']: read from the subscriber's reported time zone, as Meta reports no country; " +
+  'a zone counts for its main country only (Asia/Bangkok is TH), and a subscriber with no reported zone is in no country}; ' +
+  'hasTag/lacksTag {tag}. Counted orders are those whose newest status is not CANCELED or RETURNED; days count back from the count or the campaign start.';
 
 const DEFINITION_EXAMPLE = {
   match: 'all',

@@ -1,24 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  Matches,
-  Max,
-  Min,
-  registerDecorator,
-  ValidateIf,
-  ValidateNested,
-  type ValidationArguments,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { META_TEXT_LIMITS } from '../../../libs/graph-api/src';
+import { FieldOfTypes, NestedList } from '../../common/dto-fields.validation';
 import { MetaText } from '../../common/meta-text.validation';
 import type { RunStep } from '../../sequences/entities/run-step.entity';
 import type { SequenceRun } from '../../sequences/entities/sequence-run.entity';
@@ -29,30 +13,9 @@ import { FLOW_NODE_TYPES, MAX_FLOW_NODES, NODE_ID_PATTERN, type FlowGraph, type 
 const MAX_DELAY_SECONDS = 30 * 24 * 3600;
 const NODE_ID_RULE = 'letters, digits, _ and -, 1 to 64';
 
-/**
- * A field some node types use: required (unless `optional`) for them, refused for the others, and its
- * other validators run only when it matters.
- */
+/** A field some node types use: required (unless `optional`) for them, refused for the others (FieldOfTypes). */
 function NodeField(types: readonly FlowNodeType[], { optional = false } = {}): PropertyDecorator {
-  return (target, propertyName) => {
-    const key = String(propertyName);
-    const given = (o: object): boolean => (o as Record<string, unknown>)[key] !== undefined;
-    const usedBy = (o: object): boolean => types.includes((o as { type: FlowNodeType }).type);
-    ValidateIf((o: object) => (usedBy(o) && !optional) || given(o))(target, propertyName);
-    registerDecorator({
-      name: 'nodeField',
-      target: target.constructor,
-      propertyName: key,
-      validator: {
-        validate: (value: unknown, args: ValidationArguments) =>
-          usedBy(args.object) ? optional || (value !== undefined && value !== null) : value === undefined,
-        defaultMessage: (args: ValidationArguments) =>
-          usedBy(args.object)
-            ? `${key} is required for ${types.join(' and ')} nodes`
-            : `${key} is only used by ${types.join(' and ')} nodes`,
-      },
-    });
-  };
+  return FieldOfTypes(types, { noun: 'nodes', rule: 'nodeField', optional });
 }
 
 export class FlowQuickReplyDto {
@@ -90,7 +53,8 @@ export class FlowButtonDto {
 export class FlowConditionDto {
   @ApiProperty({
     enum: ['subscribed', 'has_ordered'],
-    description: 'subscribed: has an active subscription to topicId; has_ordered: the POS reported an order of this customer',
+    description:
+      'subscribed: has an active subscription to topicId; has_ordered: the customer has at least one counted order on this Page (the order summary: one the POS reported, whatever rules it matched, and whose newest status is not CANCELED or RETURNED)',
   })
   @IsIn(['subscribed', 'has_ordered'])
   kind!: 'subscribed' | 'has_ordered';
@@ -130,20 +94,12 @@ export class FlowNodeDto {
 
   @ApiPropertyOptional({ type: [FlowQuickReplyDto] })
   @NodeField(['quick_replies'])
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(13)
-  @ValidateNested({ each: true })
-  @Type(() => FlowQuickReplyDto)
+  @NestedList(() => FlowQuickReplyDto, { max: 13 })
   quickReplies?: FlowQuickReplyDto[];
 
   @ApiPropertyOptional({ type: [FlowButtonDto] })
   @NodeField(['buttons'])
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(3)
-  @ValidateNested({ each: true })
-  @Type(() => FlowButtonDto)
+  @NestedList(() => FlowButtonDto, { max: 3 })
   buttons?: FlowButtonDto[];
 
   @ApiPropertyOptional({ description: 'delay nodes: seconds before the next node' })
@@ -209,11 +165,7 @@ export class CreateFlowDto {
   entry?: string;
 
   @ApiProperty({ type: [FlowNodeDto] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_FLOW_NODES)
-  @ValidateNested({ each: true })
-  @Type(() => FlowNodeDto)
+  @NestedList(() => FlowNodeDto, { max: MAX_FLOW_NODES })
   nodes!: FlowNodeDto[];
 }
 
@@ -239,11 +191,7 @@ export class UpdateFlowDto {
 
   @ApiPropertyOptional({ type: [FlowNodeDto] })
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_FLOW_NODES)
-  @ValidateNested({ each: true })
-  @Type(() => FlowNodeDto)
+  @NestedList(() => FlowNodeDto, { max: MAX_FLOW_NODES })
   nodes?: FlowNodeDto[];
 }
 

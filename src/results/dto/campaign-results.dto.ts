@@ -15,12 +15,6 @@ export class LinkClicksResponse {
   @ApiProperty({ description: 'Every time it was followed' }) clicks!: number;
 }
 
-export class OccurrenceAttribution {
-  @ApiProperty({ nullable: true, type: String, description: 'null: a one-off run' }) occurrenceId!: string | null;
-  @ApiProperty() orders!: number;
-  @ApiProperty({ description: `In revenueCurrency, ${MINOR}` }) revenue!: number;
-}
-
 export class AttributionResults {
   @ApiProperty({ description: 'Attributed orders (last touch), canceled and returned ones left out' }) orders!: number;
   @ApiProperty({ description: `Sum of their totals in revenueCurrency, ${MINOR}` }) revenue!: number;
@@ -32,7 +26,24 @@ export class AttributionResults {
   revenuePerCost!: number | null;
   @ApiProperty() deliveredWindowHours!: number;
   @ApiProperty() clickWindowHours!: number;
-  @ApiProperty({ type: [OccurrenceAttribution] }) byOccurrence!: OccurrenceAttribution[];
+}
+
+/** One occurrence of a recurring series: what it sent and earned. */
+export class OccurrenceResultsResponse {
+  @ApiProperty({ description: "The occurrence's own campaign id" }) campaignId!: string;
+  @ApiProperty({ description: "The series' date it is (YYYY-MM-DD)", example: '2026-06-01' }) date!: string;
+  @ApiProperty({ description: 'Its status (a skipped date: canceled)' }) status!: string;
+  @ApiProperty() sent!: number;
+  @ApiProperty() delivered!: number;
+  @ApiProperty() read!: number;
+  @ApiProperty() clicked!: number;
+  @ApiProperty({ description: 'Attributed orders (last touch), canceled and returned ones left out' }) orders!: number;
+  @ApiProperty({ description: `In the shop's currency (revenueCurrency), ${MINOR}` }) revenue!: number;
+  @ApiProperty() ordersInOtherCurrencies!: number;
+  @ApiProperty({ description: `Messages sent × the Page's price per message, ${MINOR}` }) cost!: number;
+  @ApiProperty() costCurrency!: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'revenue / cost (2 decimals) when both are in one currency and cost > 0' })
+  revenuePerCost!: number | null;
 }
 
 export class OptOutResults {
@@ -54,6 +65,13 @@ export class CampaignResultsResponse {
   @ApiProperty({ description: "Recipients who clicked (a tracked link, or Meta's click webhook)" }) clicked!: number;
   @ApiProperty({ type: [LinkClicksResponse] }) links!: LinkClicksResponse[];
   @ApiProperty({ type: AttributionResults }) attribution!: AttributionResults;
+  @ApiProperty({
+    type: [OccurrenceResultsResponse],
+    nullable: true,
+    description:
+      'A recurring series (which sends nothing itself): each occurrence, newest date first; the figures above are their totals. null for any other campaign.',
+  })
+  occurrences!: OccurrenceResultsResponse[] | null;
   @ApiProperty({ type: OptOutResults }) optOuts!: OptOutResults;
   @ApiProperty({ type: AbTestResponse, nullable: true }) abTest!: AbTestResponse | null;
 }

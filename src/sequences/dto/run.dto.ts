@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { NestedList } from '../../common/dto-fields.validation';
 import { MINOR_UNITS_RULE } from '../../common/money';
 import { IsCurrencyCode, IsMinorUnits } from '../../common/money-validation';
 import type { RunStep, RunStepStatus } from '../entities/run-step.entity';
@@ -56,10 +57,7 @@ export class OrderDetailsDto {
 
   @ApiPropertyOptional({ type: [OrderItemDto] })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => OrderItemDto)
+  @NestedList(() => OrderItemDto, { min: 0, max: 100 })
   items?: OrderItemDto[];
 }
 

@@ -1,21 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  Max,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Max, Min, ValidateIf } from 'class-validator';
 import { META_TEXT_LIMITS, type GenericElement, type QuickReply, type TemplateButton } from '../../../libs/graph-api/src';
+import { NestedList } from '../../common/dto-fields.validation';
 import { MetaText } from '../../common/meta-text.validation';
 import type { Sequence } from '../entities/sequence.entity';
 import type { SequenceStep } from '../entities/sequence-step.entity';
@@ -96,10 +82,7 @@ export class GenericElementDto {
 
   @ApiPropertyOptional({ type: [ButtonDto] })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(3)
-  @ValidateNested({ each: true })
-  @Type(() => ButtonDto)
+  @NestedList(() => ButtonDto, { min: 0, max: 3 })
   buttons?: ButtonDto[];
 }
 
@@ -138,29 +121,17 @@ export class StepDto {
 
   @ApiPropertyOptional({ type: [QuickReplyDto] })
   @StepField(['quick_replies'])
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(13)
-  @ValidateNested({ each: true })
-  @Type(() => QuickReplyDto)
+  @NestedList(() => QuickReplyDto, { max: 13 })
   quickReplies?: QuickReplyDto[];
 
   @ApiPropertyOptional({ type: [ButtonDto] })
   @StepField(['button_template'])
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(3)
-  @ValidateNested({ each: true })
-  @Type(() => ButtonDto)
+  @NestedList(() => ButtonDto, { max: 3 })
   buttons?: ButtonDto[];
 
   @ApiPropertyOptional({ type: [GenericElementDto] })
   @StepField(['generic_template'])
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
-  @Type(() => GenericElementDto)
+  @NestedList(() => GenericElementDto, { max: 10 })
   elements?: GenericElementDto[];
 
   @ApiPropertyOptional({ description: 'optin steps: the topic whose opt-in request (MM button) is sent' })
@@ -183,11 +154,7 @@ export class CreateSequenceDto {
   name!: string;
 
   @ApiProperty({ type: [StepDto] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => StepDto)
+  @NestedList(() => StepDto, { max: 20 })
   steps!: StepDto[];
 }
 
@@ -201,11 +168,7 @@ export class UpdateSequenceDto {
 
   @ApiPropertyOptional({ type: [StepDto] })
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => StepDto)
+  @NestedList(() => StepDto, { max: 20 })
   steps?: StepDto[];
 }
 

@@ -1,4 +1,5 @@
-import { registerDecorator, ValidateIf, type ValidationArguments } from 'class-validator';
+import { registerDecorator, type ValidationArguments } from 'class-validator';
+import { FieldOfTypes } from '../../common/dto-fields.validation';
 import { PLACEHOLDERS, unknownPlaceholders } from '../placeholders';
 import type { StepType } from '../step-content';
 
@@ -20,28 +21,7 @@ export function KnownPlaceholders(): PropertyDecorator {
   };
 }
 
-/**
- * A field that belongs to some step types: required for them, refused for the others. The property's
- * other validators run only when the field matters (its type uses it, or it was given anyway).
- */
+/** A field that belongs to some step types: required for them, refused for the others (FieldOfTypes). */
 export function StepField(types: readonly StepType[]): PropertyDecorator {
-  return (target, propertyName) => {
-    const key = String(propertyName);
-    const given = (o: object): boolean => (o as Record<string, unknown>)[key] !== undefined;
-    const usedBy = (o: object): boolean => types.includes((o as { type: StepType }).type);
-    ValidateIf((o: object) => usedBy(o) || given(o))(target, propertyName);
-    registerDecorator({
-      name: 'stepField',
-      target: target.constructor,
-      propertyName: key,
-      validator: {
-        validate: (value: unknown, args: ValidationArguments) =>
-          usedBy(args.object) ? value !== undefined && value !== null : value === undefined,
-        defaultMessage: (args: ValidationArguments) =>
-          usedBy(args.object)
-            ? `${key} is required for ${types.join(' and ')} steps`
-            : `${key} is only used by ${types.join(' and ')} steps`,
-      },
-    });
-  };
+  return FieldOfTypes(types, { noun: 'steps', rule: 'stepField' });
 }

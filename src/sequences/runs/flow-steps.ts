@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { CustomerOrderBook } from '../../audience/customer-order-book';
 import { Clock } from '../../common/clock';
 import { SqlDialect } from '../../database/sql-dialect';
 import type { RunSource } from '../entities/sequence-run.entity';
@@ -54,7 +55,10 @@ const POSITION_ATTEMPTS = 5;
  */
 @Injectable()
 export class FlowSteps {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly orders: CustomerOrderBook,
+  ) {}
 
   /** Versions never change once written, so a graph read once is good for the process's life. */
   private readonly graphs = new Map<string, FlowGraph>();
@@ -164,7 +168,8 @@ export class FlowSteps {
 
   /**
    * `subscribed`: an active, unexpired subscription to the topic (as OptinPolicy reads it);
-   * `has_ordered`: the POS reported at least one order event for this customer on this Page.
+   * `has_ordered`: the customer has a counted order on this Page (CustomerOrderBook.hasOrdered: canceled and
+   * returned orders do not count; an order no POS rule matched does).
    */
   private async holds(
     em: EntityManager,
@@ -180,11 +185,7 @@ export class FlowSteps {
       )) as unknown[];
       return rows.length > 0;
     }
-    const rows = (await em.query('SELECT 1 AS yes FROM order_events WHERE page_id = ? AND psid = ? LIMIT 1', [
-      run.pageId,
-      run.psid,
-    ])) as unknown[];
-    return rows.length > 0;
+    return this.orders.hasOrdered(em, run.pageId, run.psid);
   }
 
   /** The step at `position`, or at the run's next free one (racing a tap or a finishing step: the unique key decides, and the loser takes the next). */
