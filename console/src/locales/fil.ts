@@ -11,4 +11,12 @@ export const fil: Partial2<Texts> = {
   topics: { new: 'Bagong Topic', defaultCta: 'Tumanggap ng mensahe' },
   pos: { activate: 'I-activate', reminder: 'Huwag kalimutang i-Activate' },
   campaigns: { pause: 'I-pause', resume: 'Ituloy' },
+  results: {
+    open: 'Mga resulta',
+    close: 'Isara',
+    tabs: { results: 'Mga resulta', settings: 'Mga setting' },
+    sent: 'Naipadala',
+    orders: 'Mga order',
+    settings: { saved: 'Na-save' },
+  },
 };

@@ -27,7 +27,9 @@ import { META_TEXT_LIMITS, metaTextLength } from '../../../libs/graph-api/src/me
 import { api, streamEvents, type Campaign, type Estimate, type Page, type Progress } from '../api';
 import { errorText, showFieldErrors } from '../errors';
 import { money, useSandbox, useTopics } from '../hooks';
+import { useSendsHistory } from '../results-api';
 import { tone } from '../tone';
+import { CampaignResults } from './CampaignResults';
 
 const STATUS_COLOR: Record<Campaign['status'], string> = {
   draft: 'default',
@@ -50,12 +52,16 @@ function MessagePreview({ text, pageName }: { text: string; pageName?: string })
   );
 }
 
-/** Live progress: one `progress` event per change, pushed by the server (SSE); the chart is built from them. */
+/**
+ * Live progress: one `progress` event per change, pushed by the server (SSE); the chart is built from them,
+ * after the sends made before the page opened (the hourly figures), so a reload keeps the history.
+ */
 function useLiveProgress(pageId: string, campaign: Campaign): { progress?: Progress; series: Array<{ t: string; sent: number }> } {
   const [progress, setProgress] = useState<Progress>();
   const [series, setSeries] = useState<Array<{ t: string; sent: number }>>([]);
   const queryClient = useQueryClient();
   const live = campaign.status !== 'draft';
+  const history = useSendsHistory(pageId, campaign.id, live);
   useEffect(() => {
     if (!live) return;
     const abort = new AbortController();
@@ -73,7 +79,7 @@ function useLiveProgress(pageId: string, campaign: Campaign): { progress?: Progr
     ).catch(() => undefined);
     return () => abort.abort();
   }, [pageId, campaign.id, live, queryClient]);
-  return { progress, series };
+  return { progress, series: [...history, ...series] };
 }
 
 function ProgressPanel({ progress, series, locale }: { progress: Progress; series: Array<{ t: string; sent: number }>; locale: string }) {
@@ -273,6 +279,7 @@ export function CampaignsScreen({ pageId, page }: { pageId: string; page?: Page 
   const topics = useTopics(pageId);
   const campaigns = useQuery({ queryKey: ['campaigns', pageId], queryFn: () => api<Campaign[]>('GET', `/pages/${pageId}/campaigns`) });
   const [openId, setOpenId] = useState<string>();
+  const [resultsId, setResultsId] = useState<string>();
   const [form] = Form.useForm();
   const [error, setError] = useState<string>();
   const text = (Form.useWatch('text', form) as string | undefined) ?? '';
@@ -316,14 +323,29 @@ export function CampaignsScreen({ pageId, page }: { pageId: string; page?: Page 
           {
             title: t('common.actions'),
             render: (_, c) => (
-              <Button size="small" onClick={() => setOpenId(c.id)}>
-                {t('campaigns.open')}
-              </Button>
+              <Space wrap>
+                <Button size="small" onClick={() => setOpenId(c.id)}>
+                  {t('campaigns.open')}
+                </Button>
+                <Button size="small" onClick={() => setResultsId(c.id)}>
+                  {t(c.status === 'draft' ? 'results.openDraft' : 'results.open')}
+                </Button>
+              </Space>
             ),
           },
         ]}
       />
       {open && <CampaignDetail key={open.id} pageId={pageId} campaign={open} locale={locale} />}
+      {resultsId && (
+        <CampaignResults
+          key={resultsId}
+          pageId={pageId}
+          campaignId={resultsId}
+          locale={locale}
+          onOpen={setResultsId}
+          onClose={() => setResultsId(undefined)}
+        />
+      )}
       <Card title={<h3 style={{ margin: 0, fontSize: 16 }}>{t('campaigns.new')}</h3>}>
         <Row gutter={[16, 16]}>
           <Col xs={24} md={14}>
