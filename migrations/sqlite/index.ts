@@ -15,11 +15,8 @@ import { DeliveryAttemptedAt1764000016000 } from './1764000016000-delivery-attem
 import { Audience1764000023000 } from './1764000023000-audience';
 import { CampaignRecurrence1764000023100 } from './1764000023100-campaign-recurrence';
 import { CampaignResults1764000024000 } from './1764000024000-campaign-results';
-<<<<<<< HEAD
-import { AudienceCountIndexes1764000028000 } from './1764000028000-audience-count-indexes';
-=======
 import { DropAttributionOccurrenceId1764000027000 } from './1764000027000-drop-attribution-occurrence-id';
->>>>>>> i-backend15
+import { AudienceCountIndexes1764000028000 } from './1764000028000-audience-count-indexes';
 import { CreateKeywordsAndFlows1764000021000 } from './1764000021000-create-keywords-and-flows';
 
 import { PageTransfers1764000014000 } from './1764000014000-page-transfers';
@@ -48,9 +45,6 @@ export const sqliteMigrations = [
   Audience1764000023000,
   CampaignRecurrence1764000023100,
   CampaignResults1764000024000,
-<<<<<<< HEAD
-  AudienceCountIndexes1764000028000,
-=======
   DropAttributionOccurrenceId1764000027000,
->>>>>>> i-backend15
+  AudienceCountIndexes1764000028000,
 ];
