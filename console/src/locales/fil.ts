@@ -11,4 +11,6 @@ export const fil: Partial2<Texts> = {
   topics: { new: 'Bagong Topic', defaultCta: 'Tumanggap ng mensahe' },
   pos: { activate: 'I-activate', reminder: 'Huwag kalimutang i-Activate' },
   campaigns: { pause: 'I-pause', resume: 'Ituloy' },
+  audience: { addCondition: 'Magdagdag ng kondisyon', customer: { lookUp: 'Hanapin', saveTags: 'I-save ang mga tag' } },
+  repeat: { open: 'Ulitin…', submit: 'Ulitin', yearly: 'Taun-taon', monthly: 'Buwan-buwan', weekly: 'Linggo-linggo' },
 };
