@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { session } from './api';
 import { useHashRoute, usePages, useSandbox, useSelectedPage } from './hooks';
 import { LanguageSwitch } from './LanguageSwitch';
+import { AudienceScreen } from './screens/Audience';
 import { CampaignsScreen } from './screens/Campaigns';
 import { FlowsScreen } from './screens/Flows';
 import { KeywordsScreen } from './screens/Keywords';
@@ -19,7 +20,7 @@ import { SubscribersScreen } from './screens/Subscribers';
 import { TopicsScreen } from './screens/Topics';
 import { tone } from './tone';
 
-const SCREENS = ['pages', 'topics', 'sequences', 'flows', 'keywords', 'pos', 'campaigns', 'subscribers', 'simulator'] as const;
+const SCREENS = ['pages', 'topics', 'sequences', 'flows', 'keywords', 'pos', 'audience', 'campaigns', 'subscribers', 'simulator'] as const;
 type Screen = (typeof SCREENS)[number];
 // Darker than antd's defaults so text and buttons pass WCAG AA contrast (axe checks it in the browser tests).
 const THEME = {
@@ -120,6 +121,7 @@ function Shell() {
               {screen === 'flows' && <FlowsScreen pageId={pageId!} />}
               {screen === 'keywords' && <KeywordsScreen pageId={pageId!} />}
               {screen === 'pos' && <PosScreen pageId={pageId!} pages={pages.data ?? []} />}
+              {screen === 'audience' && <AudienceScreen pageId={pageId!} page={pages.data?.find((p) => p.id === pageId)} />}
               {screen === 'campaigns' && <CampaignsScreen pageId={pageId!} page={pages.data?.find((p) => p.id === pageId)} />}
               {screen === 'subscribers' && <SubscribersScreen pageId={pageId!} />}
               {screen === 'simulator' && <SimulatorScreen pageId={pageId} />}

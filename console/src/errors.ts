@@ -9,7 +9,7 @@ export function errorText(t: TFunction, error: unknown): string {
 }
 
 /** One field problem in the user's language: the code of a domain refusal, else the validation rule. */
-function fieldText(t: TFunction, code: string, rule: string, message: string): string {
+export function fieldText(t: TFunction, code: string, rule: string, message: string): string {
   if (rule === code) return t(`errors.${code}`, { defaultValue: message });
   return t(`rules.${rule}`, { defaultValue: message });
 }

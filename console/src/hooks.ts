@@ -2,6 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { api, type Flow, type Page, type SandboxState, type Sequence, type Topic } from './api';
 
+export { money } from './money';
+
 /** The screen named by the URL hash (`#/topics`). */
 export function useHashRoute(): string {
   return useSyncExternalStore(
@@ -38,10 +40,3 @@ export const useSequences = (pageId: string) =>
 export const useFlows = (pageId: string) =>
   useQuery({ queryKey: ['flows', pageId], queryFn: () => api<Flow[]>('GET', `/pages/${pageId}/flows`) });
 export const useSandbox = () => useQuery({ queryKey: ['sandbox'], queryFn: () => api<SandboxState>('GET', '/sandbox') });
-
-/** Formats an amount in minor units with the currency's own digits (Intl knows ISO 4217 exponents). */
-export function money(amount: number, currency: string, locale: string): string {
-  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(amount / 10 ** digits);
-}

@@ -21,7 +21,9 @@ function newest(dir: string): number {
 /** Builds the console (vite) when console/dist is missing or older than its sources, as `npm start` would. */
 export function buildConsoleIfStale(): void {
   const index = join(ROOT, 'console', 'dist', 'index.html');
-  const sources = Math.max(newest(join(ROOT, 'console', 'src')), statSync(join(ROOT, 'libs', 'graph-api', 'src', 'meta-text.ts')).mtimeMs);
+  // The console's sources and the few files of the plugin it imports.
+  const shared = [join(ROOT, 'libs', 'graph-api', 'src', 'meta-text.ts'), join(ROOT, 'src', 'pos-notifications', 'order-status.ts')];
+  const sources = Math.max(newest(join(ROOT, 'console', 'src')), ...shared.map((file) => statSync(file).mtimeMs));
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   execFileSync(
     process.execPath,

@@ -19,4 +19,6 @@ export const fil: Partial2<Texts> = {
     orders: 'Mga order',
     settings: { saved: 'Na-save' },
   },
+  audience: { addCondition: 'Magdagdag ng kondisyon', customer: { lookUp: 'Hanapin', saveTags: 'I-save ang mga tag' } },
+  repeat: { open: 'Ulitin…', submit: 'Ulitin', yearly: 'Taun-taon', monthly: 'Buwan-buwan', weekly: 'Linggo-linggo' },
 };

@@ -30,6 +30,9 @@ import { money, useSandbox, useTopics } from '../hooks';
 import { useSendsHistory } from '../results-api';
 import { tone } from '../tone';
 import { CampaignResults } from './CampaignResults';
+import { audienceFieldsOf } from './audience/api';
+import { CampaignSegment, CampaignSegmentField } from './audience/CampaignAudience';
+import { CampaignRepeat, RepeatTag } from './recurring/CampaignRepeat';
 
 const STATUS_COLOR: Record<Campaign['status'], string> = {
   draft: 'default',
@@ -216,6 +219,7 @@ function CampaignDetail({ pageId, campaign, locale }: { pageId: string; campaign
             </Descriptions.Item>
           </Descriptions>
         )}
+        <CampaignSegment pageId={pageId} campaign={campaign} locale={locale} />
         {campaign.status === 'draft' && (
           <Form form={form} layout="vertical" name="schedule" initialValues={{ mode: 'asap' }} onFinish={(v) => schedule.mutate(v)}>
             {sandbox.data && (
@@ -255,9 +259,10 @@ function CampaignDetail({ pageId, campaign, locale }: { pageId: string; campaign
             </Button>
           </Form>
         )}
+        <CampaignRepeat pageId={pageId} campaign={campaign} locale={locale} />
         {error && <Alert type="error" role="alert" message={error} />}
         <Space wrap>
-          {(status === 'running' || status === 'scheduled') && (
+          {(status === 'running' || status === 'scheduled') && !audienceFieldsOf(campaign).recurrence && (
             <Button onClick={() => control.mutate('pause')}>{t('campaigns.pause')}</Button>
           )}
           {status === 'paused' && <Button onClick={() => control.mutate('resume')}>{t('campaigns.resume')}</Button>}
@@ -267,7 +272,7 @@ function CampaignDetail({ pageId, campaign, locale }: { pageId: string; campaign
             </Button>
           )}
         </Space>
-        {progress && <ProgressPanel progress={progress} series={series} locale={locale} />}
+        {progress && !audienceFieldsOf(campaign).recurrence && <ProgressPanel progress={progress} series={series} locale={locale} />}
       </Space>
     </Card>
   );
@@ -285,10 +290,18 @@ export function CampaignsScreen({ pageId, page }: { pageId: string; page?: Page 
   const text = (Form.useWatch('text', form) as string | undefined) ?? '';
   const queryClient = useQueryClient();
   const create = useMutation({
-    mutationFn: (v: { name: string; topicId: string; text: string; budgetType?: 'daily' | 'lifetime'; budgetAmount?: number }) =>
+    mutationFn: (v: {
+      name: string;
+      topicId: string;
+      segmentId?: string;
+      text: string;
+      budgetType?: 'daily' | 'lifetime';
+      budgetAmount?: number;
+    }) =>
       api<Campaign>('POST', `/pages/${pageId}/campaigns`, {
         name: v.name,
         topicId: v.topicId,
+        ...(v.segmentId ? { segmentId: v.segmentId } : {}),
         content: { type: 'text', text: v.text },
         ...(v.budgetAmount ? { budget: { type: v.budgetType ?? 'lifetime', amount: v.budgetAmount } } : {}),
       }),
@@ -315,7 +328,15 @@ export function CampaignsScreen({ pageId, page }: { pageId: string; page?: Page 
         scroll={{ x: true }}
         locale={{ emptyText: t('common.none') }}
         columns={[
-          { title: t('campaigns.name'), dataIndex: 'name' },
+          {
+            title: t('campaigns.name'),
+            render: (_, c) => (
+              <>
+                {c.name}
+                <RepeatTag campaign={c} locale={locale} />
+              </>
+            ),
+          },
           {
             title: t('common.status'),
             render: (_, c) => <Tag style={tone(STATUS_COLOR[c.status])}>{t(`campaigns.status.${c.status}`)}</Tag>,
@@ -362,6 +383,7 @@ export function CampaignsScreen({ pageId, page }: { pageId: string; page?: Page 
               <Form.Item label={t('campaigns.topic')} name="topicId" rules={[{ required: true, message: t('rules.isUUID') }]}>
                 <Select options={(topics.data ?? []).map((x) => ({ value: x.id, label: x.title }))} />
               </Form.Item>
+              <CampaignSegmentField pageId={pageId} form={form} />
               <Form.Item
                 label={t('campaigns.text')}
                 name="text"
