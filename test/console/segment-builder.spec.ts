@@ -24,6 +24,7 @@ const ENTERED: Record<InputKind, unknown> = {
   orderStatuses: ['DELIVERED', 'SHIPPED'],
   date: dayjs('2026-05-01'),
   timeZones: ['Asia/Ho_Chi_Minh'],
+  countries: ['PH', 'VN'],
 };
 
 const problemsOf = (definition: unknown) => {

@@ -401,7 +401,7 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
     expect(inCampaign.status).toBe(400);
     expect(inCampaign.body.fields[0].field).toBe('segment.conditions[0].count');
   });
-  it('counts the same whichever side MariaDB walks: the topic\'s subscribers or the Page\'s order summaries', async () => {
+  it("counts the same whichever side MariaDB walks: the topic's subscribers or the Page's order summaries", async () => {
     const s = await aVietnameseShop();
     const otherTopic = await aTopic(t, s.shop, s.page.id);
     const [recent, rich, old, stopped, tagged, hanoi, expired] = await subscribersOf(t, s.page.id, s.topic, 7);
@@ -415,7 +415,9 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
         new SqlDialect(t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)).time(new Date(t.clock.now().getTime() - HOUR)),
         expired!.subscriptionId,
       ]);
-    await api(s.shop).put(`/api/pages/${s.page.id}/customers/${tagged!.psid}/tags`, { tags: ['vip'] }).expect(200);
+    await api(s.shop)
+      .put(`/api/pages/${s.page.id}/customers/${tagged!.psid}/tags`, { tags: ['vip'] })
+      .expect(200);
     for (const who of [recent, stopped, hanoi, expired, elsewhere]) await order(s, who!.psid, { total: 1_500_000, daysAgo: 3 });
     await order(s, rich!.psid, { total: 900_000, daysAgo: 10 });
     await order(s, rich!.psid, { total: 900_000, daysAgo: 200 });

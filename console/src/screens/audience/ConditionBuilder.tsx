@@ -5,7 +5,16 @@ import { createContext, useContext, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ORDER_STATUSES } from '../../../../src/pos-notifications/order-status';
 import { currencyDigits, money, toMinorUnits } from '../../money';
-import { CONDITION_TYPES, CONDITIONS, fieldsOf, type ConditionRow, type ConditionType, type InputKind, type Row } from './conditions';
+import {
+  CONDITION_TYPES,
+  CONDITIONS,
+  fieldsOf,
+  type ConditionRow,
+  type ConditionType,
+  type InputKind,
+  type Row,
+  countryName,
+} from './conditions';
 
 /** What the inputs need to know of the shop and the Page. */
 export interface BuilderContext {
@@ -43,6 +52,12 @@ const COMMON_ZONES = [
   'UTC',
 ];
 
+/**
+ * Countries offered for the `country` condition (ISO 3166-1 alpha-2): the shops' own first, then their
+ * neighbours. The API reads a subscriber's country from the time zone Meta reported at opt-in.
+ */
+const COMMON_COUNTRIES = ['PH', 'VN', 'TH', 'ID', 'MY', 'SG', 'KH', 'LA', 'MM', 'US'];
+
 /** An amount typed in the currency's main unit, shown beside as the customer would read it. */
 function MoneyInput({ id, value, onChange }: { id?: string; value?: number; onChange?: (v: number | null) => void }) {
   const { currency, locale } = useContext(Context);
@@ -59,6 +74,20 @@ function MoneyInput({ id, value, onChange }: { id?: string; value?: number; onCh
       />
       {typeof value === 'number' && <Typography.Text>= {money(toMinorUnits(value, currency), currency, locale)}</Typography.Text>}
     </Space>
+  );
+}
+
+/** Countries by name in the console's language; the value is their ISO codes. */
+function CountrySelect(props: { id?: string; value?: string[]; onChange?: (v: string[]) => void }) {
+  const { locale } = useContext(Context);
+  return (
+    <Select
+      {...props}
+      mode="multiple"
+      style={{ minWidth: 220 }}
+      optionFilterProp="label"
+      options={COMMON_COUNTRIES.map((code) => ({ value: code, label: countryName(code, locale) }))}
+    />
   );
 }
 
@@ -83,6 +112,8 @@ function inputOf(kind: InputKind, t: TFunction, pageTimezone: string | undefined
       );
     case 'date':
       return <DatePicker />;
+    case 'countries':
+      return <CountrySelect />;
     case 'timeZones':
       return (
         <Select

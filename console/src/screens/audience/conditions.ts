@@ -4,7 +4,7 @@ import { fromMinorUnits, money, toMinorUnits } from '../../money';
 import type { ApiCondition, ApiGroup, Match, SegmentDefinition } from './types';
 
 /** How a condition's field is entered in the form, and so how it is converted to and from the API's value. */
-export type InputKind = 'days' | 'count' | 'money' | 'text' | 'orderStatuses' | 'date' | 'timeZones';
+export type InputKind = 'days' | 'count' | 'money' | 'text' | 'orderStatuses' | 'date' | 'timeZones' | 'countries';
 
 /**
  * Every condition type the API accepts (src/audience/segment-definition.ts, which checks them), with its
@@ -22,6 +22,7 @@ export const CONDITIONS = {
   lastStatus: { statuses: 'orderStatuses' },
   subscribedSince: { at: 'date' },
   timezone: { zones: 'timeZones' },
+  country: { countries: 'countries' },
   hasTag: { tag: 'text' },
   lacksTag: { tag: 'text' },
 } as const satisfies Record<string, Record<string, InputKind>>;
@@ -154,10 +155,21 @@ function display(t: TFunction, kind: InputKind, value: unknown, reading: Reading
       return Array.isArray(value) ? value.map((s: string) => t(`audience.orderStatus.${s}`, { defaultValue: s })).join(', ') : '?';
     case 'timeZones':
       return Array.isArray(value) ? value.join(', ') : '?';
+    case 'countries':
+      return Array.isArray(value) ? value.map((code: string) => countryName(code, reading.locale)).join(', ') : '?';
     case 'days':
     case 'count':
     case 'text':
       return String(value);
+  }
+}
+
+/** A country's name in the reader's language ("Philippines", "Việt Nam"), or its code if the browser has none. */
+export function countryName(code: string, locale: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
+  } catch {
+    return code;
   }
 }
 
