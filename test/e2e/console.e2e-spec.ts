@@ -190,7 +190,8 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     await page.getByLabel('Name', { exact: true }).fill('Payday sale');
     await choose('Topic', topicTitle);
     await page.getByLabel('Message', { exact: true }).fill('Payday sale: 20% off everything until Sunday!');
-    await page.getByLabel('Budget (minor units) (PHP)').fill('100000');
+    // In the Page currency's main unit, as a shop owner thinks of it: ₱1,000 is 100000 centavos to the API.
+    await page.getByLabel('Budget (PHP)').fill('1000');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByTestId('audience').filter({ hasText: '90' }).waitFor();
     await check('08-campaign-draft');
@@ -210,7 +211,7 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     await page.getByTestId('progress-sent').filter({ hasText: '90' }).waitFor();
     await check('10-campaign-completed');
     const progress = await api('get', `/api/pages/${pageId}/campaigns`);
-    expect(progress.body[0]).toMatchObject({ status: 'completed' });
+    expect(progress.body[0]).toMatchObject({ status: 'completed', budget: { type: 'lifetime', amount: 100_000 } });
   });
 
   it('lists the subscribers of the topic', async () => {

@@ -286,7 +286,7 @@ export const en = {
     name: 'Name',
     text: 'Message',
     topic: 'Topic',
-    budget: 'Budget (minor units)',
+    budget: 'Budget',
     budgetType: 'Budget type',
     daily: 'Daily',
     lifetime: 'Lifetime',

@@ -288,7 +288,7 @@ export const vi: Texts = {
     name: 'Tên',
     text: 'Tin nhắn',
     topic: 'Chủ đề',
-    budget: 'Ngân sách (đơn vị nhỏ nhất)',
+    budget: 'Ngân sách',
     budgetType: 'Loại ngân sách',
     daily: 'Hằng ngày',
     lifetime: 'Trọn đời',

@@ -27,6 +27,7 @@ import { META_TEXT_LIMITS, metaTextLength } from '../../../libs/graph-api/src/me
 import { api, streamEvents, type Campaign, type Estimate, type Page, type Progress } from '../api';
 import { errorText, showFieldErrors } from '../errors';
 import { money, useSandbox, useTopics } from '../hooks';
+import { currencyDigits, toMinorUnits } from '../money';
 import { useSendsHistory } from '../results-api';
 import { tone } from '../tone';
 import { CampaignResults } from './CampaignResults';
@@ -303,7 +304,10 @@ export function CampaignsScreen({ pageId, page }: { pageId: string; page?: Page 
         topicId: v.topicId,
         ...(v.segmentId ? { segmentId: v.segmentId } : {}),
         content: { type: 'text', text: v.text },
-        ...(v.budgetAmount ? { budget: { type: v.budgetType ?? 'lifetime', amount: v.budgetAmount } } : {}),
+        // Typed in the Page currency's main unit (₱1,250.50); the API takes minor units (125050).
+        ...(v.budgetAmount && page
+          ? { budget: { type: v.budgetType ?? 'lifetime', amount: toMinorUnits(v.budgetAmount, page.currency) } }
+          : {}),
       }),
     onSuccess: (c) => {
       form.resetFields();
@@ -403,7 +407,7 @@ export function CampaignsScreen({ pageId, page }: { pageId: string; page?: Page 
                   />
                 </Form.Item>
                 <Form.Item label={`${t('campaigns.budget')}${page ? ` (${page.currency})` : ''}`} name="budgetAmount">
-                  <InputNumber min={1} style={{ width: 180 }} />
+                  <InputNumber min={0} precision={page ? currencyDigits(page.currency) : 0} style={{ width: 180 }} />
                 </Form.Item>
               </Space>
               {error && <Alert type="error" role="alert" message={error} style={{ marginBottom: 12 }} />}
