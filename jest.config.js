@@ -25,6 +25,6 @@ module.exports = {
   testTimeout: 30_000,
   // One worker per core (jest's default leaves one idle): each test makes its own shop, Page, SQLite file and
   // MariaDB rows, so files run side by side; most of a file's time is waiting on HTTP, the sandbox and the
-  // databases. On 2 cores: 393 s against 847 s for the whole suite.
+  // databases. On 2 cores: 393 s against about 820 s for the whole suite.
   maxWorkers: '100%',
 };
