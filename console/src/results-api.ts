@@ -1,10 +1,21 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { AbTest as SharedAbTest, Bucket, CampaignFigures, CampaignResults } from '../../src/results/results-shapes';
 import { api, ApiError, type Campaign } from './api';
 
 /**
- * The campaign results API as the console reads it (src/results/dto/*.ts on the server). Every amount
+ * The campaign results API as the console reads it. The answers' shapes are the server's own
+ * (src/results/results-shapes.ts, imported type-only: nothing of it reaches the bundle). Every amount
  * is an integer in the currency's minor unit (ISO 4217): format it with `money()` (hooks.ts).
  */
+export type {
+  AbMetric,
+  AbVariantFigures,
+  Bucket,
+  CampaignFigures,
+  CampaignResults,
+  FigureBucket,
+  LinkClicks,
+} from '../../src/results/results-shapes';
 
 /** The campaign fields the results view needs beyond the list's (GET …/campaigns/:id). */
 export interface CampaignDetail extends Campaign {
@@ -16,94 +27,8 @@ export interface CampaignDetail extends Campaign {
   cost: { currency: string; pricePerMessage: number; spent: number; sent: number; budget: number | null };
 }
 
-export interface LinkClicks {
-  /** 0 = A (the campaign's own content), 1 = B, 2 = C. */
-  variant: number;
-  index: number;
-  at: string;
-  /** Null: a card's default action. */
-  title: string | null;
-  url: string;
-  clickers: number;
-  clicks: number;
-}
-
-export interface AbVariantFigures {
-  variant: number;
-  sent: number;
-  clicked: number;
-  orders: number;
-  clickRate: number;
-  orderRate: number;
-}
-
-export type AbMetric = 'click_rate' | 'order_rate';
-
-export interface AbTest {
-  variants: CampaignContent[];
-  testSharePercent: number;
-  testDurationMinutes: number;
-  metric: AbMetric;
-  splitAt: string | null;
-  decideAfter: string | null;
-  winner: number | null;
-  decidedAt: string | null;
-  decision: AbVariantFigures[] | null;
-  figures: AbVariantFigures[];
-}
-
-/** GET …/campaigns/:id/results. */
-export interface CampaignResults {
-  campaignId: string;
-  sent: number;
-  delivered: number;
-  read: number;
-  clicked: number;
-  links: LinkClicks[];
-  attribution: {
-    orders: number;
-    revenue: number;
-    revenueCurrency: string;
-    ordersInOtherCurrencies: number;
-    cost: number;
-    costCurrency: string;
-    revenuePerCost: number | null;
-    deliveredWindowHours: number;
-    clickWindowHours: number;
-  };
-  optOuts: {
-    sent: number;
-    stops: number;
-    unsubscribes: number;
-    /** A fraction (0.03 = 3 %). */
-    rate: number;
-    thresholdPercent: number;
-    minSent: number;
-    pausedForRate: boolean;
-  };
-  abTest: AbTest | null;
-}
-
-export type Bucket = 'hour' | 'day';
-
-export interface FigureBucket {
-  /** The local hour (`2026-06-02T09`) or day (`2026-06-02`) in the Page's zone. */
-  local: string;
-  /** Its first instant, ISO 8601 UTC. */
-  start: string;
-  sends: number;
-  reads: number;
-  clicks: number;
-  orders: number;
-  revenue: number;
-}
-
-export interface CampaignFigures {
-  bucket: Bucket;
-  timezone: string;
-  revenueCurrency: string;
-  buckets: FigureBucket[];
-}
+/** The console's A/B test: its B and C contents in the kinds the console edits. */
+export type AbTest = SharedAbTest<CampaignContent>;
 
 export interface ShopResultsSettings {
   attributionDeliveredHours: number;

@@ -7,7 +7,8 @@ import { ValidationFailed } from '../common/http-error.filter';
 import { SqlDialect } from '../database/sql-dialect';
 import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { VOIDED_ORDER_STATUSES } from './attribution.service';
-import type { AbMetric, AbTestResponse, AbVariantFigures, PutAbTestDto } from './dto/ab-test.dto';
+import type { AbTestResponse, AbVariantFigures, PutAbTestDto } from './dto/ab-test.dto';
+import type { AbMetric } from './results-shapes';
 
 const RELEASE_CHUNK = 5000;
 

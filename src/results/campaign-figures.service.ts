@@ -6,21 +6,7 @@ import { SqlDialect } from '../database/sql-dialect';
 import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { VOIDED_ORDER_STATUSES } from './attribution.service';
 import { campaignIdIn } from './campaign-scope';
-
-export type Bucket = 'hour' | 'day';
-
-/** One bucket of a campaign's activity. Revenue in minor units of `revenueCurrency` (the shop's). */
-export interface FigureBucket {
-  /** The bucket's local label in the Page's zone: `2026-06-01` or `2026-06-01T09`. */
-  local: string;
-  /** The bucket's first instant (ISO 8601, UTC). */
-  start: string;
-  sends: number;
-  reads: number;
-  clicks: number;
-  orders: number;
-  revenue: number;
-}
+import type { Bucket, FigureBucket } from './results-shapes';
 
 const STEP_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;

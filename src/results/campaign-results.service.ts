@@ -8,11 +8,11 @@ import { PagesService } from '../pages/pages.service';
 import { AbTestsService } from './ab-tests.service';
 import { VOIDED_ORDER_STATUSES } from './attribution.service';
 import { campaignIdIn } from './campaign-scope';
-import { CampaignFiguresService, type Bucket, type FigureBucket } from './campaign-figures.service';
-import type { AbTestResponse } from './dto/ab-test.dto';
-import { LinkClicksService, type LinkClicks } from './link-clicks.service';
-import { OptOutGuard, type OptOutFigures } from './opt-out-guard';
+import { CampaignFiguresService } from './campaign-figures.service';
+import { LinkClicksService } from './link-clicks.service';
+import { OptOutGuard } from './opt-out-guard';
 import { ResultsSettingsService } from './results-settings.service';
+import type { Bucket, CampaignFigures, CampaignResults, SendResults } from './results-shapes';
 
 /** The campaign row fields the results read. */
 export interface CampaignRef {
@@ -29,53 +29,6 @@ export interface CampaignRef {
   pauseReason: string | null;
   /** A recurring series: it sends nothing itself, its occurrences do. */
   isSeries: boolean;
-}
-
-/** What one campaign (or one occurrence) sent and earned. Amounts in minor units. */
-export interface SendResults {
-  sent: number;
-  delivered: number;
-  read: number;
-  /** Recipients who clicked (a tracked link, or Meta's click webhook). */
-  clicked: number;
-  /** Attributed orders, canceled and returned ones left out. */
-  orders: number;
-  /** Sum of their totals in the shop's currency. */
-  revenue: number;
-  /** Attributed orders in another currency (counted in `orders`, not in `revenue`). */
-  ordersInOtherCurrencies: number;
-  /** Meta's price per message × messages sent, in `costCurrency`. */
-  cost: number;
-  costCurrency: string;
-  /** revenue / cost (2 decimals), when both are in one currency and the cost is not 0; else null. */
-  revenuePerCost: number | null;
-}
-
-/** One occurrence of a series in its results. */
-export interface OccurrenceResults extends SendResults {
-  campaignId: string;
-  /** The series' date it is (YYYY-MM-DD). */
-  date: string;
-  status: string;
-}
-
-/** What a campaign earned and how it was received (GET …/campaigns/:id/results). Amounts in minor units. */
-export interface CampaignResults {
-  campaignId: string;
-  sent: number;
-  delivered: number;
-  read: number;
-  clicked: number;
-  links: LinkClicks[];
-  attribution: Omit<SendResults, 'sent' | 'delivered' | 'read' | 'clicked'> & {
-    revenueCurrency: string;
-    deliveredWindowHours: number;
-    clickWindowHours: number;
-  };
-  /** A series: each occurrence's results, newest date first (the totals above add them up); null otherwise. */
-  occurrences: OccurrenceResults[] | null;
-  optOuts: OptOutFigures & { thresholdPercent: number; minSent: number; pausedForRate: boolean };
-  abTest: AbTestResponse | null;
 }
 
 /** A campaign whose rows the results read: the campaign itself, or one occurrence of a series. */
@@ -238,10 +191,7 @@ export class CampaignResultsService {
     }));
   }
 
-  async figures(
-    c: CampaignRef,
-    bucket: Bucket,
-  ): Promise<{ bucket: Bucket; timezone: string; revenueCurrency: string; buckets: FigureBucket[] }> {
+  async figures(c: CampaignRef, bucket: Bucket): Promise<CampaignFigures> {
     const [page] = (await this.dataSource.query('SELECT timezone FROM pages WHERE id = ?', [c.pageId])) as Array<{ timezone: string }>;
     const timezone = page?.timezone ?? 'UTC';
     const revenueCurrency = await this.shopCurrency(c.shopId);

@@ -10,20 +10,7 @@ import { ResultsSettingsService } from './results-settings.service';
 import { trackedLinks } from './tracked-content';
 import { withUtm } from './utm';
 import { campaignIdIn } from './campaign-scope';
-
-/** Per link of a campaign: where it goes and how often it was followed. */
-export interface LinkClicks {
-  /** The A/B variant whose content holds the link (0: the campaign's own content). */
-  variant: number;
-  index: number;
-  at: string;
-  title: string | null;
-  url: string;
-  /** Recipients who clicked it at least once. */
-  clickers: number;
-  /** Every click, repeats included. */
-  clicks: number;
-}
+import type { LinkClicks } from './results-shapes';
 
 /**
  * The redirect's side of link tracking: resolves a code to the shop's URL (with the campaign's UTM

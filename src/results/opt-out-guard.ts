@@ -6,20 +6,10 @@ import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { campaignIdIn } from './campaign-scope';
 import { ResultsSettingsService } from './results-settings.service';
 import { CampaignEvents } from '../broadcasts/campaign-events';
+import type { OptOutFigures } from './results-shapes';
 
 /** The pause reason a campaign shows when its opt-out rate crossed the shop's threshold. */
 export const OPT_OUT_PAUSE_REASON = 'opt_out_rate_exceeded';
-
-/** A campaign's negative feedback: opt-outs within a day of its messages. */
-export interface OptOutFigures {
-  sent: number;
-  /** Subscriptions stopped (a STOP, or Meta's 2300034 on a send: how a block or stop shows) within 24 h after their message. */
-  stops: number;
-  /** Subscriptions unsubscribed (by the shop, at the customer's request) within 24 h after their message. */
-  unsubscribes: number;
-  /** (stops + unsubscribes) / sent; 0 when nothing was sent. */
-  rate: number;
-}
 
 /**
  * Counts each campaign's opt-outs and pauses a running campaign whose rate crosses the threshold

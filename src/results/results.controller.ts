@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { DomainError } from '../common/domain-error';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { AbTestsService } from './ab-tests.service';
-import type { Bucket } from './campaign-figures.service';
+import type { Bucket } from './results-shapes';
 import { CampaignResultsService } from './campaign-results.service';
 import { CampaignFiguresResponse, CampaignResultsResponse } from './dto/campaign-results.dto';
 import { AbTestResponse, PutAbTestDto } from './dto/ab-test.dto';

@@ -3,8 +3,9 @@ import { earliestLocalInstant } from '../../src/broadcasts/broadcast-time';
 import { OCCURRENCE_LEAD_MS } from '../../src/broadcasts/recurring-campaigns';
 import { aBroadcastPage, aTopic } from '../helpers/broadcast-builders';
 import type { PageInput, TestShop } from '../helpers/builders';
-import { buildConsoleIfStale, openBrowser, screenshot, seriousA11yViolations, type Browser } from '../helpers/browser';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { screenshot } from '../helpers/browser';
+import { consoleSession } from '../helpers/console-session';
+import type { TestApp } from '../helpers/test-app';
 
 // The Audience screen, segments in the campaign form and repeating campaigns, in a real browser (Debian's
 // chromium through playwright-core) against the real app, its worker loops and the bundled sandbox. SQLite
@@ -15,11 +16,12 @@ jest.setTimeout(120_000);
 const DAY = 86_400_000;
 
 describe('Audience segments and repeating campaigns in the console (SQLite, bundled sandbox)', () => {
+  const session = consoleSession();
+  const { go, check, choose } = session;
   let t: TestApp;
+  let page: BrowserPage;
   let shop: TestShop;
   let fbPage: PageInput;
-  let browser: Browser;
-  let page: BrowserPage;
   const topicTitle = 'Khách quen';
   const segmentName = 'Big spenders, 90 days';
 
@@ -52,8 +54,7 @@ describe('Audience segments and repeating campaigns in the console (SQLite, bund
   const orderedIn90Days = customers.filter((c) => c.orders.some((o) => o.daysAgo <= 90 && !('canceledDaysAgo' in o))).length;
 
   beforeAll(async () => {
-    buildConsoleIfStale();
-    t = await startTestApp('sqlite', { bundledSandbox: true });
+    ({ app: t, page } = session);
 
     // A Vietnamese shop (its currency VND) as the sign-in screen's demo makes it, with a Page and a topic.
     const demo = await t.http().post('/api/sandbox/demo-shop').send({ name: 'Sài Gòn Linen', locale: 'vi-VN' });
@@ -92,40 +93,15 @@ describe('Audience segments and repeating campaigns in the console (SQLite, bund
       }
     await order('99001', 'SG-99', 'DELIVERED', 1, 3_000_000);
 
-    browser = await openBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(30_000);
     await page.goto(`${t.url}/console/`);
     await page.getByLabel("Your shop's API key").fill(shop.apiKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Pages' }).waitFor();
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
 
   function api(method: 'get' | 'post' | 'put', path: string, body?: object) {
     return t.http()[method](path).set(shop.auth).send(body);
   }
-  const go = async (screen: string): Promise<void> => {
-    await page.evaluate(`location.hash = '#/${screen}'`);
-    await page.getByRole('heading', { level: 2 }).first().waitFor();
-  };
-  /** A screenshot under test-output/console, and no serious or critical axe violation on the screen. */
-  const check = async (name: string): Promise<void> => {
-    await screenshot(page, name);
-    expect(await seriousA11yViolations(page)).toEqual([]);
-  };
-  /** Picks an option of an Ant Design Select found by its label (within `scope`). */
-  const choose = async (label: string, option: string, scope = page.locator('body')): Promise<void> => {
-    await scope.getByLabel(label, { exact: true }).click({ force: true });
-    await page
-      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-      .filter({ hasText: option })
-      .first()
-      .click();
-  };
   const countLine = () => page.getByTestId('audience-count-line');
 
   it('looks a customer up: their orders as the POS reported them, and tags set from the console', async () => {

@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import type { Page as BrowserPage } from 'playwright-core';
 import { ResultsJobs } from '../../src/results/results-jobs';
 import { aMetaId } from '../helpers/builders';
-import { buildConsoleIfStale, openBrowser, screenshot, SCREENSHOTS, seriousA11yViolations, type Browser } from '../helpers/browser';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { SCREENSHOTS } from '../helpers/browser';
+import { consoleSession } from '../helpers/console-session';
+import type { TestApp } from '../helpers/test-app';
 
 // The campaign results in the console, in a real browser against the real app, its worker loops and the
 // bundled sandbox (as `npm start` runs them). SQLite only, as console.e2e-spec.ts: the console is a client
@@ -16,32 +17,17 @@ interface Received {
 }
 
 describe('Campaign results in the console (SQLite, bundled sandbox)', () => {
+  const session = consoleSession();
+  const { check } = session;
   let t: TestApp;
-  let browser: Browser;
   let page: BrowserPage;
+  beforeAll(() => ({ app: t, page } = session));
   let auth: { Authorization: string };
   const pageId = aMetaId();
   const TET = 'Tết sale';
   const AB = 'Ưu đãi cuối tuần';
 
-  beforeAll(async () => {
-    buildConsoleIfStale();
-    t = await startTestApp('sqlite', { bundledSandbox: true });
-    browser = await openBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(30_000);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
   const api = (method: 'get' | 'post' | 'put' | 'patch', path: string, body?: object) => t.http()[method](path).set(auth).send(body);
-  /** A screenshot under test-output/console, and no serious or critical axe violation on the screen. */
-  const check = async (name: string): Promise<void> => {
-    await screenshot(page, name);
-    expect(await seriousA11yViolations(page)).toEqual([]);
-  };
   /** Polls the API (the worker loops run on real timers) until `done` holds; fails after 30 s. */
   const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
     const deadline = Date.now() + 30_000;

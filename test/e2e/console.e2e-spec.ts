@@ -1,6 +1,7 @@
 import type { Page as BrowserPage } from 'playwright-core';
 import { aMetaId, aShop } from '../helpers/builders';
-import { buildConsoleIfStale, openBrowser, screenshot, seriousA11yViolations, type Browser } from '../helpers/browser';
+import { screenshot } from '../helpers/browser';
+import { consoleSession } from '../helpers/console-session';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 // The console in a real browser (Debian's chromium through playwright-core) against the real app, its
@@ -10,45 +11,16 @@ import { startTestApp, type TestApp } from '../helpers/test-app';
 jest.setTimeout(120_000);
 
 describe('The console in a browser (SQLite, bundled sandbox)', () => {
+  const session = consoleSession();
+  const { go, check, choose } = session;
   let t: TestApp;
-  let auth: { Authorization: string };
-  let browser: Browser;
   let page: BrowserPage;
+  beforeAll(() => ({ app: t, page } = session));
+  let auth: { Authorization: string };
   const pageId = aMetaId();
   const customer = '900000001';
   const topicTitle = 'Hàng mới về';
 
-  beforeAll(async () => {
-    buildConsoleIfStale();
-    t = await startTestApp('sqlite', { bundledSandbox: true });
-    browser = await openBrowser();
-    page = browser.page;
-    // Generous for a busy CI machine; a passing run never waits for it.
-    page.setDefaultTimeout(30_000);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  const go = async (screen: string): Promise<void> => {
-    await page.evaluate(`location.hash = '#/${screen}'`);
-    await page.getByRole('heading', { level: 2 }).first().waitFor();
-  };
-  /** A screenshot under test-output/console, and no serious or critical axe violation on the screen. */
-  const check = async (name: string): Promise<void> => {
-    await screenshot(page, name);
-    expect(await seriousA11yViolations(page)).toEqual([]);
-  };
-  /** Picks an option of an Ant Design Select found by its label. */
-  const choose = async (label: string, option: string): Promise<void> => {
-    await page.getByLabel(label, { exact: true }).click({ force: true });
-    await page
-      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-      .filter({ hasText: option })
-      .first()
-      .click();
-  };
   const api = (method: 'get' | 'post' | 'put', path: string, body?: object) => t.http()[method](path).set(auth).send(body);
 
   it('refuses an unknown key, creates a demo shop, signs in with its key and connects a Page', async () => {

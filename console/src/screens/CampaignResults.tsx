@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Row, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Row, Space, Statistic, Table, Tabs, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Campaign } from '../api';
@@ -16,23 +16,14 @@ import {
   type CampaignResults as Results,
   type LinkClicks,
 } from '../results-api';
-import { tone } from '../tone';
 import { AbTestPanel } from './AbTest';
+import { CampaignStatusTag } from './CampaignStatusTag';
 import { FiguresChart } from './FiguresChart';
 import { ResultsSettingsPanel } from './ResultsSettings';
 
 /** The pause reason of a campaign that paused itself for its opt-out rate (src/results/opt-out-guard.ts). */
 const OPT_OUT_PAUSE = 'opt_out_rate_exceeded';
 const LETTERS = ['A', 'B', 'C'];
-const STATUS_TONE: Record<Campaign['status'], string> = {
-  draft: 'default',
-  scheduled: 'blue',
-  running: 'blue',
-  paused: 'orange',
-  completed: 'green',
-  canceled: 'red',
-};
-
 const percent = (locale: string) => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
 
 /** One headline figure; `testId` lets a test (and a screen reader user) find its value. */
@@ -199,10 +190,7 @@ function OccurrencesPanel({
           locale={{ emptyText: t('results.occurrences.none') }}
           columns={[
             { title: t('results.occurrences.date'), render: (_, o) => o.occurrence?.date },
-            {
-              title: t('common.status'),
-              render: (_, o) => <Tag style={tone(STATUS_TONE[o.status])}>{t(`campaigns.status.${o.status}`)}</Tag>,
-            },
+            { title: t('common.status'), render: (_, o) => <CampaignStatusTag status={o.status} /> },
             figure(t('results.sent'), (r) => r.sent),
             figure(t('results.clicked'), (r) => r.clicked),
             figure(t('results.orders'), (r) => r.attribution.orders),
@@ -318,7 +306,7 @@ export function CampaignResults({
       title={<h3 style={{ margin: 0, fontSize: 16, whiteSpace: 'normal' }}>{t('results.title', { name: c?.name ?? '' })}</h3>}
       extra={
         <Space wrap>
-          {c && <Tag style={tone(STATUS_TONE[c.status])}>{t(`campaigns.status.${c.status}`)}</Tag>}
+          {c && <CampaignStatusTag status={c.status} />}
           <Button size="small" onClick={refresh}>
             {t('common.refresh')}
           </Button>

@@ -16,7 +16,6 @@ import {
   Space,
   Statistic,
   Table,
-  Tag,
   TimePicker,
   Typography,
 } from 'antd';
@@ -29,20 +28,11 @@ import { errorText, showFieldErrors } from '../errors';
 import { money, useSandbox, useTopics } from '../hooks';
 import { currencyDigits, toMinorUnits } from '../money';
 import { useSendsHistory } from '../results-api';
-import { tone } from '../tone';
 import { CampaignResults } from './CampaignResults';
+import { CampaignStatusTag } from './CampaignStatusTag';
 import { audienceFieldsOf } from './audience/api';
 import { CampaignSegment, CampaignSegmentField } from './audience/CampaignAudience';
 import { CampaignRepeat, RepeatTag } from './recurring/CampaignRepeat';
-
-const STATUS_COLOR: Record<Campaign['status'], string> = {
-  draft: 'default',
-  scheduled: 'blue',
-  running: 'blue',
-  paused: 'orange',
-  completed: 'green',
-  canceled: 'red',
-};
 
 /** The message as a Messenger chat bubble. */
 function MessagePreview({ text, pageName }: { text: string; pageName?: string }) {
@@ -199,11 +189,7 @@ function CampaignDetail({ pageId, campaign, locale }: { pageId: string; campaign
   return (
     <Card
       title={<h3 style={{ margin: 0, fontSize: 16 }}>{campaign.name}</h3>}
-      extra={
-        <Tag style={tone(STATUS_COLOR[status])} data-testid="campaign-status">
-          {t(`campaigns.status.${status}`)}
-        </Tag>
-      }
+      extra={<CampaignStatusTag status={status} testId="campaign-status" />}
     >
       <Space direction="vertical" style={{ width: '100%' }}>
         <MessagePreview text={campaign.content.text ?? ''} />
@@ -341,10 +327,7 @@ export function CampaignsScreen({ pageId, page }: { pageId: string; page?: Page 
               </>
             ),
           },
-          {
-            title: t('common.status'),
-            render: (_, c) => <Tag style={tone(STATUS_COLOR[c.status])}>{t(`campaigns.status.${c.status}`)}</Tag>,
-          },
+          { title: t('common.status'), render: (_, c) => <CampaignStatusTag status={c.status} /> },
           {
             title: t('common.actions'),
             render: (_, c) => (

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Form, Input, InputNumber, Space, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, InputNumber, Space, Typography, type FormInstance } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
@@ -61,6 +61,39 @@ function SaveRow({ pending, saved, error, testId }: { pending: boolean; saved: b
   );
 }
 
+/** What the panel tells a form: whether its last save went through, and how to say it did (or did not). */
+interface SavedState {
+  saved: boolean;
+  onSaved: (saved: boolean) => void;
+}
+
+/**
+ * A settings form's save: the API's answer kept by `keep`, the panel told, and a refusal shown under the
+ * inputs it names (the rest above Save). Both forms save this way; they differ in what they PUT and keep.
+ */
+function useSettingsSave<Body, Answer>(
+  form: FormInstance<SettingsFields>,
+  onSaved: SavedState['onSaved'],
+  put: (body: Body) => Promise<Answer>,
+  keep: (next: Answer) => void,
+) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<string>();
+  const save = useMutation({
+    mutationFn: put,
+    onSuccess: (next) => {
+      setError(undefined);
+      onSaved(true);
+      keep(next);
+    },
+    onError: (e) => {
+      onSaved(false);
+      setError(showFieldErrors(t, form, e));
+    },
+  });
+  return { save, error };
+}
+
 /** The campaign's own values (PUT …/results-settings): only the inputs changed here are sent, the rest stays the shop's. */
 function CampaignSettingsForm({
   pageId,
@@ -68,30 +101,19 @@ function CampaignSettingsForm({
   settings,
   saved,
   onSaved,
-}: {
-  pageId: string;
-  campaignId: string;
-  settings: CampaignResultsSettings;
-  saved: boolean;
-  onSaved: (saved: boolean) => void;
-}) {
+}: { pageId: string; campaignId: string; settings: CampaignResultsSettings } & SavedState) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<SettingsFields>();
-  const [error, setError] = useState<string>();
-  const save = useMutation({
-    mutationFn: (body: object) => api<CampaignResultsSettings>('PUT', `${campaignPath(pageId, campaignId)}/results-settings`, body),
-    onSuccess: (next) => {
-      setError(undefined);
-      onSaved(true);
+  const { save, error } = useSettingsSave(
+    form,
+    onSaved,
+    (body: object) => api<CampaignResultsSettings>('PUT', `${campaignPath(pageId, campaignId)}/results-settings`, body),
+    (next) => {
       queryClient.setQueryData(['results-settings', pageId, campaignId], next);
       void queryClient.invalidateQueries({ queryKey: ['results', pageId, campaignId] });
     },
-    onError: (e) => {
-      onSaved(false);
-      setError(showFieldErrors(t, form, e));
-    },
-  });
+  );
   const submit = (v: SettingsFields): void => {
     const body: Record<string, unknown> = {};
     for (const f of NUMBER_FIELDS) if (form.isFieldTouched(f) && typeof v[f] === 'number') body[f] = v[f];
@@ -128,39 +150,25 @@ function CampaignSettingsForm({
 }
 
 /** The shop's defaults (PUT /results-settings), used by every campaign that does not set its own. */
-function ShopSettingsForm({
-  settings,
-  saved,
-  onSaved,
-}: {
-  settings: ShopResultsSettings;
-  saved: boolean;
-  onSaved: (saved: boolean) => void;
-}) {
-  const { t } = useTranslation();
+function ShopSettingsForm({ settings, saved, onSaved }: { settings: ShopResultsSettings } & SavedState) {
   const queryClient = useQueryClient();
   const [form] = Form.useForm<SettingsFields>();
-  const [error, setError] = useState<string>();
-  const save = useMutation({
-    mutationFn: (v: SettingsFields) =>
+  const { save, error } = useSettingsSave(
+    form,
+    onSaved,
+    (v: SettingsFields) =>
       api<ShopResultsSettings>(
         'PUT',
         '/results-settings',
         Object.fromEntries(NUMBER_FIELDS.flatMap((f) => (typeof v[f] === 'number' ? [[f, v[f]]] : []))),
       ),
-    onSuccess: (next) => {
-      setError(undefined);
-      onSaved(true);
+    (next) => {
       queryClient.setQueryData(['results-settings'], next);
       // Every campaign that does not set its own values now shows these.
       void queryClient.invalidateQueries({ queryKey: ['results-settings'], predicate: (q) => q.queryKey.length > 1 });
       void queryClient.invalidateQueries({ queryKey: ['results'] });
     },
-    onError: (e) => {
-      onSaved(false);
-      setError(showFieldErrors(t, form, e));
-    },
-  });
+  );
   return (
     <Form<SettingsFields> form={form} layout="vertical" name="shopSettings" initialValues={settings} onFinish={(v) => save.mutate(v)}>
       <NumberInputs />

@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
-
-export const AB_METRICS = ['click_rate', 'order_rate'] as const;
-export type AbMetric = (typeof AB_METRICS)[number];
+import { AB_METRICS, type AbMetric } from '../results-shapes';
 
 /**
  * An A/B test of a draft campaign: its own content is variant A; `variants` are B (and C). At fan-out

@@ -25,6 +25,7 @@ import { showFieldErrors } from '../../errors';
 import { usePages } from '../../hooks';
 import { tone } from '../../tone';
 import { audienceFieldsOf, type Recurrence } from '../audience/api';
+import { CampaignStatusTag } from '../CampaignStatusTag';
 import {
   describeRule,
   formatDay,
@@ -36,15 +37,6 @@ import {
   type RepeatPreset,
   type WeekdayCode,
 } from './recurrence';
-
-const STATUS_TONE: Record<Campaign['status'], string> = {
-  draft: 'default',
-  scheduled: 'blue',
-  running: 'blue',
-  paused: 'orange',
-  completed: 'green',
-  canceled: 'red',
-};
 
 interface RepeatForm {
   kind: RepeatPreset['kind'];
@@ -245,10 +237,7 @@ function SeriesPanel({
         title={() => <strong>{t('repeat.occurrences')}</strong>}
         columns={[
           { title: t('repeat.date'), render: (_, c) => formatDay(dateOf(c), locale) },
-          {
-            title: t('common.status'),
-            render: (_, c) => <Tag style={tone(STATUS_TONE[c.status])}>{t(`campaigns.status.${c.status}`)}</Tag>,
-          },
+          { title: t('common.status'), render: (_, c) => <CampaignStatusTag status={c.status} /> },
           { title: t('campaigns.audience'), render: (_, c) => c.audienceSize ?? '–' },
           { title: t('campaigns.sent'), render: (_, c) => (c as Campaign & { cost: { sent: number } }).cost.sent },
         ]}

@@ -1,0 +1,72 @@
+import type { Locator, Page } from 'playwright-core';
+import { buildConsoleIfStale, openBrowser, screenshot, seriousA11yViolations, type Browser } from './browser';
+import { startTestApp, type TestApp } from './test-app';
+
+/**
+ * What consoleSession() gives a console spec: `app` and `page` are there once its beforeAll has run; the
+ * helpers read them when called, so a spec may take them apart at once (`const { go, check } = session`).
+ */
+export interface ConsoleSession {
+  /** The app on SQLite with its worker loops and the bundled sandbox, as `npm start` runs them. */
+  readonly app: TestApp;
+  /** The browser's one tab, at a phone's width. */
+  readonly page: Page;
+  /** Opens a screen by its route (`topics`, `campaigns`) and waits for its heading. */
+  go: (screen: string) => Promise<void>;
+  /** A screenshot under test-output/console, and no serious or critical axe violation on the screen. */
+  check: (name: string) => Promise<void>;
+  /** Picks an option of an Ant Design Select found by its label (within `scope`, the whole page if none). */
+  choose: (label: string, option: string, scope?: Locator) => Promise<void>;
+}
+
+/**
+ * The console in a real browser (Debian's chromium through playwright-core) against the real app, for a
+ * spec's describe block: registers the beforeAll that builds the console if stale, starts the app on SQLite
+ * with the bundled sandbox and opens the browser, and the afterAll that closes both. A spec's own
+ * beforeAll (a shop, a sign-in) runs after this one when registered after the call.
+ */
+export function consoleSession(): ConsoleSession {
+  let app: TestApp | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    buildConsoleIfStale();
+    app = await startTestApp('sqlite', { bundledSandbox: true });
+    browser = await openBrowser();
+    // Generous for a busy CI machine; a passing run never waits for it.
+    browser.page.setDefaultTimeout(30_000);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the console session's ${what} is read before its beforeAll ran`);
+    return value;
+  };
+  const session: ConsoleSession = {
+    get app() {
+      return ready(app, 'app');
+    },
+    get page() {
+      return ready(browser, 'browser').page;
+    },
+    go: async (screen) => {
+      await session.page.evaluate(`location.hash = '#/${screen}'`);
+      await session.page.getByRole('heading', { level: 2 }).first().waitFor();
+    },
+    check: async (name) => {
+      await screenshot(session.page, name);
+      expect(await seriousA11yViolations(session.page)).toEqual([]);
+    },
+    choose: async (label, option, scope) => {
+      await (scope ?? session.page).getByLabel(label, { exact: true }).click({ force: true });
+      await session.page
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+        .filter({ hasText: option })
+        .first()
+        .click();
+    },
+  };
+  return session;
+}
