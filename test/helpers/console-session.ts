@@ -1,3 +1,6 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locator, Page } from 'playwright-core';
 import { buildConsoleIfStale, openBrowser, screenshot, seriousA11yViolations, type Browser } from './browser';
 import { startTestApp, type TestApp } from './test-app';
@@ -28,16 +31,19 @@ export interface ConsoleSession {
 export function consoleSession(): ConsoleSession {
   let app: TestApp | undefined;
   let browser: Browser | undefined;
+  let releaseBrowserTurn: (() => void) | undefined;
   beforeAll(async () => {
+    releaseBrowserTurn = await browserTurn();
     buildConsoleIfStale();
     app = await startTestApp('sqlite', { bundledSandbox: true });
     browser = await openBrowser();
     // Generous for a busy CI machine; a passing run never waits for it.
     browser.page.setDefaultTimeout(30_000);
-  }, 120_000);
+  }, 420_000);
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    releaseBrowserTurn?.();
   });
 
   const ready = <T>(value: T | undefined, what: string): T => {
@@ -69,4 +75,25 @@ export function consoleSession(): ConsoleSession {
     },
   };
   return session;
+}
+
+/**
+ * Browser specs take turns across jest's workers: two chromiums rendering the console on a 2-core machine
+ * starved each other past Playwright's 30 s waits. The turn is a directory in this run's own temporary
+ * folder (made by test/global-setup.ts): mkdir is atomic, and a crashed run leaves nothing behind for the next.
+ * Waits up to 400 s (the other browser specs take about 30 to 80 s each).
+ */
+async function browserTurn(): Promise<() => void> {
+  const runDir = process.env.MM_TEST_BUILD_DIR;
+  if (!runDir) throw new Error('MM_TEST_BUILD_DIR is not set: run browser specs through jest (test/global-setup.ts)');
+  const lock = join(runDir, 'browser-turn');
+  for (const started = Date.now(); ; await sleep(250)) {
+    try {
+      mkdirSync(lock);
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (Date.now() - started > 400_000) throw new Error(`another browser spec kept its turn (${lock}) for 400 s`, { cause: error });
+    }
+  }
 }
