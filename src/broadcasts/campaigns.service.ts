@@ -650,7 +650,7 @@ export class CampaignsService {
     }
     if (campaign.scheduleType === 'local_time' && (campaign.status === 'scheduled' || campaign.status === 'running')) {
       const page = await this.pages.getForShop(shopId, pageId);
-      p.waves = await localTimeWaves(this.dataSource, campaign, page.timezone, now);
+      p.waves = await localTimeWaves(this.dataSource, campaign, page.timezone, () => this.audience.campaignAudience(campaign, now));
     }
     // While nothing can be sent before the last local-time wave, that wave's moment is the least time left.
     const untilLastWave =

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { isValidTimeZone, wallTimeToInstant } from '../common/local-time';
-import { SqlDialect } from '../database/sql-dialect';
+import type { SqlPredicate } from '../audience/segment-sql';
 import type { Campaign } from './entities/campaign.entity';
 
 /** One wave of a campaign sent at each subscriber's local hour: the moment (UTC) and who goes then. */
@@ -9,7 +9,7 @@ export interface LocalTimeWave {
   at: string;
   /** IANA zones whose subscribers go at `at` (the fallback zone stands for those with none or an unknown one). */
   timezones: string[];
-  /** Subscribers still waiting for this wave (before the fan-out: the topic's active subscribers now). */
+  /** Subscribers still waiting for this wave (before the fan-out: the campaign's audience now, segment applied). */
   waiting: number;
 }
 
@@ -17,15 +17,15 @@ export interface LocalTimeWave {
  * The plan of a `{localTime, date}` campaign: when each time zone's wave goes and how many wait for it,
  * earliest first. The moments are the scheduler's own
  * (`wallTimeToInstant`, a zone with no valid zone falling back to the campaign's fallback zone, then the
- * Page's, then UTC), so the plan and the sends agree. Before the fan-out it counts the topic's active
- * subscribers by zone; after it, the delivery rows still pending for their local hour (no other reason),
+ * Page's, then UTC), so the plan and the sends agree. Before the fan-out it counts `audience` (the
+ * campaign's audience now, as AudienceService.campaignAudience gives it: the segment applied) by zone; after it, the delivery rows still pending for their local hour (no other reason),
  * so a wave whose moment has passed shows while its rows are being sent.
  */
 export async function localTimeWaves(
   dataSource: DataSource,
   campaign: Campaign,
   pageTimezone: string,
-  now: Date,
+  audience: () => Promise<SqlPredicate>,
 ): Promise<LocalTimeWave[]> {
   if (campaign.scheduleType !== 'local_time' || !campaign.localDate || !campaign.localTime) return [];
   const fallbackZone = [campaign.fallbackTimezone, pageTimezone].find((z): z is string => !!z && isValidTimeZone(z)) ?? 'UTC';
@@ -36,10 +36,8 @@ export async function localTimeWaves(
             WHERE d.campaign_id = ? AND d.status = 'pending' AND d.reason IS NULL GROUP BY s.timezone`,
           [campaign.id],
         )
-      : await dataSource.query(
-          `SELECT timezone, COUNT(*) AS n FROM subscriptions
-            WHERE topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) GROUP BY timezone`,
-          [campaign.topicId, new SqlDialect(dataSource).time(now)],
+      : await audience().then((where) =>
+          dataSource.query(`SELECT timezone, COUNT(*) AS n FROM subscriptions WHERE ${where.sql} GROUP BY timezone`, where.params),
         )
   ) as Array<{ timezone: string | null; n: string | number }>;
   const waves = new Map<number, LocalTimeWave>();

@@ -470,4 +470,26 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
       expect(walked).toEqual({ name, api: expected, subscribers: expected, summaries: expected });
     }
   });
+  it("a segmented campaign at each subscriber's local hour counts only its audience in each wave before the start", async () => {
+    const s = await aVietnameseShop();
+    const [manilaBuyer, manilaBrowser, hanoiBuyer] = await subscribersOf(t, s.page.id, s.topic, 3);
+    await setSubscriptionTimezone(t, hanoiBuyer!.subscriptionId, 'Asia/Ho_Chi_Minh');
+    for (const who of [manilaBuyer, hanoiBuyer]) await order(s, who!.psid, { total: 1_500_000, daysAgo: 3 });
+    expect(manilaBrowser).toBeDefined();
+    const created = await api(s.shop).post(`/api/pages/${s.page.id}/campaigns`, {
+      name: 'Morning deal for big spenders',
+      topicId: s.topic.id,
+      content: { type: 'text', text: 'Good morning!' },
+      segment: bigSpenders,
+    });
+    expect(created.status).toBe(201);
+    const date = new Date(Math.floor(t.clock.now().getTime() / DAY + 2) * DAY).toISOString().slice(0, 10);
+    await api(s.shop).post(`/api/pages/${s.page.id}/campaigns/${created.body.id}/schedule`, { localTime: '09:00', date }).expect(200);
+    const progress = (await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${created.body.id}/progress`)).body;
+    // Manila's browser never ordered: the wave at 09:00 Manila holds one subscriber, not two.
+    expect(progress.waves.map((w: { timezones: string[]; waiting: number }) => [w.timezones, w.waiting])).toEqual([
+      [['Asia/Manila'], 1],
+      [['Asia/Ho_Chi_Minh'], 1],
+    ]);
+  });
 });
