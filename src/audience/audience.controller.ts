@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/openapi';
+import { ParsePsidPipe, PSID_PATTERN } from '../common/validators';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { AudienceService } from './audience.service';
 import {
@@ -12,6 +13,13 @@ import {
   SetTagsDto,
   UpdateSegmentDto,
 } from './dto/audience.dto';
+
+/** The customer routes' `:psid`: digits only, as Meta gives them; anything else is a 400 naming `psid`. */
+const PSID_PARAM = {
+  name: 'psid',
+  description: "The customer's PSID (Facebook) or IGSID (Instagram): digits only",
+  pattern: PSID_PATTERN.source,
+};
 
 @ApiTags('audience')
 @ApiErrors(400, 404)
@@ -77,19 +85,25 @@ export class AudienceController {
   }
 
   @Get('customers/:psid')
+  @ApiParam(PSID_PARAM)
   @ApiOkResponse({ type: CustomerResponse })
   @ApiOperation({ summary: "A customer's order summary (from the POS's order events) and tags" })
-  customer(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('psid') psid: string): Promise<CustomerResponse> {
+  customer(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Param('psid', ParsePsidPipe) psid: string,
+  ): Promise<CustomerResponse> {
     return this.audience.customer(shopId, pageId, psid);
   }
 
   @Put('customers/:psid/tags')
+  @ApiParam(PSID_PARAM)
   @ApiOkResponse({ type: CustomerResponse })
   @ApiOperation({ summary: "Set a customer's tags (the POS's own labels: vip, wholesale…), replacing the old set" })
   async setTags(
     @CurrentShop() shopId: string,
     @Param('pageId') pageId: string,
-    @Param('psid') psid: string,
+    @Param('psid', ParsePsidPipe) psid: string,
     @Body() dto: SetTagsDto,
   ): Promise<CustomerResponse> {
     await this.audience.setTags(shopId, pageId, psid, dto.tags);

@@ -31,6 +31,7 @@ import type {
 } from './dto/campaign.dto';
 import { Campaign, type CampaignStatus, unstartedCampaignState } from './entities/campaign.entity';
 import { CampaignWarmUp } from './campaign-warm-up';
+import { AbTestsService } from '../results/ab-tests.service';
 import type { DeliveryStatus } from './entities/campaign-delivery.entity';
 
 export interface DeliveryListItem {
@@ -68,6 +69,7 @@ export class CampaignsService {
     private readonly events: CampaignEvents,
     private readonly audience: AudienceService,
     private readonly warmUp: CampaignWarmUp,
+    private readonly abTests: AbTestsService,
   ) {
     this.repo = dataSource.getRepository(Campaign);
     this.dialect = new SqlDialect(dataSource);
@@ -609,6 +611,7 @@ export class CampaignsService {
       ratePerSecond: 0,
       secondsLeft: null,
     };
+    let held = 0;
     for (const r of rows) {
       const n = Number(r.n);
       p.audience += n;
@@ -623,8 +626,9 @@ export class CampaignsService {
           break;
         case 'held':
           // An A/B test's rest: sent the winning content once the test is decided (src/results/ab-tests.service.ts).
+          // Their send_after is the campaign's start, long past: they go at the decision (nextAt, below).
           p.pending += n;
-          p.waitingByReason.ab_test_winner = { count: n, nextAt: SqlDialect.parseTime(r.next_at).toISOString() };
+          held = n;
           break;
         case 'sending':
           p.sending += n;
@@ -652,11 +656,16 @@ export class CampaignsService {
       const page = await this.pages.getForShop(shopId, pageId);
       p.waves = await localTimeWaves(this.dataSource, campaign, page.timezone, () => this.audience.campaignAudience(campaign, now));
     }
-    // While nothing can be sent before the last local-time wave, that wave's moment is the least time left.
-    const untilLastWave =
-      p.waves.length > 0 ? Math.max(0, Math.ceil((Date.parse(p.waves[p.waves.length - 1]!.at) - now.getTime()) / 1000)) : null;
+    const decisionAt = held > 0 ? await this.abTests.decisionAt(id, now) : undefined;
+    if (decisionAt) p.waitingByReason.ab_test_winner = { count: held, nextAt: decisionAt.toISOString() };
+    // Neither the last local-time wave nor an A/B test's held rows can go before their moment: the later of
+    // the two is the least time left.
+    const secondsUntil = (at: number): number => Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+    const untilLastWave = p.waves.length > 0 ? secondsUntil(Date.parse(p.waves[p.waves.length - 1]!.at)) : null;
+    const untilDecision = decisionAt ? secondsUntil(decisionAt.getTime()) : null;
+    const leastLeft = untilLastWave === null && untilDecision === null ? null : Math.max(untilLastWave ?? 0, untilDecision ?? 0);
     if (campaign.status === 'scheduled') {
-      p.secondsLeft = untilLastWave;
+      p.secondsLeft = leastLeft;
     } else if (campaign.status === 'running') {
       const [recent] = (await this.dataSource.query(
         `SELECT COUNT(*) AS n FROM campaign_deliveries WHERE campaign_id = ? AND status = 'sent' AND sent_at >= ?`,
@@ -664,8 +673,7 @@ export class CampaignsService {
       )) as Array<{ n: string | number }>;
       p.ratePerSecond = Math.round((Number(recent?.n ?? 0) / 60) * 10) / 10;
       const left = p.pending + p.sending;
-      p.secondsLeft =
-        left === 0 ? 0 : p.ratePerSecond > 0 ? Math.max(Math.ceil(left / p.ratePerSecond), untilLastWave ?? 0) : untilLastWave;
+      p.secondsLeft = left === 0 ? 0 : p.ratePerSecond > 0 ? Math.max(Math.ceil(left / p.ratePerSecond), leastLeft ?? 0) : leastLeft;
     } else if (campaign.status === 'completed' || campaign.status === 'canceled') {
       p.secondsLeft = 0;
     }

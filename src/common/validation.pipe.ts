@@ -1,5 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ValidationFailed, type FieldProblem } from './http-error.filter';
+import { FIELD_PROBLEMS, type FieldProblemsOf } from './validators';
 
 /** Where @nestjs/swagger keeps each DTO property's documented shape (ApiProperty's options). */
 const API_MODEL_PROPERTIES = 'swagger/apiModelProperties';
@@ -73,15 +74,18 @@ function shapeProblems(value: unknown, dto: DtoClass, parent: string): FieldProb
   });
 }
 
-/** class-validator's errors as the API's field problems, nested fields by path (`items.0.price`). */
+/**
+ * class-validator's errors as the API's field problems, nested fields by path (`items.0.price`). A rule whose
+ * context carries its own problems (IsStringList: one per bad element, `tags.1`) reports those instead.
+ */
 export function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
-      field,
-      rule,
-      message: rule === 'whitelistValidation' ? `${field} is not an accepted field` : message,
-    }));
+    const own = Object.entries(error.constraints ?? {}).flatMap(([rule, message]): FieldProblem[] => {
+      const problemsOf = error.contexts?.[rule]?.[FIELD_PROBLEMS] as FieldProblemsOf | undefined;
+      if (problemsOf) return problemsOf(error.value, field);
+      return [{ field, rule, message: rule === 'whitelistValidation' ? `${field} is not an accepted field` : message }];
+    });
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }

@@ -1,5 +1,23 @@
+import type { PipeTransform } from '@nestjs/common';
 import { isISO8601, ValidateBy, type ValidationOptions } from 'class-validator';
 import { DateTime } from 'luxon';
+import { ValidationFailed, type FieldProblem } from './http-error.filter';
+
+/** A person's id on a Page as Meta gives it: a PSID (Facebook) or IGSID (Instagram), digits only, 1-64 of them. */
+export const PSID_PATTERN = /^\d{1,64}$/;
+
+/**
+ * A `:psid` path parameter held to PSID_PATTERN. Errors: 400 `validation_failed` naming `psid`, before the
+ * route reads or writes anything (a made-up `abc` would otherwise be stored as a customer).
+ */
+export class ParsePsidPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (PSID_PATTERN.test(value)) return value;
+    throw new ValidationFailed([
+      { field: 'psid', rule: 'matches', message: 'psid must be the numeric PSID or IGSID Meta gave the person' },
+    ]);
+  }
+}
 
 /**
  * The instants the API accepts, in UTC: what both databases store as given (MariaDB DATETIME holds years
@@ -51,5 +69,48 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
       },
     },
     options,
+  );
+}
+
+/** The key of a validator's context under which the validation pipe finds a field's own problems (see IsStringList). */
+export const FIELD_PROBLEMS = 'fieldProblems';
+
+/** A field's problems, given its value and its path in the body. */
+export type FieldProblemsOf = (value: unknown, field: string) => FieldProblem[];
+
+/**
+ * A list of strings: at most `maxItems`, each `minLength`-`maxLength` characters with one other than a space.
+ * A non-array is one problem on the field (`tags must be an array of strings`), and each bad element is its
+ * own, named by its path as nested fields are (`tags.1`, like `items.0.price`). class-validator's
+ * `{ each: true }` rules name only the field, and its ArrayMaxSize also fails a non-array; so the problems are
+ * worked out here and ride on the rule's context, where the validation pipe (flatten) reads them.
+ */
+export function IsStringList(limits: { maxItems: number; minLength: number; maxLength: number }): PropertyDecorator {
+  const { maxItems, minLength, maxLength } = limits;
+  const problemsOf: FieldProblemsOf = (value, field) => {
+    if (!Array.isArray(value)) return [{ field, rule: 'isArray', message: `${field} must be an array of strings` }];
+    if (value.length > maxItems)
+      return [{ field, rule: 'arrayMaxSize', message: `${field} must hold at most ${maxItems} entries, not ${value.length}` }];
+    return value.flatMap((element: unknown, i): FieldProblem[] => {
+      const at = `${field}.${i}`;
+      if (typeof element !== 'string') return [{ field: at, rule: 'isString', message: `${at} must be a string` }];
+      if (element.length < minLength || element.length > maxLength)
+        return [{ field: at, rule: 'isLength', message: `${at} must be ${minLength}-${maxLength} characters, not ${element.length}` }];
+      if (element.trim() === '') return [{ field: at, rule: 'isNotEmpty', message: `${at} must have a character other than a space` }];
+      return [];
+    });
+  };
+  return ValidateBy(
+    {
+      name: 'isStringList',
+      validator: {
+        validate: (value, args) => problemsOf(value, args?.property ?? '').length === 0,
+        defaultMessage: (args) =>
+          problemsOf(args?.value, args?.property ?? 'value')
+            .map((p) => p.message)
+            .join('; '),
+      },
+    },
+    { context: { [FIELD_PROBLEMS]: problemsOf } },
   );
 }

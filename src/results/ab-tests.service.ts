@@ -90,6 +90,17 @@ export class AbTestsService {
     };
   }
 
+  /**
+   * When the campaign's held rows can go: the test's decision time (`decideAfter`, set at the split). Before
+   * the split (fan-out still running) it is not known yet; the soonest it can be is `now` plus the test's
+   * duration. Undefined when the campaign has no test.
+   */
+  async decisionAt(campaignId: string, now: Date): Promise<Date | undefined> {
+    const row = await this.row(campaignId);
+    if (!row) return undefined;
+    return SqlDialect.parseOptionalTime(row.decide_after) ?? new Date(now.getTime() + Number(row.test_duration_minutes) * 60_000);
+  }
+
   /** Whether the campaign's audience is fanned out `held` (it has a test). */
   async hasTest(campaignId: string): Promise<boolean> {
     return (await this.row(campaignId)) !== undefined;

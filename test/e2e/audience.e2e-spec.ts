@@ -401,6 +401,43 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
     expect(inCampaign.status).toBe(400);
     expect(inCampaign.body.fields[0].field).toBe('segment.conditions[0].count');
   });
+  it('refuses a made-up PSID and a bad tag list with a 400 naming the PSID, the list or each bad tag, and keeps the old tags', async () => {
+    const s = await aVietnameseShop();
+    const [customer] = await subscribersOf(t, s.page.id, s.topic, 1);
+    const tags = (psid: string, body: object) => api(s.shop).put(`/api/pages/${s.page.id}/customers/${psid}/tags`, body);
+    const fieldsOf = (res: { body: { fields: Array<{ field: string; rule: string }> } }) => res.body.fields.map((f) => [f.field, f.rule]);
+    await tags(customer!.psid, { tags: ['vip'] }).expect(200);
+
+    const madeUp = await tags('abc', { tags: ['vip'] });
+    expect(madeUp.status).toBe(400);
+    expect(fieldsOf(madeUp)).toEqual([['psid', 'matches']]);
+    const lookedUp = await api(s.shop).get(`/api/pages/${s.page.id}/customers/7001x`);
+    expect(lookedUp.status).toBe(400);
+    expect(fieldsOf(lookedUp)).toEqual([['psid', 'matches']]);
+    const stored = (await t.app
+      .get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN)
+      .query('SELECT psid FROM customer_tags WHERE page_id = ?', [s.page.id])) as Array<{ psid: string }>;
+    expect(stored.map((r) => r.psid)).toEqual([customer!.psid]);
+
+    // A string where the list goes is one problem, not also "too many elements".
+    const notAList = await tags(customer!.psid, { tags: 'vip' });
+    expect(notAList.status).toBe(400);
+    expect(notAList.body.fields).toEqual([{ field: 'tags', rule: 'isArray', message: 'tags must be an array of strings' }]);
+    // Each bad tag is named by its position, as nested fields are (items.0.price); the good ones are not.
+    const badTags = await tags(customer!.psid, { tags: ['vip', 7, '', 'x'.repeat(65), '   ', 'wholesale'] });
+    expect(badTags.status).toBe(400);
+    expect(fieldsOf(badTags)).toEqual([
+      ['tags.1', 'isString'],
+      ['tags.2', 'isLength'],
+      ['tags.3', 'isLength'],
+      ['tags.4', 'isNotEmpty'],
+    ]);
+    const tooMany = await tags(customer!.psid, { tags: Array.from({ length: 51 }, (_, i) => `tag${i}`) });
+    expect(fieldsOf(tooMany)).toEqual([['tags', 'arrayMaxSize']]);
+    // Nothing half-written: the customer keeps the tags set before.
+    expect((await api(s.shop).get(`/api/pages/${s.page.id}/customers/${customer!.psid}`).expect(200)).body.tags).toEqual(['vip']);
+  });
+
   it("counts the same whichever side MariaDB walks: the topic's subscribers or the Page's order summaries", async () => {
     const s = await aVietnameseShop();
     const otherTopic = await aTopic(t, s.shop, s.page.id);

@@ -319,6 +319,33 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
     expect((await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}`)).body.status).toBe('completed');
   });
 
+  it("shows an A/B test's held rest waiting for the decision: nextAt is decideAfter and secondsLeft counts down to it", async () => {
+    const s = await aSetup();
+    await subscribersOf(t, s.page.id, s.topic, 20);
+    const id = await aCampaign(s, { type: 'text', text: 'Payday sale: 20% off today' });
+    const test = { variants: [{ type: 'text', text: 'Payday: 20% off everything' }], testSharePercent: 50, testDurationMinutes: 15 };
+    expect((await api(s.shop).put(`/api/pages/${s.page.id}/campaigns/${id}/ab-test`, test)).status).toBe(200);
+    await scheduleIn(s, id, 2 * HOUR);
+    await t.advance(2 * HOUR);
+    await run();
+    const started = t.clock.now().getTime();
+    const { decideAfter } = (await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}/ab-test`)).body as { decideAfter: string };
+    expect(Date.parse(decideAfter) - started).toBeGreaterThan(14 * MINUTE);
+    expect(Date.parse(decideAfter) - started).toBeLessThanOrEqual(15 * MINUTE);
+
+    const progress = async () => (await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}/progress`).expect(200)).body;
+    // Just after the test share went out (10 sent in the last minute): the rest waits for the decision, not 10 ÷ rate.
+    const sending = await progress();
+    expect(sending).toMatchObject({ status: 'running', sent: 10, waitingByReason: { ab_test_winner: { count: 10, nextAt: decideAfter } } });
+    expect(sending.ratePerSecond).toBeGreaterThan(0);
+    expect(sending.secondsLeft).toBe(Math.ceil((Date.parse(decideAfter) - started) / 1000));
+    // Five minutes on, nothing sent in the last minute: still known, ten minutes left.
+    await t.advance(5 * MINUTE);
+    const waiting = await progress();
+    expect(waiting.waitingByReason.ab_test_winner).toEqual({ count: 10, nextAt: decideAfter });
+    expect(waiting.secondsLeft).toBe(Math.ceil((Date.parse(decideAfter) - started) / 1000) - 5 * 60);
+  });
+
   it("counts sends, reads, clicks, orders and revenue per hour and per local day of the Page, adding up to the campaign's totals", async () => {
     const s = await aSetup();
     const manila = await subscribersOf(t, s.page.id, s.topic, 4, { timezone: 'Asia/Manila' });

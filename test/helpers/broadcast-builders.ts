@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomInt, randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
 import { TokenCipher } from '../../src/common/token-cipher';
 import { SqlDialect } from '../../src/database/sql-dialect';
@@ -53,7 +53,8 @@ export async function subscribersOf(
   count: number,
   options: SubscribersOptions = {},
 ): Promise<TestSubscriber[]> {
-  const prefix = `p${randomUUID().slice(0, 8)}_`;
+  // Digits only, as Meta's PSIDs are (the API refuses others); a fixed length, so no call's prefix starts another's.
+  const prefix = String(randomInt(100_000_000_000, 1_000_000_000_000));
   const timezone = options.timezone === undefined ? 'Asia/Manila' : options.timezone;
   await t.meta.bulkTokens({ pageId, count, title: topic.title, prefix, ...(timezone ? { timezone } : {}) });
   const made: TestSubscriber[] = [];

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { IsStringList } from '../../common/validators';
 import { MINOR_UNITS_RULE } from '../../common/money';
 import { CONDITION_TYPES } from '../segment-definition';
 import type { Segment } from '../entities/segment.entity';
@@ -91,16 +92,17 @@ export class AudienceCountResponse {
   @ApiProperty({ description: 'The moment "within N days" counted back from (ISO 8601)' }) at!: string;
 }
 
+/** `PUT …/customers/:psid/tags`: the customer's whole tag set. 400 naming `tags` (not a list, too many) or `tags.<i>` (that tag). */
 export class SetTagsDto {
   @ApiProperty({
     type: [String],
-    description: 'The full set of tags of the customer (replaces the old set); each 1-64 characters, case-insensitive',
+    description:
+      'The full set of tags of the customer (replaces the old set), at most 50; each 1-64 characters, not only spaces, case-insensitive. ' +
+      'A bad tag is a 400 naming it by position (`tags.1`)',
     example: ['vip', 'wholesale'],
+    maxItems: 50,
   })
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
+  @IsStringList({ maxItems: 50, minLength: 1, maxLength: 64 })
   tags!: string[];
 }
 

@@ -402,13 +402,15 @@ export class CampaignProgress {
   skippedByReason!: Record<string, number>;
   /**
    * Pending rows that wait for a later moment, by reason (`already_messaged`: the subscriber's local day
-   * is taken; `meta_12h_spacing`: Meta's 12 hours since their last message; `too_early`, `retrying`, …),
+   * is taken; `meta_12h_spacing`: Meta's 12 hours since their last message; `too_early`, `retrying`, …;
+   * `ab_test_winner`: an A/B test's rest, whose moment is the test's decision, `decideAfter`),
    * with how many and the earliest moment one of them goes (ISO 8601, UTC).
    */
   @ApiProperty({
     type: 'object',
     additionalProperties: { $ref: '#/components/schemas/WaitingRows' },
-    description: 'Pending rows waiting for a later moment, by reason (`already_messaged`, `meta_12h_spacing`, `retrying`, …)',
+    description:
+      "Pending rows waiting for a later moment, by reason (`already_messaged`, `meta_12h_spacing`, `retrying`, …; `ab_test_winner`: an A/B test's rest, until its decision)",
   })
   waitingByReason!: Record<string, WaitingRows>;
   @ApiProperty({
@@ -425,7 +427,7 @@ export class CampaignProgress {
     nullable: true,
     type: Number,
     description:
-      'Seconds until every recipient is sent: pending ÷ rate while it sends; while it waits for local-time waves, until the last wave goes; null when it cannot be told (paused, or nothing sent in the last minute)',
+      "Seconds until every recipient is sent: pending ÷ rate while it sends, and at least until the last local-time wave goes and an A/B test's decision (`decideAfter`); null when it cannot be told (paused, or nothing sent in the last minute and no wave or decision to wait for)",
   })
   secondsLeft!: number | null;
 }

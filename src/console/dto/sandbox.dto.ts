@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { PSID_PATTERN } from '../../common/validators';
 
 /** `PUT /api/sandbox/warm-up`: the demo warm-up, seconds (5 to 3600; 3600 is Meta's hour again). */
 export class DemoWarmUpDto {
@@ -13,7 +14,7 @@ export class DemoWarmUpDto {
 /** Who the simulated customer is: a PSID of the Page. */
 export class SimulatedCustomerDto {
   @ApiProperty({ description: "The customer's PSID on the Page" })
-  @Matches(/^\d{1,64}$/, { message: 'psid must be digits only (a PSID)' })
+  @Matches(PSID_PATTERN, { message: 'psid must be digits only (a PSID)' })
   psid!: string;
 }
 

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, IsUUID, Length, Matches } from 'class-validator';
+import { PSID_PATTERN } from '../../common/validators';
 
 export class CreateOptinRequestDto {
   @ApiProperty({ description: "The person's PSID (Facebook) or IGSID (Instagram)" })
-  @Matches(/^\d{1,64}$/, { message: 'psid must be the numeric PSID or IGSID Meta gave the person' })
+  @Matches(PSID_PATTERN, { message: 'psid must be the numeric PSID or IGSID Meta gave the person' })
   psid!: string;
 
   @ApiProperty()

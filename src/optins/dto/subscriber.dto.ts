@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { PSID_PATTERN } from '../../common/validators';
 import { TopicCounts } from '../../topics/dto/topic.dto';
 import type { MetaUnsubscribeStatus, Subscription } from '../entities/subscription.entity';
 import type { MetaUnsubscribeState } from '../meta-unsubscriber';
@@ -111,7 +112,7 @@ export class SubscriberPageResponse {
 export class UnsubscribeDto {
   @ApiPropertyOptional()
   @ValidateIf((o: UnsubscribeDto) => o.subscriptionId === undefined)
-  @Matches(/^\d{1,64}$/, { message: 'psid must be the numeric PSID or IGSID (or give subscriptionId)' })
+  @Matches(PSID_PATTERN, { message: 'psid must be the numeric PSID or IGSID (or give subscriptionId)' })
   psid?: string;
 
   @ApiPropertyOptional()
