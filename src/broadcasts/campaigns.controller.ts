@@ -117,7 +117,7 @@ export class CampaignsController {
   @ApiOperation({
     summary: 'Make a draft a recurring series (RFC 5545 rule, time of day)',
     description:
-      "Each date of the rule becomes a campaign of its own (an occurrence: its own Meta campaign, budget, audience, progress and results), made and scheduled 6 hours before its first send, at `time` in each recipient's zone (`local`) or in one zone for all (`page`). Cancel the series to stop it.",
+      "Each date of the rule becomes a campaign of its own (an occurrence: its own Meta campaign, budget, audience, progress and results), made and scheduled 6 hours before its first send, at `time` in each recipient's zone (`local`) or in one zone for all (`page`). A date whose first send is sooner than Meta's warm-up + 5 minutes is skipped: `notice` names the dates skipped now and the first date. Cancel the series to stop it.",
   })
   async repeat(
     @CurrentShop() shopId: string,
@@ -125,7 +125,8 @@ export class CampaignsController {
     @Param('id') id: string,
     @Body() dto: RepeatCampaignDto,
   ): Promise<CampaignResponse> {
-    return CampaignResponse.of(await this.campaigns.repeat(shopId, pageId, id, dto));
+    const { campaign, notice } = await this.campaigns.repeat(shopId, pageId, id, dto);
+    return CampaignResponse.of(campaign, notice);
   }
 
   @Get('campaigns/:id/occurrences')

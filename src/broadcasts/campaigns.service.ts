@@ -15,6 +15,7 @@ import { CampaignSignals } from './campaign-signals';
 import { CampaignEvents } from './campaign-events';
 import { isValidLocalDate, isValidTimeZone, localDateOf } from '../common/local-time';
 import { checkRecurrenceRule } from './recurrence';
+import { nextSchedulableDate, occurrenceFirstSend, SCHEDULE_MARGIN_MS } from './series-dates';
 import { earliestLocalInstant } from './broadcast-time';
 import { MetaCampaignSync, metaCampaignTag, type MetaIntent, type MetaSyncOutcome } from './meta-campaign-sync';
 import { checkCampaignContent } from './campaign-content';
@@ -323,9 +324,12 @@ export class CampaignsService {
   /**
    * Makes a draft a series: it repeats on `dto.rule` (RFC 5545, checkRecurrence), sends nothing itself, and
    * RecurringCampaigns makes each date a campaign of its own (an occurrence) some hours before its first send.
-   * Errors: 400 naming `rule`, `from` or `fallbackTimezone`; 409 `campaign_not_draft` (also for an occurrence).
+   * `notice`: said when the rule's first dates send too soon for Meta's warm-up + SCHEDULE_MARGIN_MS and are
+   * skipped, naming them and the first date that will be made (the tick skips them the same way).
+   * Errors: 400 naming `rule` (also when no date is far enough ahead), `from` or `fallbackTimezone`; 409
+   * `campaign_not_draft` (also for an occurrence).
    */
-  async repeat(shopId: string, pageId: string, id: string, dto: RepeatCampaignDto): Promise<Campaign> {
+  async repeat(shopId: string, pageId: string, id: string, dto: RepeatCampaignDto): Promise<{ campaign: Campaign; notice?: string }> {
     const campaign = await this.get(shopId, pageId, id);
     if (campaign.status !== 'draft' || campaign.parentCampaignId !== null)
       throw new DomainError(
@@ -344,15 +348,32 @@ export class CampaignsService {
     const checked = checkRecurrenceRule(dto.rule, from, 'rule');
     if ('problems' in checked) throw new ValidationFailed(checked.problems);
     const now = this.clock.now();
+    const fallbackTimezone = dto.fallbackTimezone ?? page.timezone;
+    // The zone RecurringCampaigns reads for `page` mode: the series' fallback zone, else UTC (an invalid Page zone).
+    const timing = {
+      rule: checked.rule,
+      from,
+      time: dto.time,
+      mode: dto.mode ?? 'local',
+      zone: isValidTimeZone(fallbackTimezone) ? fallbackTimezone : 'UTC',
+    };
+    const soonest = this.warmUp.ms() + SCHEDULE_MARGIN_MS;
+    const { date: first, skipped } = nextSchedulableDate(timing, undefined, now, this.warmUp.ms());
+    const ahead = `Meta's warm-up + ${SCHEDULE_MARGIN_MS / 60_000} minutes: ${Math.ceil(soonest / 60_000)} minutes from now`;
+    if (first === undefined)
+      throw new ValidationFailed([
+        { field: 'rule', rule: 'isRRule', message: `rule has no date whose first send is far enough ahead (${ahead})` },
+      ]);
+    const tooSoon = skipped.filter((date) => occurrenceFirstSend(timing, date).getTime() >= now.getTime());
     const changed = await this.repo.update(
       { id, status: 'draft', metaSync: 'synced' },
       {
         status: 'scheduled',
         recurrenceRule: checked.rule,
         recurrenceTime: dto.time,
-        recurrenceMode: dto.mode ?? 'local',
+        recurrenceMode: timing.mode,
         recurrenceFrom: from,
-        fallbackTimezone: dto.fallbackTimezone ?? page.timezone,
+        fallbackTimezone,
         // A series has nothing to fan out: no worker ever walks its topic.
         fanoutDone: true,
         pricePerMessage: page.pricePerMessage,
@@ -361,7 +382,13 @@ export class CampaignsService {
       },
     );
     if (changed.affected !== 1) throw new DomainError(409, 'campaign_not_draft', 'The campaign was changed by another request');
-    return this.get(shopId, pageId, id);
+    if (tooSoon.length === 0) return { campaign: await this.get(shopId, pageId, id) };
+    for (const date of tooSoon)
+      this.logger.warn({ msg: 'series date skipped: too soon for Meta warm-up', seriesId: id, date, firstDate: first });
+    return {
+      campaign: await this.get(shopId, pageId, id),
+      notice: `Skipped ${tooSoon.join(', ')}: an occurrence's first send must be at least ${ahead}. The first occurrence is ${first}`,
+    };
   }
 
   /** The occurrences of a series, newest date first. */

@@ -3,20 +3,17 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { isValidTimeZone, wallTimeToInstant, type LocalDate } from '../common/local-time';
+import { isValidTimeZone, type LocalDate } from '../common/local-time';
 import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
-import { earliestLocalInstant } from './broadcast-time';
 import { CampaignsService } from './campaigns.service';
 import { CampaignWarmUp } from './campaign-warm-up';
 import { Campaign, unstartedCampaignState } from './entities/campaign.entity';
-import { firstOccurrenceWhere } from './recurrence';
+import { nextSchedulableDate, occurrenceFirstSend, type SeriesTiming } from './series-dates';
 
 /** An occurrence is made (and its Meta campaign created) this long before its first send. */
 export const OCCURRENCE_LEAD_MS = 6 * 3_600_000;
-/** Room past Meta's warm-up for the schedule call itself. */
-const SCHEDULE_MARGIN_MS = 5 * 60_000;
 
 /**
  * Makes the occurrences of recurring campaigns (series): each occurrence is a campaign of its own (its own
@@ -27,8 +24,9 @@ const SCHEDULE_MARGIN_MS = 5 * 60_000;
  * Every process may tick: the unique (parent_campaign_id, occurrence_date) key lets one insert of an
  * occurrence win (a duplicate key is "already made"), and scheduling is CampaignsService.schedule's own
  * claim (draft → scheduled), so an occurrence left a draft by a crash is scheduled by the next tick,
- * once. An occurrence whose first send can no longer be scheduled past Meta's warm-up (the scheduler
- * was down) is skipped, logged; the series goes on with the next date.
+ * once. A date whose first send is sooner than Meta's warm-up + SCHEDULE_MARGIN_MS (the series was made
+ * too close to it, or the scheduler was down) is skipped and the series goes on with the next date; the
+ * skip is logged once, by the process whose insert makes that next date (or completes the series).
  */
 @Injectable()
 export class RecurringCampaigns {
@@ -74,39 +72,52 @@ export class RecurringCampaigns {
     const [last] = (await this.dataSource.query('SELECT MAX(occurrence_date) AS d FROM campaigns WHERE parent_campaign_id = ?', [
       series.id,
     ])) as Array<{ d: string | null }>;
-    const zone = await this.zoneOf(series);
-    const tooLate = (date: LocalDate): boolean =>
-      this.firstSend(series, date, zone).getTime() < now.getTime() + this.warmUp.ms() + SCHEDULE_MARGIN_MS;
-    const next = firstOccurrenceWhere(series.recurrenceRule!, series.recurrenceFrom!, last?.d ?? undefined, tooLate);
+    const timing = await this.timingOf(series);
+    const { date: next, skipped } = nextSchedulableDate(timing, last?.d ?? undefined, now, this.warmUp.ms());
     if (next === undefined) {
-      await this.repo.update({ id: series.id, status: series.status }, { status: 'completed', finishedAt: now, updatedAt: now });
+      const ended = await this.repo.update(
+        { id: series.id, status: series.status },
+        { status: 'completed', finishedAt: now, updatedAt: now },
+      );
+      if (ended.affected === 1) this.logSkipped(series, timing, skipped);
       this.logger.log({ msg: 'series has no more dates', seriesId: series.id });
       return done;
     }
-    if (this.firstSend(series, next, zone).getTime() - now.getTime() > OCCURRENCE_LEAD_MS) return done;
+    if (occurrenceFirstSend(timing, next).getTime() - now.getTime() > OCCURRENCE_LEAD_MS) return done;
     const occurrence = this.occurrenceOf(series, next, now);
     try {
       await this.repo.insert(occurrence);
     } catch (error) {
-      if (SqlDialect.isDuplicateKey(error)) return done; // another process made it (and schedules it)
+      if (SqlDialect.isDuplicateKey(error)) return done; // another process made it (and logged the skipped dates)
       throw error;
     }
+    this.logSkipped(series, timing, skipped);
     this.logger.log({ msg: 'occurrence made', seriesId: series.id, campaignId: occurrence.id, date: next });
     if (await this.scheduleOccurrence(series, occurrence)) done.push(occurrence.id);
     return done;
   }
 
-  /** When the occurrence's first message may go: the earliest zone's HH:MM (`local`), or HH:MM in the Page's zone. */
-  private firstSend(series: Campaign, date: LocalDate, zone: string): Date {
-    return series.recurrenceMode === 'local'
-      ? earliestLocalInstant(date, series.recurrenceTime!)
-      : wallTimeToInstant(date, series.recurrenceTime!, zone);
+  private async timingOf(series: Campaign): Promise<SeriesTiming> {
+    return {
+      rule: series.recurrenceRule!,
+      from: series.recurrenceFrom!,
+      time: series.recurrenceTime!,
+      mode: series.recurrenceMode!,
+      zone: await this.zoneOf(series),
+    };
   }
 
   private async zoneOf(series: Campaign): Promise<string> {
     if (series.fallbackTimezone && isValidTimeZone(series.fallbackTimezone)) return series.fallbackTimezone;
     const page = await this.pages.findById(series.pageId);
     return page?.timezone && isValidTimeZone(page.timezone) ? page.timezone : 'UTC';
+  }
+
+  /** One line per skipped date; dates before the campaign was created were not skipped, the series did not exist yet. */
+  private logSkipped(series: Campaign, timing: SeriesTiming, skipped: LocalDate[]): void {
+    for (const date of skipped)
+      if (occurrenceFirstSend(timing, date).getTime() > series.createdAt.getTime())
+        this.logger.warn({ msg: 'occurrence skipped: too late for Meta warm-up', seriesId: series.id, date });
   }
 
   private async scheduleOccurrence(series: Campaign, occurrence: Campaign): Promise<boolean> {
@@ -118,14 +129,14 @@ export class RecurringCampaigns {
         occurrence.id,
         series.recurrenceMode === 'local'
           ? { localTime: series.recurrenceTime!, date, ...(series.fallbackTimezone && { fallbackTimezone: series.fallbackTimezone }) }
-          : { at: this.firstSend(series, date, await this.zoneOf(series)).toISOString() },
+          : { at: occurrenceFirstSend(await this.timingOf(series), date).toISOString() },
       );
       return true;
     } catch (error) {
       if (error instanceof DomainError && error.status === 409) return false; // scheduled by another process
       if (error instanceof DomainError && error.code === 'warm_up_required') {
         await this.repo.update({ id: occurrence.id, status: 'draft' }, { status: 'canceled', updatedAt: this.clock.now() });
-        this.logger.warn({ msg: 'occurrence skipped: too late for Meta warm-up', campaignId: occurrence.id, date });
+        this.logger.warn({ msg: 'occurrence skipped: too late for Meta warm-up', seriesId: series.id, campaignId: occurrence.id, date });
         return false;
       }
       throw error;

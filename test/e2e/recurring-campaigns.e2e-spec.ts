@@ -201,15 +201,36 @@ describe.each(testDatabases())('Recurring campaigns on %s', (db) => {
       .post(`/api/pages/${page.id}/campaigns`)
       .set(shop.auth)
       .send({ name: 'x', topicId: topic.id, content: { type: 'text', text: 'hi' } });
-    for (const rule of ['FREQ=DAILY', 'every June', 'FREQ=YEARLY;BYHOUR=9']) {
+    // Each names the part that is wrong; before, the first was a 500 (a TypeError in rrule) and the next ones "no date (e.g. February 30th)".
+    const refusals: Array<[string, string]> = [
+      ['FREQ=DAILY', 'FREQ'],
+      ['every June', 'not a NAME=VALUE part'],
+      ['FREQ=YEARLY;BYHOUR=9', 'BYHOUR'],
+      ['FREQ=WEEKLY;BYDAY=XX', 'BYDAY=XX'],
+      ['FREQ=YEARLY;BYMONTH=13', 'BYMONTH=13'],
+      ['FREQ=MONTHLY;BYMONTHDAY=40', 'BYMONTHDAY=40'],
+      ['FREQ=WEEKLY;INTERVAL=0', 'INTERVAL=0'],
+      ['FREQ=WEEKLY;COUNT=0', 'COUNT=0'],
+      ['FREQ=WEEKLY;UNTIL=garbage', 'UNTIL=GARBAGE'],
+      ['FREQ=MONTHLY;BYDAY=MO;BYSETPOS=400', 'BYSETPOS=400'],
+      ['FREQ=MONTHLY;BYSETPOS=1', 'BYSETPOS'],
+      ['FREQ=WEEKLY;FOO=1', 'FOO'],
+      ['FREQ=WEEKLY;BYDAY=1MO', 'BYDAY=1MO'],
+    ];
+    for (const [rule, part] of refusals) {
       const res = await t
         .http()
         .post(`/api/pages/${page.id}/campaigns/${created.body.id}/repeat`)
         .set(shop.auth)
         .send({ rule, time: '09:00' });
-      expect(res.status).toBe(400);
-      expect(res.body.fields[0].field).toBe('rule');
+      expect([rule, res.status, res.body.fields?.[0]?.field]).toEqual([rule, 400, 'rule']);
+      expect(res.body.fields[0].message).toContain(part);
     }
+    // Still a draft: nothing was half-made by the refusals.
+    expect((await t.http().get(`/api/pages/${page.id}/campaigns/${created.body.id}`).set(shop.auth)).body).toMatchObject({
+      status: 'draft',
+      recurrence: null,
+    });
     const badTime = await t
       .http()
       .post(`/api/pages/${page.id}/campaigns/${created.body.id}/repeat`)
@@ -217,5 +238,86 @@ describe.each(testDatabases())('Recurring campaigns on %s', (db) => {
       .send({ rule: 'FREQ=WEEKLY;BYDAY=MO', time: '25:00' });
     expect(badTime.status).toBe(400);
     expect(badTime.body.fields[0].field).toBe('time');
+  });
+
+  it("a weekly series whose first date is too soon for Meta's warm-up says so: that date is skipped (logged once), and the next week is made", async () => {
+    const shop = await aShop(t);
+    const page = await aBroadcastPage(t, shop);
+    const topic = await aTopic(t, shop, page.id);
+    await subscribersOf(t, page.id, topic, 1);
+    const api = {
+      post: (path: string, body: object) => t.http().post(`/api/pages/${page.id}${path}`).set(shop.auth).send(body),
+      get: (path: string) => t.http().get(`/api/pages/${page.id}${path}`).set(shop.auth),
+    };
+    const created = await api.post('/campaigns', { name: 'Monday deals', topicId: topic.id, content: { type: 'text', text: 'Deals' } });
+    const nineInManila = (date: string): number => wallTimeToInstant(date, '09:00', 'Asia/Manila').getTime();
+    const first = addDays(localDateOf(t.clock.now(), 'Asia/Manila'), 2);
+    const second = addDays(first, 7);
+    // 09:00 on the first date is an hour away: inside Meta's hour of warm-up + 5 minutes.
+    await advanceTo(nineInManila(first) - HOUR);
+
+    const series = await api.post(`/campaigns/${created.body.id}/repeat`, {
+      rule: 'FREQ=WEEKLY',
+      time: '09:00',
+      mode: 'page',
+      from: first,
+      fallbackTimezone: 'Asia/Manila',
+    });
+    expect(series.status).toBe(200);
+    expect(series.body.status).toBe('scheduled');
+    expect(series.body.notice).toContain(`Skipped ${first}`);
+    expect(series.body.notice).toContain(`The first occurrence is ${second}`);
+
+    const skipLogs = (): Array<Record<string, unknown>> =>
+      t.logs
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((l) => l.seriesId === created.body.id && typeof l.msg === 'string' && l.msg.includes('skipped'));
+    expect(skipLogs()).toEqual([expect.objectContaining({ level: 'warn', date: first, firstDate: second })]);
+
+    // The ticks until the next week's lead make nothing, and log nothing more.
+    const worker = t.app.get(BroadcastWorker);
+    await worker.tick();
+    await advanceTo(nineInManila(first) + HOUR);
+    await worker.tick();
+    expect((await api.get(`/campaigns/${created.body.id}/occurrences`)).body).toEqual([]);
+    expect(skipLogs()).toHaveLength(1);
+
+    // Six hours before the second date it is made and scheduled; the tick that made it logs the skipped date, once.
+    await advanceTo(nineInManila(second) - 6 * HOUR);
+    await Promise.all([worker.tick(), worker.tick()]);
+    await worker.tick();
+    const occurrences = (await api.get(`/campaigns/${created.body.id}/occurrences`)).body;
+    expect(occurrences).toEqual([
+      expect.objectContaining({ status: 'scheduled', occurrence: { seriesId: created.body.id, date: second } }),
+    ]);
+    expect(skipLogs()).toEqual([
+      expect.objectContaining({ msg: 'series date skipped: too soon for Meta warm-up', date: first }),
+      expect.objectContaining({ msg: 'occurrence skipped: too late for Meta warm-up', level: 'warn', date: first }),
+    ]);
+  });
+
+  it("refuses a rule whose every date is too soon for Meta's warm-up, naming the rule", async () => {
+    const shop = await aShop(t);
+    const page = await aBroadcastPage(t, shop);
+    const topic = await aTopic(t, shop, page.id);
+    const created = await t
+      .http()
+      .post(`/api/pages/${page.id}/campaigns`)
+      .set(shop.auth)
+      .send({ name: 'x', topicId: topic.id, content: { type: 'text', text: 'hi' } });
+    const inHalfAnHour = new Date(t.clock.now().getTime() + HOUR / 2);
+    const res = await t
+      .http()
+      .post(`/api/pages/${page.id}/campaigns/${created.body.id}/repeat`)
+      .set(shop.auth)
+      .send({
+        rule: 'FREQ=WEEKLY;COUNT=1',
+        time: inHalfAnHour.toISOString().slice(11, 16),
+        mode: 'page',
+        from: inHalfAnHour.toISOString().slice(0, 10),
+        fallbackTimezone: 'UTC',
+      });
+    expect([res.status, res.body.fields?.[0]?.field]).toEqual([400, 'rule']);
+    expect(res.body.fields[0].message).toContain("Meta's warm-up + 5 minutes");
   });
 });

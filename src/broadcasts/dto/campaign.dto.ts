@@ -305,7 +305,11 @@ export class CampaignResponse {
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
-  @ApiPropertyOptional({ description: 'Said when the start was moved to respect Meta’s one-hour warm-up' }) notice?: string;
+  @ApiPropertyOptional({
+    description:
+      'Said when the start was moved to respect Meta’s one-hour warm-up (schedule), or when a series’ first dates are too soon for it and skipped, naming the first date (repeat)',
+  })
+  notice?: string;
 
   static of(c: Campaign, notice?: string): CampaignResponse {
     const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
