@@ -8,7 +8,7 @@ import { encryptionKeyId, TokenCipher } from '../../src/common/token-cipher';
 import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 import { ENCRYPTED_COLUMNS } from '../../src/database/encryption-rotation';
 import { aShop } from '../helpers/builders';
-import { aBroadcastPage, aTopic, subscribersOf } from '../helpers/broadcast-builders';
+import { aBroadcastPage, aDraftCampaign, aTopic, subscribersOf } from '../helpers/broadcast-builders';
 import { fileDatabaseUrl, testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { buildWorkerEntry } from '../helpers/worker-process';
@@ -116,15 +116,10 @@ describe.each(testDatabases())('The operator CLI (built, as shipped) on %s', (db
     const shop = await aShop(t);
     const page = await aBroadcastPage(t, shop);
     const topic = await aTopic(t, shop, page.id);
-    const created = await t
-      .http()
-      .post(`/api/pages/${page.id}/campaigns`)
-      .set(shop.auth)
-      .send({ name: 'Payday sale', topicId: topic.id, content: { type: 'text', text: 'Hi!' } })
-      .expect(201);
-    const status = await cli(['campaigns', 'status', created.body.id as string]);
+    const draft = await aDraftCampaign(t, shop, page.id, topic.id);
+    const status = await cli(['campaigns', 'status', draft.id]);
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ campaignId: created.body.id, status: 'draft', sent: 0 });
+    expect(JSON.parse(status.stdout)).toMatchObject({ campaignId: draft.id, status: 'draft', sent: 0 });
   }, 120_000);
 
   it('rotates the encryption key in batches: stopped half-way, the old and new keys both read, and run again it finishes', async () => {

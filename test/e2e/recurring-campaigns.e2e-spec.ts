@@ -4,7 +4,14 @@ import { addDays, localDateOf, wallTimeToInstant } from '../../src/common/local-
 import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
 import { RecurringCampaigns } from '../../src/broadcasts/recurring-campaigns';
 import { aShop } from '../helpers/builders';
-import { aBroadcastPage, aTopic, sandboxSendsOf, setSubscriptionTimezone, subscribersOf } from '../helpers/broadcast-builders';
+import {
+  aBroadcastPage,
+  aDraftCampaign,
+  aTopic,
+  sandboxSendsOf,
+  setSubscriptionTimezone,
+  subscribersOf,
+} from '../helpers/broadcast-builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import type { DataSource } from 'typeorm';
@@ -196,11 +203,7 @@ describe.each(testDatabases())('Recurring campaigns on %s', (db) => {
     const shop = await aShop(t);
     const page = await aBroadcastPage(t, shop);
     const topic = await aTopic(t, shop, page.id);
-    const created = await t
-      .http()
-      .post(`/api/pages/${page.id}/campaigns`)
-      .set(shop.auth)
-      .send({ name: 'x', topicId: topic.id, content: { type: 'text', text: 'hi' } });
+    const draft = await aDraftCampaign(t, shop, page.id, topic.id);
     // Each names the part that is wrong; before, the first was a 500 (a TypeError in rrule) and the next ones "no date (e.g. February 30th)".
     const refusals: Array<[string, string]> = [
       ['FREQ=DAILY', 'FREQ'],
@@ -218,22 +221,18 @@ describe.each(testDatabases())('Recurring campaigns on %s', (db) => {
       ['FREQ=WEEKLY;BYDAY=1MO', 'BYDAY=1MO'],
     ];
     for (const [rule, part] of refusals) {
-      const res = await t
-        .http()
-        .post(`/api/pages/${page.id}/campaigns/${created.body.id}/repeat`)
-        .set(shop.auth)
-        .send({ rule, time: '09:00' });
+      const res = await t.http().post(`/api/pages/${page.id}/campaigns/${draft.id}/repeat`).set(shop.auth).send({ rule, time: '09:00' });
       expect([rule, res.status, res.body.fields?.[0]?.field]).toEqual([rule, 400, 'rule']);
       expect(res.body.fields[0].message).toContain(part);
     }
     // Still a draft: nothing was half-made by the refusals.
-    expect((await t.http().get(`/api/pages/${page.id}/campaigns/${created.body.id}`).set(shop.auth)).body).toMatchObject({
+    expect((await t.http().get(`/api/pages/${page.id}/campaigns/${draft.id}`).set(shop.auth)).body).toMatchObject({
       status: 'draft',
       recurrence: null,
     });
     const badTime = await t
       .http()
-      .post(`/api/pages/${page.id}/campaigns/${created.body.id}/repeat`)
+      .post(`/api/pages/${page.id}/campaigns/${draft.id}/repeat`)
       .set(shop.auth)
       .send({ rule: 'FREQ=WEEKLY;BYDAY=MO', time: '25:00' });
     expect(badTime.status).toBe(400);
@@ -300,15 +299,11 @@ describe.each(testDatabases())('Recurring campaigns on %s', (db) => {
     const shop = await aShop(t);
     const page = await aBroadcastPage(t, shop);
     const topic = await aTopic(t, shop, page.id);
-    const created = await t
-      .http()
-      .post(`/api/pages/${page.id}/campaigns`)
-      .set(shop.auth)
-      .send({ name: 'x', topicId: topic.id, content: { type: 'text', text: 'hi' } });
+    const draft = await aDraftCampaign(t, shop, page.id, topic.id);
     const inHalfAnHour = new Date(t.clock.now().getTime() + HOUR / 2);
     const res = await t
       .http()
-      .post(`/api/pages/${page.id}/campaigns/${created.body.id}/repeat`)
+      .post(`/api/pages/${page.id}/campaigns/${draft.id}/repeat`)
       .set(shop.auth)
       .send({
         rule: 'FREQ=WEEKLY;COUNT=1',

@@ -29,6 +29,23 @@ export async function aTopic(
   return { id: (res.body as { id: string }).id, title };
 }
 
+/** A draft campaign of the topic (a text message; `overrides` replace any field of the create body). */
+export async function aDraftCampaign(
+  t: TestApp,
+  shop: TestShop,
+  pageId: string,
+  topicId: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string }> {
+  const res = await t
+    .http()
+    .post(`/api/pages/${pageId}/campaigns`)
+    .set(shop.auth)
+    .send({ name: 'Payday sale', topicId, content: { type: 'text', text: 'Hi!' }, ...overrides });
+  if (res.status !== 201) throw new Error(`aDraftCampaign: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: (res.body as { id: string }).id };
+}
+
 export interface TestSubscriber {
   subscriptionId: string;
   psid: string;

@@ -66,12 +66,32 @@ export function consoleSession(): ConsoleSession {
       expect(await seriousA11yViolations(session.page)).toEqual([]);
     },
     choose: async (label, option, scope) => {
-      await (scope ?? session.page).getByLabel(label, { exact: true }).click({ force: true });
-      await session.page
-        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-        .filter({ hasText: option })
-        .first()
-        .click();
+      // Held by its element, not its label: choosing a language changes the label itself.
+      const input = await (scope ?? session.page).getByLabel(label, { exact: true }).elementHandle();
+      if (!input) throw new Error(`no Select labelled ${label}`);
+      for (let attempt = 1; ; attempt++) {
+        await input.click({ force: true });
+        await session.page
+          .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+          .filter({ hasText: option })
+          .first()
+          .click();
+        // The Select's shown value: a click on an option still sliding in can miss, so check it took, and try again.
+        try {
+          await session.page.waitForFunction(
+            // Runs in the browser; the test's tsconfig has no DOM types, so the element is described by what is used.
+            ([el, text]) =>
+              (el as unknown as { closest(s: string): { textContent: string | null } | null })
+                .closest('.ant-select')
+                ?.textContent?.includes(text) ?? false,
+            [input, option] as const,
+            { timeout: 5_000 },
+          );
+          return;
+        } catch (error) {
+          if (attempt === 3) throw error;
+        }
+      }
     },
   };
   return session;
