@@ -69,15 +69,13 @@ export function consoleSession(): ConsoleSession {
       // Held by its element, not its label: choosing a language changes the label itself.
       const input = await (scope ?? session.page).getByLabel(label, { exact: true }).elementHandle();
       if (!input) throw new Error(`no Select labelled ${label}`);
+      // A dropdown opened while its form is still sliding in may close again, and a click on an option still
+      // sliding in may miss: each try opens the list if it is closed, clicks the option, and checks the Select shows it.
       for (let attempt = 1; ; attempt++) {
-        await input.click({ force: true });
-        await session.page
-          .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-          .filter({ hasText: option })
-          .first()
-          .click();
-        // The Select's shown value: a click on an option still sliding in can miss, so check it took, and try again.
         try {
+          const list = session.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+          if (!(await list.first().isVisible())) await input.click({ force: true, timeout: 5_000 });
+          await list.locator('.ant-select-item-option').filter({ hasText: option }).first().click({ timeout: 5_000 });
           await session.page.waitForFunction(
             // Runs in the browser; the test's tsconfig has no DOM types, so the element is described by what is used.
             ([el, text]) =>
@@ -89,7 +87,7 @@ export function consoleSession(): ConsoleSession {
           );
           return;
         } catch (error) {
-          if (attempt === 3) throw error;
+          if (attempt === 4) throw error;
         }
       }
     },
