@@ -12,9 +12,18 @@ export const WHOLE_TOPIC: SqlPredicate = { sql: '1 = 1', params: [] };
  * estimate, the fan-out and `campaign.started` use; countAudience selects the same rows.
  */
 export function audienceWhere(topicId: string, segment: SqlPredicate, at: Date, dialect: SqlDialect): SqlPredicate {
+  const live = liveAt(at, dialect);
   return {
-    sql: `topic_id = ? AND status = 'active' AND (token_expires_at IS NULL OR token_expires_at > ?) AND ${segment.sql}`,
-    params: [topicId, dialect.time(at), ...segment.params],
+    sql: `subscriptions.topic_id = ? AND ${live.sql} AND ${segment.sql}`,
+    params: [topicId, ...live.params, ...segment.params],
+  };
+}
+
+/** A subscription counted at `at`: active, its token not expired. Columns qualified, for queries that join. */
+function liveAt(at: Date, dialect: SqlDialect): SqlPredicate {
+  return {
+    sql: "subscriptions.status = 'active' AND (subscriptions.token_expires_at IS NULL OR subscriptions.token_expires_at > ?)",
+    params: [dialect.time(at)],
   };
 }
 
@@ -47,10 +56,7 @@ export async function countAudience(
   plan?: AudienceCountPlan,
 ): Promise<number> {
   const dialect = new SqlDialect(dataSource);
-  const live: SqlPredicate = {
-    sql: "subscriptions.status = 'active' AND (subscriptions.token_expires_at IS NULL OR subscriptions.token_expires_at > ?)",
-    params: [dialect.time(at)],
-  };
+  const live = liveAt(at, dialect);
   const driven = dialect.isMysql && definition ? summaryDrivenSegment(definition, at, dialect) : undefined;
   if (driven && plan !== 'subscribers') {
     const [topic] = (await dataSource.query('SELECT page_id FROM topics WHERE id = ?', [topicId])) as Array<{ page_id: string }>;
@@ -65,12 +71,9 @@ export async function countAudience(
     if (plan === 'summaries' || (await cheaperFromSummaries(dataSource, topicId, topic.page_id, driven.range)))
       return count(dataSource, fromSummaries);
   }
-  const where = definition ? segmentPredicate(definition, at, dialect) : WHOLE_TOPIC;
+  const where = audienceWhere(topicId, definition ? segmentPredicate(definition, at, dialect) : WHOLE_TOPIC, at, dialect);
   const topicIndex = dialect.isMysql ? ' FORCE INDEX (ix_subscriptions_audience)' : '';
-  return count(dataSource, {
-    sql: `SELECT COUNT(*) AS n FROM subscriptions${topicIndex} WHERE subscriptions.topic_id = ? AND ${live.sql} AND ${where.sql}`,
-    params: [topicId, ...live.params, ...where.params],
-  });
+  return count(dataSource, { sql: `SELECT COUNT(*) AS n FROM subscriptions${topicIndex} WHERE ${where.sql}`, params: where.params });
 }
 
 /**
