@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { session } from './api';
 import { useHashRoute, usePages, useSandbox, useSelectedPage } from './hooks';
 import { LanguageSwitch } from './LanguageSwitch';
+import { usePrefersReducedMotion } from './reduced-motion';
 import { AudienceScreen } from './screens/Audience';
 import { CampaignsScreen } from './screens/Campaigns';
 import { FlowsScreen } from './screens/Flows';
@@ -36,11 +37,13 @@ const THEME = {
     colorError: '#cf1322',
   },
 };
+const REDUCED_MOTION_THEME = { token: { ...THEME.token, motion: false } };
 
 export function App() {
   const { i18n } = useTranslation();
   const [signedIn, setSignedIn] = useState(() => session.key() !== null);
   const queryClient = useQueryClient();
+  const reducedMotion = usePrefersReducedMotion();
   useEffect(() => {
     const out = () => {
       queryClient.clear();
@@ -50,7 +53,7 @@ export function App() {
     return () => window.removeEventListener('mm:signed-out', out);
   }, [queryClient]);
   return (
-    <ConfigProvider locale={i18n.language === 'vi' ? viVN : enUS} theme={THEME}>
+    <ConfigProvider locale={i18n.language === 'vi' ? viVN : enUS} theme={reducedMotion ? REDUCED_MOTION_THEME : THEME}>
       <AntApp>{signedIn ? <Shell /> : <SignIn onSignedIn={() => setSignedIn(true)} />}</AntApp>
     </ConfigProvider>
   );

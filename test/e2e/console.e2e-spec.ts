@@ -288,6 +288,17 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     await check('14-vi-field-error');
   });
 
+  it('animates only for a user who has not asked for reduced motion, and follows a change of that setting', async () => {
+    // The browser of these specs prefers reduced motion (test/helpers/browser.ts): no transition at all.
+    // Strings, not functions: they run in the page, and this project's type check has no DOM types.
+    const still = '/^0s(, 0s)*$/.test(getComputedStyle(document.querySelector(".ant-btn-primary")).transitionDuration)';
+    expect(await page.evaluate<boolean>(still)).toBe(true);
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    await page.waitForFunction(`!${still}`);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.waitForFunction(still);
+  });
+
   it('goes back to sign-in when the key is refused (401)', async () => {
     await page.evaluate('sessionStorage.setItem("mm.apiKey", "mmk_revoked")');
     await page.reload();
