@@ -113,7 +113,7 @@ export class AudienceService {
 
   /**
    * Checks an audience choice of a Page: 400 naming `segmentId`/`segment` when both are given or the
-   * inline conditions are wrong (`segment.conditions[0].days`…), 404 `segmentId` for another Page's segment.
+   * inline conditions are wrong (`segment.conditions.0.days`…), 404 `segmentId` for another Page's segment.
    */
   async resolve(shopId: string, pageId: string, choice: AudienceChoice): Promise<ResolvedAudience> {
     const hasId = choice.segmentId !== undefined && choice.segmentId !== null;

@@ -42,7 +42,7 @@ describe('segment definitions', () => {
       { match: 'all', conditions: [{ type: 'ordersAtLeast', count: 2, extra: 1 }], more: true },
       'definition',
     );
-    expect('problems' in result && result.problems.map((p) => p.field)).toEqual(['definition.more', 'definition.conditions[0].extra']);
+    expect('problems' in result && result.problems.map((p) => p.field)).toEqual(['definition.more', 'definition.conditions.0.extra']);
   });
 
   it('looks the summary up once for the order conditions of one AND', () => {
@@ -72,6 +72,6 @@ describe('segment definitions', () => {
       '(1 = 0)',
     );
     const bad = checkSegmentDefinition({ match: 'all', conditions: [{ type: 'country', countries: ['ph', 'XX', 'PHL'] }] }, 'segment');
-    expect('problems' in bad && bad.problems.map((p) => p.field)).toEqual(['segment.conditions[0].countries']);
+    expect('problems' in bad && bad.problems.map((p) => p.field)).toEqual(['segment.conditions.0.countries']);
   });
 });

@@ -125,7 +125,7 @@ export { normaliseTag };
 
 /**
  * Checks a segment definition strictly and returns it normalised (tags and item names lower-cased,
- * instants in UTC), or every problem with its field path under `path` (e.g. `segment.conditions[1].days`).
+ * instants in UTC), or every problem with its field path under `path` (e.g. `segment.conditions.1.days`).
  */
 export function checkSegmentDefinition(input: unknown, path: string): { definition: SegmentDefinition } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
@@ -151,7 +151,7 @@ function checkGroup(input: unknown, path: string, problems: FieldProblem[], top:
     return undefined;
   }
   const checked = conditions.map((c: unknown, i) => {
-    const at = `${path}.conditions[${i}]`;
+    const at = `${path}.conditions.${i}`;
     if (isObject(c) && 'match' in c) {
       if (!top) {
         problems.push({ field: at, rule: 'maxDepth', message: `${at}: groups nest one level deep only` });

@@ -42,7 +42,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 /**
  * Checks a campaign's content against the platform's limits when it is saved, so the shop sees
- * every problem at once, each naming its field (`content.elements[1].buttons[0].title`), instead of
+ * every problem at once, each naming its field (`content.elements.1.buttons.0.title`), instead of
  * Meta refusing each send. Lengths are measured by the Graph builders' own rule (`metaTextLength`:
  * UTF-16 code units after NFC), the same as sequence texts. Returns the content in its stored shape,
  * texts in NFC, or the problems.
@@ -107,7 +107,7 @@ export function checkCampaignContent(input: unknown, field = 'content'): { conte
         return { problems };
       }
       const cards: CampaignCard[] = elements.map((element, i) => {
-        const at = `${field}.elements[${i}]`;
+        const at = `${field}.elements.${i}`;
         if (!isObject(element)) {
           problem(at, 'isObject', `${at} must be an object`);
           return { title: '' };
@@ -147,7 +147,7 @@ function checkButtons(
     return [];
   }
   return input.flatMap((button, j): TemplateButton[] => {
-    const bat = `${at}[${j}]`;
+    const bat = `${at}.${j}`;
     if (!isObject(button)) {
       problem(bat, 'isObject', `${bat} must be an object`);
       return [];

@@ -46,14 +46,14 @@ export class AbTestsService {
     this.dialect = new SqlDialect(dataSource);
   }
 
-  /** Sets the campaign's test (drafts only: the audience is split at fan-out). 400 naming `variants[i]...`; 409 `not_draft`. */
+  /** Sets the campaign's test (drafts only: the audience is split at fan-out). 400 naming `variants.<i>…`; 409 `not_draft`. */
   async put(campaignId: string, status: string, dto: PutAbTestDto): Promise<AbTestResponse> {
     if (status !== 'draft')
       throw new DomainError(409, 'not_draft', 'An A/B test can be set on a draft campaign only', { field: 'variants' });
     const problems = [];
     const contents = [];
     for (const [i, variant] of dto.variants.entries()) {
-      const checked = checkCampaignContent(variant, `variants[${i}]`);
+      const checked = checkCampaignContent(variant, `variants.${i}`);
       if ('problems' in checked) problems.push(...checked.problems);
       else contents.push(checked.content);
     }

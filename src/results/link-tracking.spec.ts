@@ -51,9 +51,9 @@ describe('tracked links', () => {
 
   it('are the default actions and web_url buttons, card by card, and are replaced in the same order', () => {
     expect(trackedLinks(content).map((l) => [l.index, l.at, l.url])).toEqual([
-      [0, 'elements[0].defaultAction', 'https://shop.test/dress'],
-      [1, 'elements[0].buttons[1]', 'https://shop.test/buy'],
-      [2, 'elements[1].buttons[0]', 'https://shop.test/bag'],
+      [0, 'elements.0.defaultAction', 'https://shop.test/dress'],
+      [1, 'elements.0.buttons.1', 'https://shop.test/buy'],
+      [2, 'elements.1.buttons.0', 'https://shop.test/bag'],
     ]);
     const out = withRedirects(content, (i) => `https://mm.test/r/${i}`);
     expect(trackedLinks(out).map((l) => l.url)).toEqual(['https://mm.test/r/0', 'https://mm.test/r/1', 'https://mm.test/r/2']);

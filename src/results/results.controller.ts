@@ -77,7 +77,7 @@ export class ResultsController {
   @Put('pages/:pageId/campaigns/:id/ab-test')
   @ApiOperation({
     summary: 'Sets the A/B test of a draft campaign',
-    description: '400 naming the field (`variants[0].text`); 409 `not_draft` once the campaign was scheduled.',
+    description: '400 naming the field (`variants.0.text`); 409 `not_draft` once the campaign was scheduled.',
   })
   @ApiOkResponse({ type: AbTestResponse })
   async putAbTest(

@@ -3,7 +3,7 @@ import type { CampaignContent } from '../broadcasts/campaign-content';
 /** One tracked link of a content: its index (in the redirect code), where it is, its title and its URL. */
 export interface TrackedLink {
   index: number;
-  /** `elements[0].buttons[1]` or `elements[2].defaultAction`. */
+  /** `elements.0.buttons.1` or `elements.2.defaultAction` (the content's field path, as a 400 names it). */
   at: string;
   title: string | null;
   url: string;
@@ -19,10 +19,10 @@ export function trackedLinks(content: CampaignContent): TrackedLink[] {
   const links: TrackedLink[] = [];
   content.elements.forEach((card, i) => {
     if (card.defaultActionUrl !== undefined)
-      links.push({ index: links.length, at: `elements[${i}].defaultAction`, title: null, url: card.defaultActionUrl });
+      links.push({ index: links.length, at: `elements.${i}.defaultAction`, title: null, url: card.defaultActionUrl });
     (card.buttons ?? []).forEach((button, j) => {
       if (button.type === 'web_url')
-        links.push({ index: links.length, at: `elements[${i}].buttons[${j}]`, title: button.title, url: button.url });
+        links.push({ index: links.length, at: `elements.${i}.buttons.${j}`, title: button.title, url: button.url });
     });
   });
   return links;

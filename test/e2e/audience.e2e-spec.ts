@@ -374,12 +374,12 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
     expect(bad.status).toBe(400);
     expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual([
       'definition.match',
-      'definition.conditions[0].days',
-      'definition.conditions[1].amount',
-      'definition.conditions[2].type',
-      'definition.conditions[3].zones',
-      'definition.conditions[4].countries',
-      'definition.conditions[5].conditions[0]',
+      'definition.conditions.0.days',
+      'definition.conditions.1.amount',
+      'definition.conditions.2.type',
+      'definition.conditions.3.zones',
+      'definition.conditions.4.countries',
+      'definition.conditions.5.conditions.0',
     ]);
     const both = await api(s.shop).post(`/api/pages/${s.page.id}/audience/count`, {
       topicId: s.topic.id,
@@ -399,7 +399,7 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
       segment: { match: 'all', conditions: [{ type: 'ordersAtLeast', count: -1 }] },
     });
     expect(inCampaign.status).toBe(400);
-    expect(inCampaign.body.fields[0].field).toBe('segment.conditions[0].count');
+    expect(inCampaign.body.fields[0].field).toBe('segment.conditions.0.count');
   });
   it('refuses a made-up PSID and a bad tag list with a 400 naming the PSID, the list or each bad tag, and keeps the old tags', async () => {
     const s = await aVietnameseShop();

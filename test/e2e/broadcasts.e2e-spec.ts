@@ -729,9 +729,9 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
       type: 'generic',
       elements: [{ title: 'Dress', buttons: [{ type: 'postback', title: 'Hi {{first_name}}', payload: 'BUY' }] }],
     });
-    expect(fields(placeholderInButton)).toEqual(['content.elements[0].buttons[0].title']);
+    expect(fields(placeholderInButton)).toEqual(['content.elements.0.buttons.0.title']);
     const fourButtons = await create({ type: 'generic', elements: [{ title: 'Dress', buttons: [1, 2, 3, 4].map(() => card.buttons[0]) }] });
-    expect(fields(fourButtons)).toEqual(['content.elements[0].buttons']);
+    expect(fields(fourButtons)).toEqual(['content.elements.0.buttons']);
     const unknownPlaceholder = await create({ type: 'text', text: 'Hi {{nickname}}' });
     expect(fields(unknownPlaceholder)).toEqual(['content.text']);
     expect((await create({ type: 'generic', elements: [card] })).status).toBe(201);

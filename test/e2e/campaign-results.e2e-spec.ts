@@ -263,6 +263,13 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
       testDurationMinutes: 60,
       metric: 'click_rate',
     };
+    // A variant's fault is named by its path, dotted like every other field of the API.
+    const badLink = await api(s.shop).put(`/api/pages/${s.page.id}/campaigns/${id}/ab-test`, {
+      ...test,
+      variants: [card('Variant B', 'not a link')],
+    });
+    expect(badLink.status).toBe(400);
+    expect(badLink.body.fields.map((f: { field: string }) => f.field)).toEqual(['variants.0.elements.0.buttons.0.url']);
     expect((await api(s.shop).put(`/api/pages/${s.page.id}/campaigns/${id}/ab-test`, test)).status).toBe(200);
     const metaCampaignId = await scheduleIn(s, id, 2 * HOUR);
     // The audience is split at fan-out: the test is fixed once the campaign is scheduled.

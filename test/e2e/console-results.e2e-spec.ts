@@ -193,7 +193,7 @@ describe('Campaign results in the console (SQLite, bundled sandbox)', () => {
     await view.getByLabel('Test share (% of the audience)').fill('50');
     await view.getByLabel('Decide after (minutes)').fill('15');
     await view.getByRole('button', { name: 'Save the A/B test' }).click();
-    // The API names `variants[1].elements[0].buttons[0].url`: the console shows it under variant C's link.
+    // The API names `variants.1.elements.0.buttons.0.url`: the console shows it under variant C's link.
     await page.locator('#abTest_variants_1_url_help').filter({ hasText: 'Must be an https URL' }).waitFor();
     await check('r2-ab-test-field-error');
     await view.getByLabel('Link (C)').fill('https://shop.example.vn/cuoi-tuan');

@@ -46,20 +46,20 @@ function toContent(v: VariantFields): CampaignContent {
   };
 }
 
-/** The API's field of a variant (`variants[1].elements[0].buttons[0].url`) → the form's (`variants.1.url`). */
+/** The API's field of a variant (`variants.1.elements.0.buttons.0.url`) → the form's (`variants.1.url`). */
 function variantFieldNames(): Record<string, string> {
   const names: Record<string, string> = { variants: 'abTest' };
   for (let i = 0; i < MAX_MORE; i++) {
-    const at = `variants[${i}]`;
+    const at = `variants.${i}`;
     Object.assign(names, {
       [at]: `variants.${i}.kind`,
       [`${at}.type`]: `variants.${i}.kind`,
       [`${at}.text`]: `variants.${i}.text`,
       [`${at}.imageUrl`]: `variants.${i}.imageUrl`,
       [`${at}.elements`]: `variants.${i}.title`,
-      [`${at}.elements[0].title`]: `variants.${i}.title`,
-      [`${at}.elements[0].buttons[0].title`]: `variants.${i}.buttonTitle`,
-      [`${at}.elements[0].buttons[0].url`]: `variants.${i}.url`,
+      [`${at}.elements.0.title`]: `variants.${i}.title`,
+      [`${at}.elements.0.buttons.0.title`]: `variants.${i}.buttonTitle`,
+      [`${at}.elements.0.buttons.0.url`]: `variants.${i}.url`,
     });
   }
   return names;

@@ -27,8 +27,8 @@ export const buildQuickRepliesMessage = (text: string, replies: readonly QuickRe
     text: requireMetaText('text', text, META_TEXT_LIMITS.messageText),
     quick_replies: replies.map((r, i) => ({
       content_type: 'text',
-      title: requireMetaText(`quick_replies[${i}].title`, r.title, META_TEXT_LIMITS.quickReplyTitle),
-      payload: requireMetaText(`quick_replies[${i}].payload`, r.payload, META_TEXT_LIMITS.quickReplyPayload),
+      title: requireMetaText(`quick_replies.${i}.title`, r.title, META_TEXT_LIMITS.quickReplyTitle),
+      payload: requireMetaText(`quick_replies.${i}.payload`, r.payload, META_TEXT_LIMITS.quickReplyPayload),
       ...(r.imageUrl !== undefined && { image_url: r.imageUrl }),
     })),
   };
@@ -54,7 +54,7 @@ export const buildButtonTemplateMessage = (text: string, buttons: readonly Templ
       payload: {
         template_type: 'button',
         text: requireMetaText('text', text, META_TEXT_LIMITS.templateText),
-        buttons: buttons.map((b, i) => toWireButton(b, `buttons[${i}]`)),
+        buttons: buttons.map((b, i) => toWireButton(b, `buttons.${i}`)),
       },
     },
   };
@@ -62,13 +62,13 @@ export const buildButtonTemplateMessage = (text: string, buttons: readonly Templ
 
 const toWireElement = (e: GenericElement, index: number): WireGenericElement => {
   if (e.buttons !== undefined) requireCount(`buttons of element ${index}`, e.buttons.length, 0, MAX_TEMPLATE_BUTTONS);
-  const at = `elements[${index}]`;
+  const at = `elements.${index}`;
   return {
     title: requireMetaText(`${at}.title`, e.title, META_TEXT_LIMITS.elementTitle),
     ...(e.subtitle !== undefined && { subtitle: requireMetaText(`${at}.subtitle`, e.subtitle, META_TEXT_LIMITS.elementSubtitle) }),
     ...(e.imageUrl !== undefined && { image_url: e.imageUrl }),
     ...(e.defaultActionUrl !== undefined && { default_action: { type: 'web_url', url: e.defaultActionUrl } }),
-    ...(e.buttons !== undefined && e.buttons.length > 0 && { buttons: e.buttons.map((b, j) => toWireButton(b, `${at}.buttons[${j}]`)) }),
+    ...(e.buttons !== undefined && e.buttons.length > 0 && { buttons: e.buttons.map((b, j) => toWireButton(b, `${at}.buttons.${j}`)) }),
   };
 };
 

@@ -8,7 +8,7 @@ const MINOR = MINOR_UNITS_RULE;
 export class LinkClicksResponse {
   @ApiProperty({ description: "The A/B variant whose content holds the link (0: the campaign's own content)" }) variant!: number;
   @ApiProperty({ description: 'The link index in its content (the redirect code carries it)' }) index!: number;
-  @ApiProperty({ example: 'elements[0].buttons[1]' }) at!: string;
+  @ApiProperty({ example: 'elements.0.buttons.1' }) at!: string;
   @ApiProperty({ nullable: true, type: String, description: 'The button title (null: a card default action)' }) title!: string | null;
   @ApiProperty({ description: "The shop's URL (without the UTM parameters added at the redirect)" }) url!: string;
   @ApiProperty({ description: 'Recipients who followed it at least once' }) clickers!: number;

@@ -125,14 +125,13 @@ export function isComplete(values: Pick<SegmentFormValues, 'conditions'>): boole
 }
 
 /**
- * Where the API's field path of a definition (`definition.conditions[1].conditions[0].days` for a save,
+ * Where the API's field path of a definition (`definition.conditions.1.conditions.0.days` for a save,
  * `segment.…` for a count) is in the form: ['conditions', 1, 'conditions', 0, 'days']; undefined for another field.
  */
 export function formPathOf(apiField: string, prefix: 'definition' | 'segment'): Array<string | number> | undefined {
   if (!apiField.startsWith(`${prefix}.`)) return undefined;
   return apiField
     .slice(prefix.length + 1)
-    .replace(/\[(\d+)\]/g, '.$1')
     .split('.')
     .filter(Boolean)
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));

@@ -8,7 +8,7 @@ import { CONDITIONS, formPathOf } from './conditions';
 const INPUT_LEAVES = new Set(['type', 'match', ...Object.values(CONDITIONS).flatMap((fields) => Object.keys(fields))]);
 
 /**
- * Shows the API's problems with a segment (`definition.conditions[1].days` from a save, `segment.…` from
+ * Shows the API's problems with a segment (`definition.conditions.1.days` from a save, `segment.…` from
  * a count; `name`) under the builder's inputs, in the user's language: a condition's field has its own
  * text (`audience.problems.days`: "1 to 3650 days"), else the rule's. Returns, as text for a message above
  * the form, what no input holds (a list with no condition, an unknown field), or undefined.
