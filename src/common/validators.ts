@@ -78,25 +78,47 @@ export const FIELD_PROBLEMS = 'fieldProblems';
 /** A field's problems, given its value and its path in the body. */
 export type FieldProblemsOf = (value: unknown, field: string) => FieldProblem[];
 
+/** What IsStringList holds a list to; lengths count UTF-16 code units, as JavaScript's `length`. */
+export interface StringListLimits {
+  /** Fewest entries (default 0). */
+  minItems?: number;
+  maxItems: number;
+  /** Each entry's length (default 1 to 200), with a character other than a space. */
+  minLength?: number;
+  maxLength?: number;
+  /** The only values an entry may take (`isIn`). */
+  oneOf?: readonly string[];
+  /** The form an entry must have (`matches`), with `what` naming it in the message ("a delivery id (digits)"). */
+  pattern?: { regex: RegExp; what: string };
+  /** No entry twice (`arrayUnique`). */
+  unique?: boolean;
+}
+
 /**
- * A list of strings: at most `maxItems`, each `minLength`-`maxLength` characters with one other than a space.
- * A non-array is one problem on the field (`tags must be an array of strings`), and each bad element is its
- * own, named by its path as nested fields are (`tags.1`, like `items.0.price`). class-validator's
- * `{ each: true }` rules name only the field, and its ArrayMaxSize also fails a non-array; so the problems are
- * worked out here and ride on the rule's context, where the validation pipe (flatten) reads them.
+ * A list of strings held to `limits`. A non-array, or a list of the wrong size, is one problem on the field
+ * (`tags must be an array of strings`); each bad entry is its own, named by its path as nested fields are
+ * (`tags.1`, like `items.0.price`). class-validator's `{ each: true }` rules name only the field, and its
+ * ArrayMaxSize also fails a non-array; so the problems are worked out here and ride on the rule's context,
+ * where the validation pipe (flatten) reads them.
  */
-export function IsStringList(limits: { maxItems: number; minLength: number; maxLength: number }): PropertyDecorator {
-  const { maxItems, minLength, maxLength } = limits;
+export function IsStringList(limits: StringListLimits): PropertyDecorator {
+  const { minItems = 0, maxItems, minLength = 1, maxLength = 200, oneOf, pattern, unique = false } = limits;
   const problemsOf: FieldProblemsOf = (value, field) => {
     if (!Array.isArray(value)) return [{ field, rule: 'isArray', message: `${field} must be an array of strings` }];
+    if (value.length < minItems)
+      return [{ field, rule: 'arrayMinSize', message: `${field} must hold at least ${minItems} entries, not ${value.length}` }];
     if (value.length > maxItems)
       return [{ field, rule: 'arrayMaxSize', message: `${field} must hold at most ${maxItems} entries, not ${value.length}` }];
     return value.flatMap((element: unknown, i): FieldProblem[] => {
       const at = `${field}.${i}`;
       if (typeof element !== 'string') return [{ field: at, rule: 'isString', message: `${at} must be a string` }];
+      if (oneOf && !oneOf.includes(element)) return [{ field: at, rule: 'isIn', message: `${at} must be one of: ${oneOf.join(', ')}` }];
+      if (pattern && !pattern.regex.test(element)) return [{ field: at, rule: 'matches', message: `${at} must be ${pattern.what}` }];
       if (element.length < minLength || element.length > maxLength)
         return [{ field: at, rule: 'isLength', message: `${at} must be ${minLength}-${maxLength} characters, not ${element.length}` }];
       if (element.trim() === '') return [{ field: at, rule: 'isNotEmpty', message: `${at} must have a character other than a space` }];
+      if (unique && value.indexOf(element) < i)
+        return [{ field: at, rule: 'arrayUnique', message: `${at} repeats ${field}.${value.indexOf(element)} (${element})` }];
       return [];
     });
   };

@@ -535,8 +535,8 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     expect((await resolve({ action: 'resend-now', deliveryIds: [lost] })).body.fields).toEqual([
       expect.objectContaining({ field: 'action' }),
     ]);
-    expect((await resolve({ action: 'resend', deliveryIds: ['x1'] })).body.fields).toEqual([
-      expect.objectContaining({ field: 'deliveryIds' }),
+    expect((await resolve({ action: 'resend', deliveryIds: [lost, 'x1'] })).body.fields).toEqual([
+      expect.objectContaining({ field: 'deliveryIds.1', rule: 'matches' }),
     ]);
     const notUncertain = await resolve({ action: 'resend', deliveryIds: [lost, reached] });
     expect(notUncertain.status).toBe(409);

@@ -359,6 +359,35 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
     );
   });
 
+  it('names each bad phrase of a keyword by its position, and stores nothing', async () => {
+    const shop = await aShop(t);
+    const page = await aPage(t, shop);
+    const flow = await createFlow(shop, page.id, { name: 'Promo', nodes: [{ id: 'hi', type: 'text', text: 'Promo code: KM30' }] });
+    const keywords = () => t.http().get(`/api/pages/${page.id}/keywords`).set(shop.auth).expect(200);
+    const refused = await t
+      .http()
+      .post(`/api/pages/${page.id}/keywords`)
+      .set(shop.auth)
+      .send({ phrases: ['sale', '', 5, '   ', 'x'.repeat(201)], flowId: flow.id })
+      .expect(400);
+    expect(refused.body.fields.map((f: { field: string; rule: string }) => [f.field, f.rule])).toEqual([
+      ['phrases.1', 'isLength'],
+      ['phrases.2', 'isString'],
+      ['phrases.3', 'isNotEmpty'],
+      ['phrases.4', 'isLength'],
+    ]);
+    expect((await keywords()).body).toEqual([]);
+    const kept = await createKeyword(shop, page.id, { phrases: ['sale'], flowId: flow.id });
+    const patch = await t
+      .http()
+      .patch(`/api/pages/${page.id}/keywords/${kept.id}`)
+      .set(shop.auth)
+      .send({ phrases: ['promo', null] })
+      .expect(400);
+    expect(patch.body.fields).toEqual([expect.objectContaining({ field: 'phrases.1', rule: 'isString' })]);
+    expect((await keywords()).body[0].phrases).toEqual(['sale']);
+  });
+
   it('gives 2,000 customers typing the keyword within a few seconds exactly one answer each', async () => {
     const shop = await aShop(t);
     const page = await aPage(t, shop);

@@ -315,7 +315,12 @@ describe.each(testDatabases())('events out to a POS endpoint on %s', (db) => {
     expect(fieldsOf(await create({ url: 'https://user:pw@pos.example.com/x', eventTypes: ['customer.subscribed'] }).expect(400))).toEqual([
       'url',
     ]);
-    expect(fieldsOf(await create({ url: receiver.url, eventTypes: ['customer.teleported'] }).expect(400))).toEqual(['eventTypes']);
+    expect(fieldsOf(await create({ url: receiver.url, eventTypes: ['customer.subscribed', 'customer.teleported'] }).expect(400))).toEqual([
+      'eventTypes.1',
+    ]);
+    expect(fieldsOf(await create({ url: receiver.url, eventTypes: ['customer.subscribed', 'customer.subscribed'] }).expect(400))).toEqual([
+      'eventTypes.1',
+    ]);
     expect(fieldsOf(await create({ url: receiver.url, eventTypes: [] }).expect(400))).toEqual(['eventTypes']);
     expect(fieldsOf(await create({ eventTypes: ['customer.subscribed'], description: 'x'.repeat(201) }).expect(400))).toEqual([
       'description',

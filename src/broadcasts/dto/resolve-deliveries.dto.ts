@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { IsStringList } from '../../common/validators';
 
 export type ResolveAction = 'resend' | 'leave';
 
@@ -23,10 +24,7 @@ export class ResolveDeliveriesDto {
     example: ['1042', '1043'],
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
-  @Matches(/^\d{1,20}$/, { each: true, message: 'each of deliveryIds must be a delivery id (digits)' })
+  @IsStringList({ minItems: 1, maxItems: 1000, pattern: { regex: /^\d{1,20}$/, what: 'a delivery id (digits)' } })
   deliveryIds?: string[];
 
   @ApiPropertyOptional({ description: 'true: every uncertain delivery of this campaign' })

@@ -1,9 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayNotEmpty,
-  ArrayUnique,
-  IsArray,
   IsIn,
   IsInt,
   IsOptional,
@@ -14,6 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsStringList } from '../../common/validators';
 import { DOMAIN_EVENT_TYPES, type DomainEventType } from '../domain-events';
 
 export const DELIVERY_STATUSES = ['pending', 'delivering', 'delivered', 'failed'] as const;
@@ -34,10 +32,7 @@ export class CreateEndpointDto {
   url!: string;
 
   @ApiProperty({ enum: DOMAIN_EVENT_TYPES, isArray: true, description: 'The event types to receive (at least one)' })
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayUnique()
-  @IsIn(DOMAIN_EVENT_TYPES, { each: true, message: `eventTypes must each be one of: ${DOMAIN_EVENT_TYPES.join(', ')}` })
+  @IsStringList({ minItems: 1, maxItems: DOMAIN_EVENT_TYPES.length, oneOf: DOMAIN_EVENT_TYPES, unique: true })
   eventTypes!: DomainEventType[];
 
   @ApiPropertyOptional({ description: 'A note for the shop, at most 200 characters' })

@@ -1,8 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -13,6 +10,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { IsStringList } from '../../common/validators';
 import { MATCH_MODES, type KeywordRule, type MatchMode } from '../entities/keyword-rule.entity';
 
 const MAX_COOLDOWN_SECONDS = 7 * 24 * 3600;
@@ -32,11 +30,7 @@ export class CreateKeywordDto {
 
   @ApiPropertyOptional({ type: [String], example: ['khuyến mãi', 'sale', 'promo'], description: 'Required unless isDefault' })
   @ValidateIf((o: CreateKeywordDto) => o.isDefault !== true || o.phrases !== undefined)
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 200, { each: true })
+  @IsStringList({ minItems: 1, maxItems: 50, minLength: 1, maxLength: 200 })
   phrases?: string[];
 
   @ApiPropertyOptional({ enum: MATCH_MODES, default: 'contains' })
@@ -90,11 +84,7 @@ export class UpdateKeywordDto {
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 200, { each: true })
+  @IsStringList({ minItems: 1, maxItems: 50, minLength: 1, maxLength: 200 })
   phrases?: string[];
 
   @ApiPropertyOptional({ enum: MATCH_MODES }) @IsOptional() @IsIn(MATCH_MODES) matchMode?: MatchMode;
