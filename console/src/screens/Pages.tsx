@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../api';
 import { showFieldErrors } from '../errors';
+import { currencyDigits, money, toMinorUnits } from '../money';
 import { tone } from '../tone';
 
 /** What a Page still needs before it can broadcast (Marketing Message API: an ad account, its system user token, a price). */
@@ -14,14 +15,37 @@ function missing(page: Page): string[] {
   return needs;
 }
 
+/** An ISO 4217 code Intl knows (so its digits are known), in capitals; undefined for anything else. */
+function knownCurrency(code: unknown): string | undefined {
+  if (typeof code !== 'string' || !/^[A-Za-z]{3}$/.test(code.trim())) return undefined;
+  try {
+    currencyDigits(code.trim().toUpperCase());
+    return code.trim().toUpperCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The form's values as POST /pages takes them: empty fields left out, and the price typed in the currency's
+ * main unit (₱0.90) sent in its minor unit (90), as the API holds every amount.
+ */
+function pageBody(values: Record<string, unknown>): Record<string, unknown> {
+  const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== '' && v !== null));
+  const currency = knownCurrency(body.currency);
+  if (typeof body.pricePerMessage === 'number' && currency) body.pricePerMessage = toMinorUnits(body.pricePerMessage, currency);
+  return body;
+}
+
 export function PagesScreen({ pages }: { pages: Page[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language === 'vi' ? 'vi-VN' : 'en-PH';
   const [form] = Form.useForm();
   const [error, setError] = useState<string>();
   const queryClient = useQueryClient();
+  const currency = knownCurrency(Form.useWatch('currency', form));
   const connect = useMutation({
-    mutationFn: (values: Record<string, unknown>) =>
-      api<Page>('POST', '/pages', Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== ''))),
+    mutationFn: (values: Record<string, unknown>) => api<Page>('POST', '/pages', pageBody(values)),
     onSuccess: () => {
       form.resetFields();
       setError(undefined);
@@ -46,6 +70,11 @@ export function PagesScreen({ pages }: { pages: Page[] }) {
                   <Space wrap>
                     <span>{page.id}</span>
                     <Tag>{page.platform}</Tag>
+                    {page.pricePerMessage !== null && (
+                      <span data-testid="page-price">
+                        {t('pages.perMessage', { price: money(page.pricePerMessage, page.currency, locale) })}
+                      </span>
+                    )}
                     {page.transferredAt ? (
                       <Tag style={tone('red')}>{t('pages.transferred')}</Tag>
                     ) : needs.length === 0 ? (
@@ -90,8 +119,22 @@ export function PagesScreen({ pages }: { pages: Page[] }) {
           <Form.Item label={t('pages.currency')} name="currency">
             <Input placeholder="PHP" maxLength={3} />
           </Form.Item>
-          <Form.Item label={t('pages.price')} name="pricePerMessage">
-            <InputNumber min={0} style={{ width: '100%' }} />
+          <Form.Item
+            label={currency ? t('pages.priceIn', { currency }) : t('pages.price')}
+            name="pricePerMessage"
+            extra={t('pages.priceHelp')}
+            dependencies={['currency']}
+            // A price means nothing without its currency: 0.90 is ₱0.90, not ₫0.90.
+            rules={[
+              {
+                validator: (_, value) =>
+                  value === undefined || value === null || knownCurrency(form.getFieldValue('currency'))
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t('pages.priceNeedsCurrency'))),
+              },
+            ]}
+          >
+            <InputNumber min={0} step={currency ? 10 ** -currencyDigits(currency) : 0.01} style={{ width: '100%' }} />
           </Form.Item>
           {error && <Alert type="error" role="alert" message={error} style={{ marginBottom: 12 }} />}
           <Button type="primary" htmlType="submit" loading={connect.isPending}>
