@@ -72,6 +72,24 @@ export class AbTestsService {
     return (await this.get(campaignId))!;
   }
 
+  /**
+   * Removes the campaign's test while the campaign is a draft: it then goes to its whole audience with its
+   * own content. The statement itself holds the draft condition, so a test cannot vanish from under a
+   * campaign scheduled at the same moment (its audience would be fanned out `held`, waiting for a split
+   * that never comes). Errors: 404 `not_found` (no test), 409 `not_draft`.
+   */
+  async remove(campaignId: string): Promise<void> {
+    const removed = await SqlDialect.execute(
+      this.dataSource,
+      `DELETE FROM campaign_ab_tests
+        WHERE campaign_id = ? AND split_at IS NULL AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = ? AND c.status = 'draft')`,
+      [campaignId, campaignId],
+    );
+    if (removed > 0) return;
+    if (!(await this.hasTest(campaignId))) throw new DomainError(404, 'not_found', 'The campaign has no A/B test', { field: 'id' });
+    throw new DomainError(409, 'not_draft', 'An A/B test can be removed from a draft campaign only', { field: 'id' });
+  }
+
   async get(campaignId: string): Promise<AbTestResponse | undefined> {
     const row = await this.row(campaignId);
     if (!row) return undefined;

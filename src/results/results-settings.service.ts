@@ -143,6 +143,23 @@ export class ResultsSettingsService {
   }
 
   /**
+   * Drops the campaign's own UTM parameters, windows and opt-out limit (any state): from now on it follows
+   * its series' (an occurrence) or the shop's. Returns the settings then in force. Its link secret stays,
+   * so links already sent keep working.
+   */
+  async resetCampaign(shopId: string, campaignId: string): Promise<CampaignResultsSettingsResponse> {
+    await this.campaignRow(campaignId);
+    await this.dataSource.query(
+      `UPDATE campaign_results_settings
+          SET utm = NULL, delivered_window_hours = NULL, click_window_hours = NULL, opt_out_threshold_bp = NULL, opt_out_min_sent = NULL,
+              updated_at = ?
+        WHERE campaign_id = ?`,
+      [this.dialect.time(this.clock.now()), campaignId],
+    );
+    return this.campaignSettings(shopId, campaignId);
+  }
+
+  /**
    * The settings in force for a campaign: its own, else (an occurrence of a recurring series) the series',
    * since the shop sets UTM parameters and windows once on the series, else the shop's.
    */

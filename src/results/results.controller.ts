@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../common/domain-error';
 import { CurrentShop, ShopScoped } from '../shops/api-key.guard';
 import { AbTestsService } from './ab-tests.service';
@@ -65,6 +65,20 @@ export class ResultsController {
     return this.settings.updateCampaign(shopId, id, dto);
   }
 
+  @Delete('pages/:pageId/campaigns/:id/results-settings')
+  @ApiOperation({
+    summary: "Drops the campaign's own UTM parameters, windows and opt-out limit: it follows its series' or the shop's again (any state)",
+  })
+  @ApiOkResponse({ type: CampaignResultsSettingsResponse, description: 'The settings then in force' })
+  async resetCampaignSettings(
+    @CurrentShop() shopId: string,
+    @Param('pageId') pageId: string,
+    @Param('id') id: string,
+  ): Promise<CampaignResultsSettingsResponse> {
+    await this.results.campaign(shopId, pageId, id);
+    return this.settings.resetCampaign(shopId, id);
+  }
+
   @Get('pages/:pageId/campaigns/:id/ab-test')
   @ApiOkResponse({ type: AbTestResponse })
   async abTest(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<AbTestResponse> {
@@ -88,6 +102,18 @@ export class ResultsController {
   ): Promise<AbTestResponse> {
     const campaign = await this.results.campaign(shopId, pageId, id);
     return this.abTests.put(id, campaign.status, dto);
+  }
+
+  @Delete('pages/:pageId/campaigns/:id/ab-test')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Removes the A/B test of a draft campaign: it goes to its whole audience with its own content',
+    description: '404 `not_found` when the campaign has no test; 409 `not_draft` once the campaign was scheduled.',
+  })
+  @ApiNoContentResponse({ description: 'Removed' })
+  async deleteAbTest(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<void> {
+    await this.results.campaign(shopId, pageId, id);
+    await this.abTests.remove(id);
   }
 
   @Get('pages/:pageId/campaigns/:id/results')

@@ -291,6 +291,15 @@ function routes(t: TestApp): Record<string, RouteCase> {
       params: (f) => ({ pageId: f.pageId, id: f.campaignId }),
       body: () => ({ utm: { source: 'messenger', medium: 'marketing_message', campaign: 'payday' }, attributionClickHours: 72 }),
     },
+    'DELETE /api/pages/{pageId}/campaigns/{id}/results-settings': { params: (f) => ({ pageId: f.pageId, id: f.campaignId }) },
+    'DELETE /api/pages/{pageId}/campaigns/{id}/ab-test': {
+      params: async (f) => {
+        const id = await freshCampaign(t, f);
+        const test = { variants: [{ type: 'text', text: 'Payday: 30% off today!' }], testSharePercent: 20, testDurationMinutes: 240 };
+        await t.http().put(`/api/pages/${f.pageId}/campaigns/${id}/ab-test`).set(f.shop.auth).send(test).expect(200);
+        return { pageId: f.pageId, id };
+      },
+    },
     'PUT /api/pages/{pageId}/campaigns/{id}/ab-test': {
       params: async (f) => ({ pageId: f.pageId, id: await freshCampaign(t, f) }),
       body: () => ({

@@ -253,6 +253,46 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
     expect((await deliveryRows(t, id)).filter((r) => r.status === 'pending')).toHaveLength(la.length);
   });
 
+  it('removes a draft’s A/B test: the whole audience gets the campaign’s own content; a scheduled campaign keeps its test', async () => {
+    const s = await aSetup();
+    const subs = await subscribersOf(t, s.page.id, s.topic, 6);
+    const abTest = (id: string) => `/api/pages/${s.page.id}/campaigns/${id}/ab-test`;
+    const test = { variants: [card('Variant B', 'https://shop.example.ph/b')], testSharePercent: 50, testDurationMinutes: 60 };
+    const id = await aCampaign(s, card('Variant A', 'https://shop.example.ph/a'));
+    expect((await t.http().delete(abTest(id)).set(s.shop.auth)).body).toMatchObject({ statusCode: 404, error: 'not_found' });
+    expect((await api(s.shop).put(abTest(id), test)).status).toBe(200);
+    expect((await t.http().delete(abTest(id)).set(s.shop.auth)).status).toBe(204);
+    expect((await api(s.shop).get(abTest(id))).status).toBe(404);
+    const metaCampaignId = await scheduleIn(s, id, 2 * HOUR);
+    await t.advance(2 * HOUR);
+    await run();
+    // No held rows waiting for a decision: all six went at once, all with variant A.
+    expect((await deliveryRows(t, id)).map((r) => r.status)).toEqual(Array(6).fill('sent'));
+    expect(await sandboxSendsOf(t, metaCampaignId)).toHaveLength(6);
+    for (const sub of subs) expect((await buttonReceived(s, sub.psid)).title).toBe('Variant A');
+
+    const kept = await aCampaign(s, card('Variant A', 'https://shop.example.ph/a'));
+    expect((await api(s.shop).put(abTest(kept), test)).status).toBe(200);
+    await scheduleIn(s, kept, 2 * HOUR);
+    expect((await t.http().delete(abTest(kept)).set(s.shop.auth)).body).toMatchObject({ statusCode: 409, error: 'not_draft' });
+    expect((await api(s.shop).get(abTest(kept))).status).toBe(200);
+    // Out of the way of the other tests' worker passes.
+    expect((await api(s.shop).post(`/api/pages/${s.page.id}/campaigns/${kept}/cancel`)).status).toBe(200);
+  });
+
+  it('drops a campaign’s own results settings: it follows the shop’s again', async () => {
+    const s = await aSetup();
+    const id = await aCampaign(s, { type: 'text', text: 'Summer arrivals are in!' });
+    const settings = `/api/pages/${s.page.id}/campaigns/${id}/results-settings`;
+    const shop = (await api(s.shop).get('/api/results-settings')).body as Record<string, unknown>;
+    const own = { attributionClickHours: 12, optOutPauseThresholdPercent: 9, utm: { source: 'messenger', campaign: 'summer' } };
+    expect((await api(s.shop).put(settings, own)).body).toMatchObject(own);
+    const reset = await t.http().delete(settings).set(s.shop.auth);
+    expect(reset.status).toBe(200);
+    expect(reset.body).toMatchObject({ ...shop, utm: null, overrides: [] });
+    expect((await api(s.shop).get(settings)).body).toEqual(reset.body);
+  });
+
   it('an A/B campaign sends its test share both contents, picks the better click rate once, and sends the winner to the rest', async () => {
     const s = await aSetup();
     const subs = await subscribersOf(t, s.page.id, s.topic, 40);

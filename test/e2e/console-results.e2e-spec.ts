@@ -307,6 +307,39 @@ describe('Campaign results in the console (SQLite, bundled sandbox)', () => {
     );
   });
 
+  it('removes a draft’s A/B test and its own results settings', async () => {
+    const { topicId } = await topicWithSubscribers('Flash sale', '84300', 2);
+    const created = await api('post', `/api/pages/${pageId}/campaigns`, {
+      name: 'Flash sale',
+      topicId,
+      content: { type: 'text', text: 'Flash sale tonight: 30% off!' },
+    });
+    const path = `/api/pages/${pageId}/campaigns/${created.body.id}`;
+    const abTest = { variants: [{ type: 'text', text: 'Two hours only: 30% off!' }], testSharePercent: 20, testDurationMinutes: 60 };
+    expect((await api('put', `${path}/ab-test`, abTest)).status).toBe(200);
+    expect((await api('put', `${path}/results-settings`, { attributionClickHours: 48 })).status).toBe(200);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    await campaignRow('Flash sale').getByRole('button', { name: 'A/B test & settings' }).click();
+    const view = page.getByTestId('campaign-results');
+    const b = view.getByLabel('Message (B)');
+    await expect(b.inputValue()).resolves.toBe('Two hours only: 30% off!');
+    await view.getByRole('button', { name: 'Remove the A/B test' }).click();
+    await view.getByRole('button', { name: 'Remove the A/B test' }).waitFor({ state: 'detached' });
+    await expect(b.inputValue()).resolves.toBe('');
+    expect((await api('get', `${path}/ab-test`)).status).toBe(404);
+
+    await view.getByRole('tab', { name: 'Settings' }).click();
+    const own = page.locator('form#campaignSettings');
+    await own.getByText('Set for this campaign').waitFor();
+    await own.getByRole('button', { name: "Use the shop's settings" }).click();
+    await own.getByRole('button', { name: "Use the shop's settings" }).waitFor({ state: 'detached' });
+    await expect(own.getByLabel('Attribution after a click (hours)').inputValue()).resolves.toBe('168');
+    expect((await api('get', `${path}/results-settings`)).body).toMatchObject({ attributionClickHours: 168, overrides: [] });
+    await check('r5-ab-test-removed-settings-reset');
+    await page.reload();
+  });
+
   it('shows the results in Vietnamese, the revenue as 1.250.000 ₫', async () => {
     await page.getByLabel('Language', { exact: true }).click({ force: true });
     await page

@@ -468,6 +468,7 @@ export const en = {
       clickRate: 'Click rate',
       orderRate: 'Order rate',
       save: 'Save the A/B test',
+      remove: 'Remove the A/B test',
       saved: 'A/B test saved',
       none: 'This campaign has no A/B test.',
       notSplit: 'The test starts when the audience is ready.',
@@ -478,6 +479,7 @@ export const en = {
       figures: 'The figures of each variant',
     },
     settings: {
+      useShop: "Use the shop's settings",
       campaignTitle: 'This campaign',
       shopTitle: 'Defaults for every campaign',
       shopHelp: 'A campaign uses these unless it sets its own.',

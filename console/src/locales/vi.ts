@@ -477,6 +477,7 @@ export const vi: Texts = {
       clickRate: 'Tỷ lệ bấm',
       orderRate: 'Tỷ lệ đặt hàng',
       save: 'Lưu thử nghiệm A/B',
+      remove: 'Xóa thử nghiệm A/B',
       saved: 'Đã lưu thử nghiệm A/B',
       none: 'Chiến dịch này không có thử nghiệm A/B.',
       notSplit: 'Thử nghiệm bắt đầu khi danh sách người nhận sẵn sàng.',
@@ -487,6 +488,7 @@ export const vi: Texts = {
       figures: 'Số liệu của từng phiên bản',
     },
     settings: {
+      useShop: 'Dùng cài đặt của cửa hàng',
       campaignTitle: 'Chiến dịch này',
       shopTitle: 'Mặc định cho mọi chiến dịch',
       shopHelp: 'Chiến dịch dùng các giá trị này trừ khi tự đặt giá trị riêng.',

@@ -169,6 +169,9 @@ function AbTestState({ test, campaign, locale }: { test: AbTest; campaign: Campa
   );
 }
 
+/** The form of a draft without a test: one text variant, 20 % for 4 hours, judged on clicks. */
+const NO_TEST: AbFields = { variants: [{ kind: 'text' }], testSharePercent: 20, testDurationMinutes: 240, metric: 'click_rate' };
+
 function AbTestForm({ pageId, campaign, test, locale }: { pageId: string; campaign: CampaignDetail; test: AbTest | null; locale: string }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -194,6 +197,16 @@ function AbTestForm({ pageId, campaign, test, locale }: { pageId: string; campai
       setError(showFieldErrors(t, form, e, variantFieldNames()));
     },
   });
+  const remove = useMutation({
+    mutationFn: () => api<void>('DELETE', `${campaignPath(pageId, campaign.id)}/ab-test`),
+    onSuccess: () => {
+      setError(undefined);
+      setSaved(false);
+      form.setFieldsValue(NO_TEST);
+      queryClient.setQueryData(['ab-test', pageId, campaign.id], null);
+    },
+    onError: (e) => setError(showFieldErrors(t, form, e)),
+  });
   const initial: AbFields = test
     ? {
         variants: test.variants.map(toFields),
@@ -201,7 +214,7 @@ function AbTestForm({ pageId, campaign, test, locale }: { pageId: string; campai
         testDurationMinutes: test.testDurationMinutes,
         metric: test.metric,
       }
-    : { variants: [{ kind: 'text' }], testSharePercent: 20, testDurationMinutes: 240, metric: 'click_rate' };
+    : NO_TEST;
   return (
     <Form<AbFields> form={form} layout="vertical" name="abTest" initialValues={initial} onFinish={(v) => save.mutate(v)}>
       <Typography.Paragraph>{t('results.ab.intro')}</Typography.Paragraph>
@@ -254,6 +267,11 @@ function AbTestForm({ pageId, campaign, test, locale }: { pageId: string; campai
         <Button type="primary" htmlType="submit" loading={save.isPending}>
           {t('results.ab.save')}
         </Button>
+        {test && (
+          <Button danger onClick={() => remove.mutate()} loading={remove.isPending}>
+            {t('results.ab.remove')}
+          </Button>
+        )}
         {saved && (
           <Typography.Text role="status" data-testid="ab-saved">
             {t('results.ab.saved')}
@@ -321,7 +339,8 @@ function VariantCard({ index, name, onRemove }: { index: number; name: number; o
 
 /**
  * The campaign's A/B test: on a draft, its variants (B, C), test share, decision time and metric (PUT
- * …/ab-test, field errors next to their inputs); once sending, each variant's figures and the winner.
+ * …/ab-test, field errors next to their inputs) or its removal (DELETE); once sending, each variant's
+ * figures and the winner.
  */
 export function AbTestPanel({ pageId, campaign, locale }: { pageId: string; campaign: CampaignDetail; locale: string }) {
   const { t } = useTranslation();

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, InputNumber, Space, Typography, type FormInstance } from 'antd';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { showFieldErrors } from '../errors';
@@ -42,15 +42,29 @@ function NumberInputs({ source }: { source?: (field: NumberField) => string }) {
   );
 }
 
-function SaveRow({ pending, saved, error, testId }: { pending: boolean; saved: boolean; error?: string; testId: string }) {
+function SaveRow({
+  pending,
+  saved,
+  error,
+  testId,
+  children,
+}: {
+  pending: boolean;
+  saved: boolean;
+  error?: string;
+  testId: string;
+  /** Other actions, after Save. */
+  children?: ReactNode;
+}) {
   const { t } = useTranslation();
   return (
     <>
       {error && <Alert type="error" role="alert" message={error} style={{ marginBottom: 12 }} />}
-      <Space>
+      <Space wrap>
         <Button type="primary" htmlType="submit" loading={pending}>
           {t('common.save')}
         </Button>
+        {children}
         {saved && (
           <Typography.Text role="status" data-testid={testId}>
             {t('results.settings.saved')}
@@ -114,6 +128,16 @@ function CampaignSettingsForm({
       void queryClient.invalidateQueries({ queryKey: ['results', pageId, campaignId] });
     },
   );
+  // DELETE …/results-settings: the campaign drops its own values and follows the shop's (or its series') again.
+  const { save: reset, error: resetError } = useSettingsSave(
+    form,
+    onSaved,
+    () => api<CampaignResultsSettings>('DELETE', `${campaignPath(pageId, campaignId)}/results-settings`),
+    (next) => {
+      queryClient.setQueryData(['results-settings', pageId, campaignId], next);
+      void queryClient.invalidateQueries({ queryKey: ['results', pageId, campaignId] });
+    },
+  );
   const submit = (v: SettingsFields): void => {
     const body: Record<string, unknown> = {};
     for (const f of NUMBER_FIELDS) if (form.isFieldTouched(f) && typeof v[f] === 'number') body[f] = v[f];
@@ -144,7 +168,13 @@ function CampaignSettingsForm({
           </Form.Item>
         ))}
       </Space>
-      <SaveRow pending={save.isPending} saved={saved} error={error} testId="campaign-settings-saved" />
+      <SaveRow pending={save.isPending} saved={saved} error={error ?? resetError} testId="campaign-settings-saved">
+        {own.size > 0 && (
+          <Button onClick={() => reset.mutate(undefined)} loading={reset.isPending}>
+            {t('results.settings.useShop')}
+          </Button>
+        )}
+      </SaveRow>
     </Form>
   );
 }

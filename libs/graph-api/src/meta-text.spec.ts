@@ -64,9 +64,9 @@ describe('the builders measure with the same rule', () => {
 
   it('checks quick reply, button and card texts, naming the field', () => {
     const longTitle = `Mua ngay ${THUMBS_MEDIUM}${THUMBS_MEDIUM}${THUMBS_MEDIUM}`; // 9 + 12 = 21 units
-    expect(() => buildQuickRepliesMessage('Pick one', [{ title: longTitle, payload: 'P' }])).toThrow(/quick_replies\[0\]\.title/);
-    expect(() => buildButtonTemplateMessage('Hi', [{ type: 'postback', title: longTitle, payload: 'P' }])).toThrow(/buttons\[0\]\.title/);
-    expect(() => buildGenericTemplateMessage([{ title: 'x'.repeat(81) }])).toThrow(/elements\[0\]\.title/);
+    expect(() => buildQuickRepliesMessage('Pick one', [{ title: longTitle, payload: 'P' }])).toThrow(/quick_replies\.0\.title/);
+    expect(() => buildButtonTemplateMessage('Hi', [{ type: 'postback', title: longTitle, payload: 'P' }])).toThrow(/buttons\.0\.title/);
+    expect(() => buildGenericTemplateMessage([{ title: 'x'.repeat(81) }])).toThrow(/elements\.0\.title/);
     expect(() => buildButtonTemplateMessage('x'.repeat(641), [{ type: 'postback', title: 'Ok', payload: 'P' }])).toThrow(/text/);
   });
 
