@@ -2,10 +2,12 @@ import { useSyncExternalStore } from 'react';
 
 const QUERY = '(prefers-reduced-motion: reduce)';
 
+let media: MediaQueryList | undefined;
+const reduceMotion = (): MediaQueryList => (media ??= window.matchMedia(QUERY));
+
 function subscribe(onChange: () => void): () => void {
-  const media = window.matchMedia(QUERY);
-  media.addEventListener('change', onChange);
-  return () => media.removeEventListener('change', onChange);
+  reduceMotion().addEventListener('change', onChange);
+  return () => reduceMotion().removeEventListener('change', onChange);
 }
 
 /**
@@ -16,5 +18,5 @@ function subscribe(onChange: () => void): () => void {
  * still growing can keep the collapsed spinner, so a screen reader hears "loading Save" after the save is done.
  */
 export function usePrefersReducedMotion(): boolean {
-  return useSyncExternalStore(subscribe, () => window.matchMedia(QUERY).matches);
+  return useSyncExternalStore(subscribe, () => reduceMotion().matches);
 }

@@ -72,6 +72,6 @@ describe('segment definitions', () => {
       '(1 = 0)',
     );
     const bad = checkSegmentDefinition({ match: 'all', conditions: [{ type: 'country', countries: ['ph', 'XX', 'PHL'] }] }, 'segment');
-    expect('problems' in bad && bad.problems.map((p) => p.field)).toEqual(['segment.conditions.0.countries']);
+    expect('problems' in bad && bad.problems.map((p) => p.field)).toEqual(['segment.conditions.0.countries.0', 'segment.conditions.0.countries.1', 'segment.conditions.0.countries.2']);
   });
 });

@@ -87,12 +87,18 @@ const text =
     return normalised;
   };
 
+/** A list of 1 to `max` values, each `one` (`an IANA time zone`): a bad entry is named by its index (`zones.1`). */
 const list =
-  <T>(max: number, each: (v: unknown) => v is T, what: string) =>
+  <T>(max: number, each: (v: unknown) => v is T, one: string) =>
   (value: unknown, field: string, problems: FieldProblem[]): unknown => {
-    if (!Array.isArray(value) || value.length === 0 || value.length > max || !value.every(each))
-      problems.push({ field, rule: 'isArray', message: `${field} must be a list of 1 to ${max} ${what}` });
-    return Array.isArray(value) ? [...new Set(value as unknown[])] : value;
+    if (!Array.isArray(value) || value.length === 0 || value.length > max) {
+      problems.push({ field, rule: 'isArray', message: `${field} must be a list of 1 to ${max} entries, each ${one}` });
+      return value;
+    }
+    value.forEach((v: unknown, i) => {
+      if (!each(v)) problems.push({ field: `${field}.${i}`, rule: 'isIn', message: `${field}.${i} must be ${one}` });
+    });
+    return [...new Set(value as unknown[])];
   };
 
 const instant = (value: unknown, field: string, problems: FieldProblem[]): unknown => {
@@ -111,11 +117,15 @@ const FIELDS: Record<SegmentCondition['type'], Fields> = {
   boughtItem: { name: text(200, normalisePurchase) },
   boughtCategory: { category: text(200, normalisePurchase) },
   lastStatus: {
-    statuses: list(ORDER_STATUSES.length, (v): v is OrderStatus => ORDER_STATUSES.includes(v as OrderStatus), 'order statuses'),
+    statuses: list(
+      ORDER_STATUSES.length,
+      (v): v is OrderStatus => ORDER_STATUSES.includes(v as OrderStatus),
+      `an order status (${ORDER_STATUSES.join(', ')})`,
+    ),
   },
   subscribedSince: { at: instant },
-  timezone: { zones: list(50, (v): v is string => typeof v === 'string' && isValidTimeZone(v), 'IANA time zones') },
-  country: { countries: list(50, isCountryCode, 'ISO 3166-1 alpha-2 country codes in upper case (PH, VN, …)') },
+  timezone: { zones: list(50, (v): v is string => typeof v === 'string' && isValidTimeZone(v), 'an IANA time zone (Asia/Manila)') },
+  country: { countries: list(50, isCountryCode, 'an ISO 3166-1 alpha-2 country code in upper case (PH, VN, …)') },
   hasTag: { tag: text(64, normaliseTag) },
   lacksTag: { tag: text(64, normaliseTag) },
 };
@@ -131,6 +141,12 @@ export function checkSegmentDefinition(input: unknown, path: string): { definiti
   const problems: FieldProblem[] = [];
   const top = checkGroup(input, path, problems, true);
   return problems.length > 0 || !top ? { problems } : { definition: top as SegmentDefinition };
+}
+
+/** checkSegmentDefinition's problems only (none for a good definition), for the DTOs' IsSegmentDefinition. */
+export function segmentProblems(input: unknown, path: string): FieldProblem[] {
+  const checked = checkSegmentDefinition(input, path);
+  return 'problems' in checked ? checked.problems : [];
 }
 
 function checkGroup(input: unknown, path: string, problems: FieldProblem[], top: boolean): SegmentGroup | SegmentDefinition | undefined {

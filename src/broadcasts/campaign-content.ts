@@ -40,6 +40,12 @@ const PLACEHOLDER = /\{\{\s*([^}]*?)\s*\}\}/g;
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** checkCampaignContent's problems only (none for a good content), for the DTOs' IsCampaignContent. */
+export function contentProblems(input: unknown, field: string): FieldProblem[] {
+  const checked = checkCampaignContent(input, field);
+  return 'problems' in checked ? checked.problems : [];
+}
+
 /**
  * Checks a campaign's content against the platform's limits when it is saved, so the shop sees
  * every problem at once, each naming its field (`content.elements.1.buttons.0.title`), instead of

@@ -122,9 +122,19 @@ export function IsStringList(limits: StringListLimits): PropertyDecorator {
       return [];
     });
   };
+  return IsCheckedBy('isStringList', problemsOf);
+}
+
+/**
+ * A field held to one of the API's own checks (a campaign content, a segment definition): its problems,
+ * each named by its path (`content.elements.1.title`), come out of the validation pipe with the DTO's
+ * others, so one 400 lists every field at fault. They ride on the rule's context (FIELD_PROBLEMS), where
+ * the pipe's flatten reads them. `problemsOf` gets the value and the field's path in the body.
+ */
+export function IsCheckedBy(name: string, problemsOf: FieldProblemsOf): PropertyDecorator {
   return ValidateBy(
     {
-      name: 'isStringList',
+      name,
       validator: {
         validate: (value, args) => problemsOf(value, args?.property ?? '').length === 0,
         defaultMessage: (args) =>

@@ -12,6 +12,12 @@ import type { AbMetric } from './results-shapes';
 
 const RELEASE_CHUNK = 5000;
 
+/** A condition for a statement on campaign_ab_tests, its parameter the campaign id: the campaign is still a draft. */
+const WHILE_DRAFT = "EXISTS (SELECT 1 FROM campaigns c WHERE c.id = ? AND c.status = 'draft')";
+
+const notDraft = (verb: string): DomainError =>
+  new DomainError(409, 'campaign_not_draft', `An A/B test can be ${verb} a draft campaign only`, { field: 'id' });
+
 interface AbRow {
   campaign_id: string;
   variants: string;
@@ -46,10 +52,14 @@ export class AbTestsService {
     this.dialect = new SqlDialect(dataSource);
   }
 
-  /** Sets the campaign's test (drafts only: the audience is split at fan-out). 400 naming `variants.<i>…`; 409 `not_draft`. */
+  /**
+   * Sets the campaign's test (drafts only: the audience is split at fan-out). Like remove(), the statements
+   * hold the draft condition themselves, so a campaign scheduled at the same moment keeps what it had; the
+   * test read back tells whether this one was written. Errors: 400 naming `variants.<i>…`; 409
+   * `campaign_not_draft`.
+   */
   async put(campaignId: string, status: string, dto: PutAbTestDto): Promise<AbTestResponse> {
-    if (status !== 'draft')
-      throw new DomainError(409, 'not_draft', 'An A/B test can be set on a draft campaign only', { field: 'variants' });
+    if (status !== 'draft') throw notDraft('set on');
     const problems = [];
     const contents = [];
     for (const [i, variant] of dto.variants.entries()) {
@@ -60,15 +70,24 @@ export class AbTestsService {
     if (problems.length > 0) throw new ValidationFailed(problems);
     const now = this.dialect.time(this.clock.now());
     const metric = dto.metric ?? 'click_rate';
+    const variants = JSON.stringify(contents);
     await this.dataSource.query(
       `${this.dialect.insertIgnore()} INTO campaign_ab_tests (campaign_id, variants, metric, test_share_percent, test_duration_minutes, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [campaignId, JSON.stringify(contents), metric, dto.testSharePercent, dto.testDurationMinutes, now, now],
+       SELECT ?, ?, ?, ?, ?, ?, ? FROM campaigns WHERE id = ? AND status = 'draft'`,
+      [campaignId, variants, metric, dto.testSharePercent, dto.testDurationMinutes, now, now, campaignId],
     );
     await this.dataSource.query(
-      `UPDATE campaign_ab_tests SET variants = ?, metric = ?, test_share_percent = ?, test_duration_minutes = ?, updated_at = ? WHERE campaign_id = ? AND split_at IS NULL`,
-      [JSON.stringify(contents), metric, dto.testSharePercent, dto.testDurationMinutes, now, campaignId],
+      `UPDATE campaign_ab_tests SET variants = ?, metric = ?, test_share_percent = ?, test_duration_minutes = ?, updated_at = ?
+        WHERE campaign_id = ? AND split_at IS NULL AND ${WHILE_DRAFT}`,
+      [variants, metric, dto.testSharePercent, dto.testDurationMinutes, now, campaignId, campaignId],
     );
+    const written = await this.row(campaignId);
+    const ours =
+      written?.variants === variants &&
+      written.metric === metric &&
+      Number(written.test_share_percent) === dto.testSharePercent &&
+      Number(written.test_duration_minutes) === dto.testDurationMinutes;
+    if (!ours) throw notDraft('set on');
     return (await this.get(campaignId))!;
   }
 
@@ -76,18 +95,17 @@ export class AbTestsService {
    * Removes the campaign's test while the campaign is a draft: it then goes to its whole audience with its
    * own content. The statement itself holds the draft condition, so a test cannot vanish from under a
    * campaign scheduled at the same moment (its audience would be fanned out `held`, waiting for a split
-   * that never comes). Errors: 404 `not_found` (no test), 409 `not_draft`.
+   * that never comes). Errors: 404 `not_found` (no test), 409 `campaign_not_draft`.
    */
   async remove(campaignId: string): Promise<void> {
     const removed = await SqlDialect.execute(
       this.dataSource,
-      `DELETE FROM campaign_ab_tests
-        WHERE campaign_id = ? AND split_at IS NULL AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = ? AND c.status = 'draft')`,
+      `DELETE FROM campaign_ab_tests WHERE campaign_id = ? AND split_at IS NULL AND ${WHILE_DRAFT}`,
       [campaignId, campaignId],
     );
     if (removed > 0) return;
     if (!(await this.hasTest(campaignId))) throw new DomainError(404, 'not_found', 'The campaign has no A/B test', { field: 'id' });
-    throw new DomainError(409, 'not_draft', 'An A/B test can be removed from a draft campaign only', { field: 'id' });
+    throw notDraft('removed from');
   }
 
   async get(campaignId: string): Promise<AbTestResponse | undefined> {

@@ -91,7 +91,7 @@ export class ResultsController {
   @Put('pages/:pageId/campaigns/:id/ab-test')
   @ApiOperation({
     summary: 'Sets the A/B test of a draft campaign',
-    description: '400 naming the field (`variants.0.text`); 409 `not_draft` once the campaign was scheduled.',
+    description: '400 naming the field (`variants.0.text`); 409 `campaign_not_draft` once the campaign was scheduled.',
   })
   @ApiOkResponse({ type: AbTestResponse })
   async putAbTest(
@@ -108,7 +108,7 @@ export class ResultsController {
   @HttpCode(204)
   @ApiOperation({
     summary: 'Removes the A/B test of a draft campaign: it goes to its whole audience with its own content',
-    description: '404 `not_found` when the campaign has no test; 409 `not_draft` once the campaign was scheduled.',
+    description: '404 `not_found` when the campaign has no test; 409 `campaign_not_draft` once the campaign was scheduled.',
   })
   @ApiNoContentResponse({ description: 'Removed' })
   async deleteAbTest(@CurrentShop() shopId: string, @Param('pageId') pageId: string, @Param('id') id: string): Promise<void> {

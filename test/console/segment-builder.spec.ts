@@ -114,11 +114,12 @@ describe("The console's segment builder", () => {
       ],
     };
     const problems = problemsOf(definitionOf(form, 'VND'));
-    expect(problems.map((p) => p.field)).toEqual(['definition.conditions.0.zones', 'definition.conditions.1.conditions.0.days']);
+    expect(problems.map((p) => p.field)).toEqual(['definition.conditions.0.zones.0', 'definition.conditions.1.conditions.0.days']);
     expect(problems.map((p) => at(form, formPathOf(p.field, 'definition')!))).toEqual([['Asia/Hanoi'], 5000]);
     // The live count names the same conditions under `segment`.
     expect(formPathOf('segment.conditions.1.conditions.0.days', 'segment')).toEqual(['conditions', 1, 'conditions', 0, 'days']);
     expect(formPathOf('segment.match', 'segment')).toEqual(['match']);
+    expect(formPathOf('segment.conditions.5.conditions.0', 'segment')).toEqual(['conditions', 5, 'conditions', 0]);
     expect(formPathOf('topicId', 'segment')).toBeUndefined();
   });
 

@@ -377,8 +377,8 @@ describe.each(testDatabases())('Audience segments on %s', (db) => {
       'definition.conditions.0.days',
       'definition.conditions.1.amount',
       'definition.conditions.2.type',
-      'definition.conditions.3.zones',
-      'definition.conditions.4.countries',
+      'definition.conditions.3.zones.0',
+      'definition.conditions.4.countries.1',
       'definition.conditions.5.conditions.0',
     ]);
     const both = await api(s.shop).post(`/api/pages/${s.page.id}/audience/count`, {

@@ -734,6 +734,21 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     expect(fields(fourButtons)).toEqual(['content.elements.0.buttons']);
     const unknownPlaceholder = await create({ type: 'text', text: 'Hi {{nickname}}' });
     expect(fields(unknownPlaceholder)).toEqual(['content.text']);
+    // One 400 lists every field at fault: the body's and the content's together, nothing stored.
+    const before = (await api(s.shop).get(`/api/pages/${s.page.id}/campaigns`)).body.length;
+    const everything = await api(s.shop).post(`/api/pages/${s.page.id}/campaigns`, {
+      name: '',
+      topicId: s.topic.id,
+      content: { type: 'generic', elements: [{ title: 'Dress', buttons: [{ type: 'web_url', title: 'Shop', url: 'not a link' }] }, 'card'] },
+      segment: { match: 'all', conditions: [{ type: 'timezone', zones: ['Asia/Manila', 'Mars/Olympus'] }] },
+    });
+    expect(fields(everything).sort()).toEqual([
+      'content.elements.0.buttons.0.url',
+      'content.elements.1',
+      'name',
+      'segment.conditions.0.zones.1',
+    ]);
+    expect((await api(s.shop).get(`/api/pages/${s.page.id}/campaigns`)).body.length).toBe(before);
     expect((await create({ type: 'generic', elements: [card] })).status).toBe(201);
     expect((await create({ type: 'image', imageUrl: 'https://cdn.example.com/a.jpg' })).status).toBe(201);
   });

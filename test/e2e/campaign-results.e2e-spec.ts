@@ -274,10 +274,19 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
     const kept = await aCampaign(s, card('Variant A', 'https://shop.example.ph/a'));
     expect((await api(s.shop).put(abTest(kept), test)).status).toBe(200);
     await scheduleIn(s, kept, 2 * HOUR);
-    expect((await t.http().delete(abTest(kept)).set(s.shop.auth)).body).toMatchObject({ statusCode: 409, error: 'not_draft' });
+    expect((await t.http().delete(abTest(kept)).set(s.shop.auth)).body).toMatchObject({ statusCode: 409, error: 'campaign_not_draft' });
     expect((await api(s.shop).get(abTest(kept))).status).toBe(200);
+    // A PUT that read the campaign as a draft just before it was scheduled writes nothing.
+    const late = await aCampaign(s, card('Variant A', 'https://shop.example.ph/a'));
+    await scheduleIn(s, late, 2 * HOUR);
+    const dto = { ...test, variants: test.variants as Array<Record<string, unknown>>, metric: 'click_rate' as const };
+    await expect(t.app.get(AbTestsService).put(late, 'draft', dto)).rejects.toMatchObject({
+      status: 409,
+      code: 'campaign_not_draft',
+    });
+    expect((await api(s.shop).get(abTest(late))).status).toBe(404);
     // Out of the way of the other tests' worker passes.
-    expect((await api(s.shop).post(`/api/pages/${s.page.id}/campaigns/${kept}/cancel`)).status).toBe(200);
+    for (const done of [kept, late]) expect((await api(s.shop).post(`/api/pages/${s.page.id}/campaigns/${done}/cancel`)).status).toBe(200);
   });
 
   it('drops a campaign’s own results settings: it follows the shop’s again', async () => {
@@ -310,12 +319,20 @@ describe.each(testDatabases())('Campaign results on %s', (db) => {
     });
     expect(badLink.status).toBe(400);
     expect(badLink.body.fields.map((f: { field: string }) => f.field)).toEqual(['variants.0.elements.0.buttons.0.url']);
+    // Every field at fault in one answer, each variant by its position.
+    const everything = await api(s.shop).put(`/api/pages/${s.page.id}/campaigns/${id}/ab-test`, {
+      ...test,
+      testSharePercent: 1,
+      variants: [card('Variant B', 'https://shop.example.ph/b'), 'variant C'],
+    });
+    expect(everything.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['testSharePercent', 'variants.1']);
+    expect((await api(s.shop).get(`/api/pages/${s.page.id}/campaigns/${id}/ab-test`)).status).toBe(404);
     expect((await api(s.shop).put(`/api/pages/${s.page.id}/campaigns/${id}/ab-test`, test)).status).toBe(200);
     const metaCampaignId = await scheduleIn(s, id, 2 * HOUR);
     // The audience is split at fan-out: the test is fixed once the campaign is scheduled.
     expect((await api(s.shop).put(`/api/pages/${s.page.id}/campaigns/${id}/ab-test`, test)).body).toMatchObject({
       statusCode: 409,
-      error: 'not_draft',
+      error: 'campaign_not_draft',
     });
     await t.advance(2 * HOUR);
     await run();

@@ -46,10 +46,11 @@ describe('The console in a browser (SQLite, bundled sandbox)', () => {
     await page.getByLabel('Ad account id (for broadcasts)').fill(`act_${aMetaId()}`);
     await page.getByLabel('System user token').fill('EAAGsystemusertoken0123456789');
     // The price is typed as a shop owner reads it, ₱1.00, in the currency typed above; the API holds 100 centavos.
+    await page.getByLabel('Currency').fill('XYZ');
     await page.getByLabel('Price per message').fill('1');
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.locator('#page_pricePerMessage_help').filter({ hasText: 'Type the currency of this price' }).waitFor();
-    await page.getByLabel('Currency').fill('PHP');
+    await page.locator('#page_currency_help').filter({ hasText: 'Not a currency Meta lists' }).waitFor();
+    await page.getByLabel('Currency').fill('php');
     await page.getByLabel('Price per message (PHP)').fill('1');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Ready to broadcast').waitFor();

@@ -377,6 +377,19 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
       ['phrases.4', 'isLength'],
     ]);
     expect((await keywords()).body).toEqual([]);
+    // No answer, or two: one problem that says so, on flowId.
+    for (const answer of [{}, { flowId: flow.id, sequenceId: flow.id }]) {
+      const noAnswer = await t
+        .http()
+        .post(`/api/pages/${page.id}/keywords`)
+        .set(shop.auth)
+        .send({ phrases: ['sale'], ...answer })
+        .expect(400);
+      expect(noAnswer.body).toMatchObject({
+        error: 'answer_required',
+        fields: [{ field: 'flowId', message: 'Give exactly one answer: flowId or sequenceId' }],
+      });
+    }
     const kept = await createKeyword(shop, page.id, { phrases: ['sale'], flowId: flow.id });
     const patch = await t
       .http()

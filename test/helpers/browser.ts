@@ -22,7 +22,11 @@ function newest(dir: string): number {
 export function buildConsoleIfStale(): void {
   const index = join(ROOT, 'console', 'dist', 'index.html');
   // The console's sources and the few files of the plugin it imports.
-  const shared = [join(ROOT, 'libs', 'graph-api', 'src', 'meta-text.ts'), join(ROOT, 'src', 'pos-notifications', 'order-status.ts')];
+  const shared = [
+    join(ROOT, 'libs', 'graph-api', 'src', 'meta-text.ts'),
+    join(ROOT, 'src', 'pos-notifications', 'order-status.ts'),
+    join(ROOT, 'src', 'common', 'currency.ts'),
+  ];
   const sources = Math.max(newest(join(ROOT, 'console', 'src')), ...shared.map((file) => statSync(file).mtimeMs));
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   execFileSync(

@@ -4,7 +4,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../api';
 import { showFieldErrors } from '../errors';
-import { currencyDigits, money, toMinorUnits } from '../money';
+import { currencyDigits, money } from '../money';
+import { pageBody, pageCurrency, typedCurrency } from '../page-body';
+import { useShop } from './audience/api';
 import { tone } from '../tone';
 
 /** What a Page still needs before it can broadcast (Marketing Message API: an ad account, its system user token, a price). */
@@ -15,37 +17,19 @@ function missing(page: Page): string[] {
   return needs;
 }
 
-/** An ISO 4217 code Intl knows (so its digits are known), in capitals; undefined for anything else. */
-function knownCurrency(code: unknown): string | undefined {
-  if (typeof code !== 'string' || !/^[A-Za-z]{3}$/.test(code.trim())) return undefined;
-  try {
-    currencyDigits(code.trim().toUpperCase());
-    return code.trim().toUpperCase();
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The form's values as POST /pages takes them: empty fields left out, and the price typed in the currency's
- * main unit (₱0.90) sent in its minor unit (90), as the API holds every amount.
- */
-function pageBody(values: Record<string, unknown>): Record<string, unknown> {
-  const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== '' && v !== null));
-  const currency = knownCurrency(body.currency);
-  if (typeof body.pricePerMessage === 'number' && currency) body.pricePerMessage = toMinorUnits(body.pricePerMessage, currency);
-  return body;
-}
-
 export function PagesScreen({ pages }: { pages: Page[] }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language === 'vi' ? 'vi-VN' : 'en-PH';
   const [form] = Form.useForm();
   const [error, setError] = useState<string>();
   const queryClient = useQueryClient();
-  const currency = knownCurrency(Form.useWatch('currency', form));
+  const shop = useShop();
+  const typed: unknown = Form.useWatch('currency', form);
+  // With no currency typed, the API's own default: the shop's currency when Meta lists it, else PHP.
+  const fallback = pageCurrency(undefined, shop.data?.currency);
+  const currency = pageCurrency(typed, fallback);
   const connect = useMutation({
-    mutationFn: (values: Record<string, unknown>) => api<Page>('POST', '/pages', pageBody(values)),
+    mutationFn: (values: Record<string, unknown>) => api<Page>('POST', '/pages', pageBody(values, fallback)),
     onSuccess: () => {
       form.resetFields();
       setError(undefined);
@@ -116,8 +100,20 @@ export function PagesScreen({ pages }: { pages: Page[] }) {
           <Form.Item label={t('pages.systemUserToken')} name="systemUserToken">
             <Input.Password autoComplete="off" />
           </Form.Item>
-          <Form.Item label={t('pages.currency')} name="currency">
-            <Input placeholder="PHP" maxLength={3} />
+          <Form.Item
+            label={t('pages.currency')}
+            name="currency"
+            extra={fallback && t('pages.currencyHelp', { currency: fallback })}
+            rules={[
+              {
+                validator: (_, value) =>
+                  typedCurrency(value) === undefined || pageCurrency(value, fallback) !== undefined
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t('pages.notMetaCurrency'))),
+              },
+            ]}
+          >
+            <Input maxLength={3} style={{ textTransform: 'uppercase' }} />
           </Form.Item>
           <Form.Item
             label={currency ? t('pages.priceIn', { currency }) : t('pages.price')}
@@ -128,13 +124,18 @@ export function PagesScreen({ pages }: { pages: Page[] }) {
             rules={[
               {
                 validator: (_, value) =>
-                  value === undefined || value === null || knownCurrency(form.getFieldValue('currency'))
+                  value === undefined || value === null || pageCurrency(form.getFieldValue('currency'), fallback)
                     ? Promise.resolve()
                     : Promise.reject(new Error(t('pages.priceNeedsCurrency'))),
               },
             ]}
           >
-            <InputNumber min={0} step={currency ? 10 ** -currencyDigits(currency) : 0.01} style={{ width: '100%' }} />
+            <InputNumber
+              min={0}
+              precision={currency ? currencyDigits(currency) : undefined}
+              step={currency ? 10 ** -currencyDigits(currency) : 0.01}
+              style={{ width: '100%' }}
+            />
           </Form.Item>
           {error && <Alert type="error" role="alert" message={error} style={{ marginBottom: 12 }} />}
           <Button type="primary" htmlType="submit" loading={connect.isPending}>

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, Length } from 'class-validator';
-import { IsStringList } from '../../common/validators';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { IsCheckedBy, IsStringList } from '../../common/validators';
 import { MINOR_UNITS_RULE } from '../../common/money';
-import { CONDITION_TYPES } from '../segment-definition';
+import { CONDITION_TYPES, segmentProblems } from '../segment-definition';
 import type { Segment } from '../entities/segment.entity';
 
 export const SEGMENT_DEFINITION_DOC =
@@ -22,6 +22,9 @@ const DEFINITION_EXAMPLE = {
   ],
 };
 
+/** A segment definition held to checkSegmentDefinition, each problem named by its path (`definition.conditions.1.days`). */
+export const IsSegmentDefinition = (): PropertyDecorator => IsCheckedBy('isSegmentDefinition', segmentProblems);
+
 export class CreateSegmentDto {
   @ApiProperty({ example: 'Big spenders, last 90 days' })
   @IsString()
@@ -29,7 +32,7 @@ export class CreateSegmentDto {
   name!: string;
 
   @ApiProperty({ description: SEGMENT_DEFINITION_DOC, example: DEFINITION_EXAMPLE })
-  @IsObject()
+  @IsSegmentDefinition()
   definition!: Record<string, unknown>;
 }
 
@@ -42,7 +45,7 @@ export class UpdateSegmentDto {
 
   @ApiPropertyOptional({ description: SEGMENT_DEFINITION_DOC })
   @IsOptional()
-  @IsObject()
+  @IsSegmentDefinition()
   definition?: Record<string, unknown>;
 }
 
@@ -81,7 +84,7 @@ export class AudienceCountDto {
 
   @ApiPropertyOptional({ description: `Inline conditions (not with segmentId): ${SEGMENT_DEFINITION_DOC}`, example: DEFINITION_EXAMPLE })
   @IsOptional()
-  @IsObject()
+  @IsSegmentDefinition()
   segment?: Record<string, unknown>;
 }
 

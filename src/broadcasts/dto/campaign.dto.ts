@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { MINOR_UNITS_RULE } from '../../common/money';
 import { IsMinorUnits } from '../../common/money-validation';
-import { IsCalendarDate, IsInstant } from '../../common/validators';
-import { SEGMENT_DEFINITION_DOC } from '../../audience/dto/audience.dto';
-import type { CampaignContent } from '../campaign-content';
+import { IsCalendarDate, IsCheckedBy, IsInstant } from '../../common/validators';
+import { IsSegmentDefinition, SEGMENT_DEFINITION_DOC } from '../../audience/dto/audience.dto';
+import { contentProblems, type CampaignContent } from '../campaign-content';
 import type { LocalTimeWave } from '../local-time-waves';
 import type { DeliveryStatus } from '../entities/campaign-delivery.entity';
 import type {
@@ -16,6 +16,9 @@ import type {
   MetaSyncState,
   RecurrenceMode,
 } from '../entities/campaign.entity';
+
+/** A campaign content held to checkCampaignContent, each problem named by its path (`content.elements.1.title`). */
+export const IsCampaignContent = (): PropertyDecorator => IsCheckedBy('isCampaignContent', contentProblems);
 
 export class BudgetDto {
   @ApiProperty({ enum: ['daily', 'lifetime'] })
@@ -48,7 +51,7 @@ export class CreateCampaignDto {
       "{type:'text', text (≤640)} | {type:'image', imageUrl} | {type:'generic', elements: 1-10 cards {title, subtitle?, imageUrl?, defaultActionUrl?, buttons?: ≤3 {type:'web_url', title, url} | {type:'postback', title, payload}}}. {{first_name}}, {{last_name}}, {{full_name}} are allowed in text, titles and subtitles, not in buttons.",
     example: { type: 'text', text: 'Hi {{first_name}}, payday sale: 20% off today only!' },
   })
-  @IsObject()
+  @IsCampaignContent()
   content!: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: BudgetDto })
@@ -81,7 +84,7 @@ export class CreateCampaignDto {
     type: Object,
   })
   @IsOptional()
-  @IsObject()
+  @IsSegmentDefinition()
   segment?: Record<string, unknown> | null;
 }
 
@@ -94,7 +97,7 @@ export class UpdateCampaignDto {
 
   @ApiPropertyOptional({ description: 'Drafts only' })
   @IsOptional()
-  @IsObject()
+  @IsCampaignContent()
   content?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: BudgetDto, description: 'Also on a scheduled or paused campaign (raise it, then resume); Meta is told' })
@@ -124,7 +127,7 @@ export class UpdateCampaignDto {
     type: Object,
   })
   @IsOptional()
-  @IsObject()
+  @IsSegmentDefinition()
   segment?: Record<string, unknown> | null;
 }
 

@@ -28,14 +28,15 @@ export class CreateKeywordDto {
   @IsIn(MATCH_MODES)
   matchMode?: MatchMode;
 
-  @ApiPropertyOptional({ description: 'Answer with this flow (its current version)' })
-  @ValidateIf((o: CreateKeywordDto) => o.sequenceId === undefined || o.flowId !== undefined)
+  // Exactly one of flowId and sequenceId: KeywordsService answers 400 `answer_required` naming flowId otherwise.
+  @ApiPropertyOptional({ description: 'Answer with this flow (its current version); exactly one of flowId and sequenceId' })
+  @IsOptional()
   @IsString()
   @Length(1, 36)
   flowId?: string;
 
   @ApiPropertyOptional({ description: 'Answer with this sequence (instead of a flow)' })
-  @ValidateIf((o: CreateKeywordDto) => o.flowId === undefined || o.sequenceId !== undefined)
+  @IsOptional()
   @IsString()
   @Length(1, 36)
   sequenceId?: string;

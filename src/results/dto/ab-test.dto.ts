@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { contentProblems } from '../../broadcasts/campaign-content';
+import { IsCheckedBy } from '../../common/validators';
 import { AB_METRICS, type AbMetric } from '../results-shapes';
 
 /**
@@ -18,7 +20,9 @@ export class PutAbTestDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(2)
-  @IsObject({ each: true })
+  @IsCheckedBy('isCampaignContent', (value, field) =>
+    Array.isArray(value) ? value.flatMap((variant: unknown, i) => contentProblems(variant, `${field}.${i}`)) : [],
+  )
   variants!: Array<Record<string, unknown>>;
 
   @ApiProperty({ description: 'Percent of the audience in the test, split evenly between the variants (2-90)', example: 20 })

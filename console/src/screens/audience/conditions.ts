@@ -124,17 +124,27 @@ export function isComplete(values: Pick<SegmentFormValues, 'conditions'>): boole
   );
 }
 
+/** The fields entered as one input holding a list (time zones, countries, order statuses). */
+const LIST_FIELDS = new Set(
+  Object.values(CONDITIONS).flatMap((fields) =>
+    Object.entries(fields).flatMap(([field, kind]) => (['orderStatuses', 'timeZones', 'countries'].includes(kind) ? [field] : [])),
+  ),
+);
+
 /**
  * Where the API's field path of a definition (`definition.conditions.1.conditions.0.days` for a save,
- * `segment.…` for a count) is in the form: ['conditions', 1, 'conditions', 0, 'days']; undefined for another field.
+ * `segment.…` for a count) is in the form: ['conditions', 1, 'conditions', 0, 'days']; undefined for another
+ * field. A bad entry of a list (`….zones.2`) is shown on the list's one input (`zones`).
  */
 export function formPathOf(apiField: string, prefix: 'definition' | 'segment'): Array<string | number> | undefined {
   if (!apiField.startsWith(`${prefix}.`)) return undefined;
-  return apiField
+  const path = apiField
     .slice(prefix.length + 1)
     .split('.')
     .filter(Boolean)
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  const [list, entry] = path.slice(-2);
+  return typeof entry === 'number' && typeof list === 'string' && LIST_FIELDS.has(list) ? path.slice(0, -1) : path;
 }
 
 /** How dates and money read in the user's language. */
