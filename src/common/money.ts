@@ -9,9 +9,7 @@ export { currencyExponent, formatMoney, isMetaCurrency, type MoneyStyle } from '
  * it by the currency's exponent: VND and JPY have none (1 250 000 VND is 1250000), PHP and USD have
  * 2 (₱1,250.00 is 125000 centavos), BHD has 3. Where we talk to Meta, amounts are converted to
  * Meta's own per-currency "offset" (META_OFFSET in ./currency), which differs from ISO for a few currencies.
- *
- * Source of the exponents: ISO 4217 Table A.1 (maintained by SIX,
- * https://www.six-group.com/en/products-services/financial-information/data-standards.html).
+ * The exponents, with their source, are in ./currency, which the console imports too.
  */
 export const MINOR_UNITS_RULE =
   "integer, in the currency's minor unit per ISO 4217 (VND: đồng, exponent 0; PHP: centavos, exponent 2; USD: cents)";
