@@ -84,7 +84,10 @@ export function flatten(errors: ValidationError[], parent = ''): FieldProblem[] 
     const own = Object.entries(error.constraints ?? {}).flatMap(([rule, message]): FieldProblem[] => {
       const problemsOf = error.contexts?.[rule]?.[FIELD_PROBLEMS] as FieldProblemsOf | undefined;
       if (problemsOf) return problemsOf(error.value, field);
-      return [{ field, rule, message: rule === 'whitelistValidation' ? `${field} is not an accepted field` : message }];
+      if (rule === 'whitelistValidation') return [{ field, rule, message: `${field} is not an accepted field` }];
+      // class-validator starts its messages with the property (`source must be …`); a nested one gets its path.
+      const named = field !== error.property && message.startsWith(`${error.property} `);
+      return [{ field, rule, message: named ? `${field}${message.slice(error.property.length)}` : message }];
     });
     return [...own, ...flatten(error.children ?? [], field)];
   });

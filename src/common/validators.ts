@@ -1,10 +1,39 @@
 import type { PipeTransform } from '@nestjs/common';
-import { isISO8601, ValidateBy, type ValidationOptions } from 'class-validator';
+import { isISO8601, IsString, Length, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
 import { DateTime } from 'luxon';
 import { ValidationFailed, type FieldProblem } from './http-error.filter';
 
 /** A person's id on a Page as Meta gives it: a PSID (Facebook) or IGSID (Instagram), digits only, 1-64 of them. */
 export const PSID_PATTERN = /^\d{1,64}$/;
+
+/**
+ * A name a person gives something (a campaign, a segment, a Page, an item): a string of 1 to `max`
+ * characters with one other than a space (`"   "` is a 400 naming the field, rule `isNotEmpty`, as in
+ * IsStringList).
+ */
+export function IsName(max: number): PropertyDecorator {
+  return (target, property) => {
+    IsString()(target, property);
+    Length(1, max)(target, property);
+    NotBlank()(target, property);
+  };
+}
+
+/** A string with a character other than a space, when it is a string at all (rule `isNotEmpty`). */
+export function NotBlank(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isNotEmpty',
+    validator: {
+      validate: (value) => typeof value !== 'string' || value.trim() !== '',
+      defaultMessage: (args) => `${args?.property ?? 'value'} must have a character other than a space`,
+    },
+  });
+}
+
+/** A PSID or IGSID in a body (`customerPsid`, `psid`): PSID_PATTERN, else a 400 naming the field. */
+export function IsPsid(): PropertyDecorator {
+  return Matches(PSID_PATTERN, { message: (args) => `${args.property} must be the numeric PSID or IGSID Meta gave the person` });
+}
 
 /**
  * A `:psid` path parameter held to PSID_PATTERN. Errors: 400 `validation_failed` naming `psid`, before the
@@ -92,6 +121,8 @@ export interface StringListLimits {
   pattern?: { regex: RegExp; what: string };
   /** No entry twice (`arrayUnique`). */
   unique?: boolean;
+  /** A check of the list's own on each entry: `test`, else a problem with `rule` saying it `must have` `what`. */
+  entry?: { test: (value: string) => boolean; rule: string; what: string };
 }
 
 /**
@@ -102,7 +133,7 @@ export interface StringListLimits {
  * where the validation pipe (flatten) reads them.
  */
 export function IsStringList(limits: StringListLimits): PropertyDecorator {
-  const { minItems = 0, maxItems, minLength = 1, maxLength = 200, oneOf, pattern, unique = false } = limits;
+  const { minItems = 0, maxItems, minLength = 1, maxLength = 200, oneOf, pattern, unique = false, entry } = limits;
   const problemsOf: FieldProblemsOf = (value, field) => {
     if (!Array.isArray(value)) return [{ field, rule: 'isArray', message: `${field} must be an array of strings` }];
     if (value.length < minItems)
@@ -117,6 +148,7 @@ export function IsStringList(limits: StringListLimits): PropertyDecorator {
       if (element.length < minLength || element.length > maxLength)
         return [{ field: at, rule: 'isLength', message: `${at} must be ${minLength}-${maxLength} characters, not ${element.length}` }];
       if (element.trim() === '') return [{ field: at, rule: 'isNotEmpty', message: `${at} must have a character other than a space` }];
+      if (entry && !entry.test(element)) return [{ field: at, rule: entry.rule, message: `${at} must have ${entry.what}` }];
       if (unique && value.indexOf(element) < i)
         return [{ field: at, rule: 'arrayUnique', message: `${at} repeats ${field}.${value.indexOf(element)} (${element})` }];
       return [];

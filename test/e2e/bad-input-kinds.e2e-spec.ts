@@ -205,6 +205,91 @@ describe.each(testDatabases())('bad input, kind by kind, on %s', (db) => {
     expect(surrogate.body.fields).toEqual([expect.objectContaining({ field: 'title', rule: 'wellFormedUnicode' })]);
   });
 
+  it('refuses a made-up PSID in every body that names a person, naming the field, and stores nothing', async () => {
+    const shop = await aShop(t);
+    const page = await aBroadcastPage(t, shop);
+    const topic = await aTopic(t, shop, page.id);
+    const post = (path: string, body: object) => t.http().post(path).set(shop.auth).send(body).expect(400);
+    const flow = await t
+      .http()
+      .post(`/api/pages/${page.id}/flows`)
+      .set(shop.auth)
+      .send({ name: 'Hi', nodes: [{ id: 'hi', type: 'text', text: 'Hi!' }] })
+      .expect(201);
+    const sequence = await t
+      .http()
+      .post(`/api/pages/${page.id}/sequences`)
+      .set(shop.auth)
+      .send({ name: 'Hi', steps: [{ type: 'text', text: 'Hi!' }] })
+      .expect(201);
+    const refusals = [
+      [
+        'customerPsid',
+        await post('/api/pos/order-events', {
+          orderId: 'PO-abc',
+          pageId: page.id,
+          customerPsid: 'abc',
+          status: 'CONFIRMED',
+          occurredAt: t.clock.now().toISOString(),
+        }),
+      ],
+      ['psid', await post(`/api/pages/${page.id}/flows/${flow.body.id as string}/runs`, { psid: 'abc' })],
+      ['psid', await post(`/api/pages/${page.id}/sequences/${sequence.body.id as string}/runs`, { psid: 'abc' })],
+      ['psid', await post(`/api/pages/${page.id}/optin-requests`, { psid: 'abc', topicId: topic.id })],
+    ] as const;
+    for (const [field, res] of refusals)
+      expect(res.body.fields).toEqual([
+        expect.objectContaining({ field, rule: 'matches', message: `${field} must be the numeric PSID or IGSID Meta gave the person` }),
+      ]);
+    const [{ n }] = (await t.app.get<DataSource>(PLUGIN_DATA_SOURCE_TOKEN).query('SELECT COUNT(*) AS n FROM order_events')) as Array<{
+      n: number | string;
+    }>;
+    expect(Number(n)).toBe(0);
+  });
+
+  it('refuses a name, title or text of spaces only, and a keyword phrase with no word, naming the field', async () => {
+    const shop = await aShop(t);
+    const page = await aBroadcastPage(t, shop);
+    const topic = await aTopic(t, shop, page.id);
+    const blank = async (path: string, body: object, field: string) => {
+      const res = await t.http().post(path).set(shop.auth).send(body).expect(400);
+      expect(res.body.fields).toEqual([
+        expect.objectContaining({
+          field,
+          rule: 'isNotEmpty',
+          message: `${field} must have a character other than a space`,
+        }),
+      ]);
+    };
+    await blank(`/api/pages/${page.id}/topics`, { title: '   ' }, 'title');
+    await blank(`/api/pages/${page.id}/campaigns`, { name: '  ', topicId: topic.id, content: { type: 'text', text: 'Sale!' } }, 'name');
+    await blank(
+      `/api/pages/${page.id}/segments`,
+      { name: '\t', definition: { match: 'all', conditions: [{ type: 'hasTag', tag: 'vip' }] } },
+      'name',
+    );
+    await blank(`/api/pages/${page.id}/flows`, { name: '   ', nodes: [{ id: 'hi', type: 'text', text: 'Hi!' }] }, 'name');
+    await blank(`/api/pages/${page.id}/sequences`, { name: 'Hi', steps: [{ type: 'text', text: '   ' }] }, 'steps.0.text');
+    const flow = await t
+      .http()
+      .post(`/api/pages/${page.id}/flows`)
+      .set(shop.auth)
+      .send({ name: 'Hi', nodes: [{ id: 'hi', type: 'text', text: 'Hi!' }] })
+      .expect(201);
+    // Keywords match words: a phrase of punctuation or emoji could never fire.
+    const noWord = await t
+      .http()
+      .post(`/api/pages/${page.id}/keywords`)
+      .set(shop.auth)
+      .send({ phrases: ['sale', '!!!', '🔥🔥'], flowId: flow.body.id })
+      .expect(400);
+    expect(noWord.body.fields.map((f: { field: string; rule: string }) => [f.field, f.rule])).toEqual([
+      ['phrases.1', 'hasWord'],
+      ['phrases.2', 'hasWord'],
+    ]);
+    expect((await t.http().get(`/api/pages/${page.id}/keywords`).set(shop.auth).expect(200)).body).toEqual([]);
+  });
+
   it('names the body field of an id that is not found', async () => {
     const shop = await aShop(t);
     const page = await aBroadcastPage(t, shop);

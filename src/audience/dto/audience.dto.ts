@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
-import { IsCheckedBy, IsStringList } from '../../common/validators';
+import { IsCheckedBy, IsName, IsStringList } from '../../common/validators';
 import { MINOR_UNITS_RULE } from '../../common/money';
 import { CONDITION_TYPES, segmentProblems } from '../segment-definition';
 import type { Segment } from '../entities/segment.entity';
@@ -27,8 +27,7 @@ export const IsSegmentDefinition = (): PropertyDecorator => IsCheckedBy('isSegme
 
 export class CreateSegmentDto {
   @ApiProperty({ example: 'Big spenders, last 90 days' })
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name!: string;
 
   @ApiProperty({ description: SEGMENT_DEFINITION_DOC, example: DEFINITION_EXAMPLE })
@@ -39,8 +38,7 @@ export class CreateSegmentDto {
 export class UpdateSegmentDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name?: string;
 
   @ApiPropertyOptional({ description: SEGMENT_DEFINITION_DOC })

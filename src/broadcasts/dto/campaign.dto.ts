@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { MINOR_UNITS_RULE } from '../../common/money';
 import { IsMinorUnits } from '../../common/money-validation';
-import { IsCalendarDate, IsCheckedBy, IsInstant } from '../../common/validators';
+import { IsCalendarDate, IsCheckedBy, IsInstant, IsName } from '../../common/validators';
 import { IsSegmentDefinition, SEGMENT_DEFINITION_DOC } from '../../audience/dto/audience.dto';
 import { contentProblems, type CampaignContent } from '../campaign-content';
 import type { LocalTimeWave } from '../local-time-waves';
@@ -37,8 +37,7 @@ export class BudgetDto {
 
 export class CreateCampaignDto {
   @ApiProperty({ example: 'Payday sale' })
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name!: string;
 
   @ApiProperty({ description: 'The topic whose subscribers receive it' })
@@ -91,8 +90,7 @@ export class CreateCampaignDto {
 export class UpdateCampaignDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name?: string;
 
   @ApiPropertyOptional({ description: 'Drafts only' })

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { PSID_PATTERN } from '../../common/validators';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsName, IsPsid } from '../../common/validators';
 
 /** `PUT /api/sandbox/warm-up`: the demo warm-up, seconds (5 to 3600; 3600 is Meta's hour again). */
 export class DemoWarmUpDto {
@@ -14,7 +14,7 @@ export class DemoWarmUpDto {
 /** Who the simulated customer is: a PSID of the Page. */
 export class SimulatedCustomerDto {
   @ApiProperty({ description: "The customer's PSID on the Page" })
-  @Matches(PSID_PATTERN, { message: 'psid must be digits only (a PSID)' })
+  @IsPsid()
   psid!: string;
 }
 
@@ -37,8 +37,7 @@ export class SandboxStateResponse {
 /** `POST /api/sandbox/demo-shop`: a shop to try the console with, in the local sandbox run only. */
 export class DemoShopDto {
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'Manila Threads' })
-  @IsString()
-  @Length(1, 100)
+  @IsName(100)
   name!: string;
 
   @ApiProperty({

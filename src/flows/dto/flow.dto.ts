@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, Va
 import { META_TEXT_LIMITS } from '../../../libs/graph-api/src';
 import { FieldOfTypes, NestedList } from '../../common/dto-fields.validation';
 import { MetaText } from '../../common/meta-text.validation';
+import { IsName, IsPsid } from '../../common/validators';
 import type { RunStep } from '../../sequences/entities/run-step.entity';
 import type { SequenceRun } from '../../sequences/entities/sequence-run.entity';
 import { MAX_TEXT } from '../../sequences/step-content';
@@ -146,8 +147,7 @@ export class FlowNodeDto {
 
 export class CreateFlowDto {
   @ApiProperty({ example: 'Khuyến mãi' })
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name!: string;
 
   @ApiPropertyOptional({
@@ -173,8 +173,7 @@ export class CreateFlowDto {
 export class UpdateFlowDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name?: string;
 
   @ApiPropertyOptional({ nullable: true, description: 'null removes the ref' })
@@ -271,8 +270,7 @@ export class FlowResponse {
 /** Send the flow to one person now (the API entry point). */
 export class StartFlowRunDto {
   @ApiProperty({ description: 'PSID (Facebook) or IGSID (Instagram)', example: '6254019384756102' })
-  @IsString()
-  @Length(1, 64)
+  @IsPsid()
   psid!: string;
 
   @ApiPropertyOptional({ description: "The node to start at; default the flow's entry" })

@@ -1,7 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
-import { IsStringList } from '../../common/validators';
+import { IsName, IsStringList, type StringListLimits } from '../../common/validators';
+import { normaliseForMatch } from '../keyword-match';
 import { MATCH_MODES, type KeywordRule, type MatchMode } from '../entities/keyword-rule.entity';
+
+/** 1 to 50 phrases of 1-200 characters, each with a word: matching ignores punctuation and emoji, so `!!!` never fires. */
+const PHRASES: StringListLimits = {
+  minItems: 1,
+  maxItems: 50,
+  maxLength: 200,
+  entry: {
+    test: (p) => normaliseForMatch(p) !== '',
+    rule: 'hasWord',
+    what: 'a letter or a digit (keywords match words, not punctuation or emoji)',
+  },
+};
 
 const MAX_COOLDOWN_SECONDS = 7 * 24 * 3600;
 export const DEFAULT_COOLDOWN_SECONDS = 60;
@@ -14,13 +27,12 @@ export const DEFAULT_COOLDOWN_SECONDS = 60;
 export class CreateKeywordDto {
   @ApiPropertyOptional({ example: 'Khuyến mãi', description: 'Default: the first phrase' })
   @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['khuyến mãi', 'sale', 'promo'], description: 'Required unless isDefault' })
   @ValidateIf((o: CreateKeywordDto) => o.isDefault !== true || o.phrases !== undefined)
-  @IsStringList({ minItems: 1, maxItems: 50, minLength: 1, maxLength: 200 })
+  @IsStringList(PHRASES)
   phrases?: string[];
 
   @ApiPropertyOptional({ enum: MATCH_MODES, default: 'contains' })
@@ -71,11 +83,11 @@ export class CreateKeywordDto {
 
 /** Every field optional; an answer given replaces the other (flowId clears sequenceId and back). */
 export class UpdateKeywordDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsName(200) name?: string;
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
-  @IsStringList({ minItems: 1, maxItems: 50, minLength: 1, maxLength: 200 })
+  @IsStringList(PHRASES)
   phrases?: string[];
 
   @ApiPropertyOptional({ enum: MATCH_MODES }) @IsOptional() @IsIn(MATCH_MODES) matchMode?: MatchMode;

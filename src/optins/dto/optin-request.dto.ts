@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, IsUUID, Length, Matches } from 'class-validator';
-import { PSID_PATTERN } from '../../common/validators';
+import { IsUUID } from 'class-validator';
+import { IsPsid } from '../../common/validators';
 
 export class CreateOptinRequestDto {
   @ApiProperty({ description: "The person's PSID (Facebook) or IGSID (Instagram)" })
-  @Matches(PSID_PATTERN, { message: 'psid must be the numeric PSID or IGSID Meta gave the person' })
+  @IsPsid()
   psid!: string;
 
   @ApiProperty()
@@ -28,8 +28,7 @@ export class OptinDecisionResponse {
 }
 
 export class OptinHistoryQueryDto {
-  @IsString()
-  @Length(1, 64)
+  @IsPsid()
   psid!: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsName } from '../../common/validators';
 import { MINOR_UNITS_RULE } from '../../common/money';
 import { IsLocale, IsMetaCurrency, IsMinorUnits } from '../../common/money-validation';
 import { IsTimeZone } from '../../common/time-zone.validator';
@@ -17,8 +18,7 @@ export class CreatePageDto {
   id!: string;
 
   @ApiProperty({ example: 'Summer Shop PH' })
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name!: string;
 
   @ApiProperty({ enum: ['facebook', 'instagram'] })

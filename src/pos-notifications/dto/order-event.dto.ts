@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { IsInstant } from '../../common/validators';
+import { IsInstant, IsPsid } from '../../common/validators';
 import { OrderDetailsDto } from '../../sequences/dto/run.dto';
 import { ORDER_STATUSES, type OrderStatus } from '../order-status';
 
@@ -17,8 +17,7 @@ export class OrderEventDto extends OrderDetailsDto {
   pageId!: string;
 
   @ApiProperty({ description: 'PSID (Facebook) or IGSID (Instagram) of the customer', example: '6254019384756102' })
-  @IsString()
-  @Length(1, 64)
+  @IsPsid()
   customerPsid!: string;
 
   @ApiProperty({ enum: ORDER_STATUSES })

@@ -4,14 +4,14 @@ import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'c
 import { NestedList } from '../../common/dto-fields.validation';
 import { MINOR_UNITS_RULE } from '../../common/money';
 import { IsCurrencyCode, IsMinorUnits } from '../../common/money-validation';
+import { IsName, IsPsid } from '../../common/validators';
 import type { RunStep, RunStepStatus } from '../entities/run-step.entity';
 import type { RunSource, RunStatus, SequenceRun } from '../entities/sequence-run.entity';
 import type { RunStepType } from '../step-content';
 
 export class OrderItemDto {
   @ApiProperty({ example: 'Blue linen dress' })
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name!: string;
 
   @ApiProperty({ example: 2 })
@@ -77,8 +77,7 @@ export class OrderFieldsDto extends OrderDetailsDto {
 /** Start the sequence for one person by hand (a POS rule does the same on an order event). */
 export class StartRunDto {
   @ApiProperty({ description: 'PSID (Facebook) or IGSID (Instagram)', example: '6254019384756102' })
-  @IsString()
-  @Length(1, 64)
+  @IsPsid()
   psid!: string;
 
   @ApiPropertyOptional({ type: OrderFieldsDto })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Max, Min, ValidateIf } from 'class-validator';
+import { IsName } from '../../common/validators';
 import { META_TEXT_LIMITS, type GenericElement, type QuickReply, type TemplateButton } from '../../../libs/graph-api/src';
 import { NestedList } from '../../common/dto-fields.validation';
 import { MetaText } from '../../common/meta-text.validation';
@@ -149,8 +150,7 @@ export class StepDto {
 
 export class CreateSequenceDto {
   @ApiProperty({ example: 'Order confirmed' })
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name!: string;
 
   @ApiProperty({ type: [StepDto] })
@@ -162,8 +162,7 @@ export class CreateSequenceDto {
 export class UpdateSequenceDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name?: string;
 
   @ApiPropertyOptional({ type: [StepDto] })

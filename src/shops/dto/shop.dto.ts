@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IsName } from '../../common/validators';
 import { IsCurrencyCode, IsLocale } from '../../common/money-validation';
 import type { Shop } from '../shop.entity';
 
@@ -12,8 +13,7 @@ const CURRENCY_DOC =
 export class UpdateShopDto {
   @ApiPropertyOptional({ example: 'Sài Gòn Threads' })
   @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name?: string;
 
   @ApiPropertyOptional({ description: LOCALE_DOC, example: 'vi-VN' })
