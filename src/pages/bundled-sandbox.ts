@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPluginDataSource } from '../database/plugin-data-source';
 import type { DataSource } from 'typeorm';
 import { GraphEndpoint } from '../common/graph-endpoint';
+import { minorPerMetaUnit } from '../common/money';
 import { TokenCipher } from '../common/token-cipher';
 
 /** What a shop tells us of a Page, as the bundled sandbox needs it to play Meta. */
@@ -25,7 +26,7 @@ interface StoredPage {
   access_token_enc: string;
   ad_account_id: string | null;
   system_user_token_enc: string | null;
-  price_per_message: number;
+  price_per_message: number | string | null;
   currency: string;
 }
 
@@ -38,6 +39,17 @@ interface StoredPage {
  * (README, "Who holds a Page"). At boot the sandbox (in memory) is given back every Page and ad account we hold.
  * A no-op against Meta and in tests that do not ask for it (GraphEndpoint.bundledSandbox unset).
  */
+/** The price the sandbox charges for a Page with none set, in the currency's minor units (₱1.00). */
+const DEFAULT_PRICE = 100;
+
+/**
+ * A Page's price per message (ISO 4217 minor units, as the API holds it) in Meta's integer units for the
+ * currency, as the sandbox charges, budgets and estimates like Meta: Rp1,200.50 (120050) is 1201 rupiah.
+ */
+function metaPrice(minor: number | null | undefined, currency: string): number {
+  return Math.round((minor ?? DEFAULT_PRICE) / minorPerMetaUnit(currency));
+}
+
 @Injectable()
 export class BundledSandbox implements OnApplicationBootstrap {
   constructor(
@@ -70,14 +82,20 @@ export class BundledSandbox implements OnApplicationBootstrap {
         id: page.adAccountId,
         systemUserToken: page.systemUserToken,
         pageIds: [page.id],
-        pricePerMessage: page.pricePerMessage ?? 100,
-        ...(page.currency && { currency: page.currency }),
+        pricePerMessage: metaPrice(page.pricePerMessage, page.currency ?? 'PHP'),
+        currency: page.currency ?? 'PHP',
       });
       return;
     }
     // Held already: re-registered with the holder's token, this Page added to its list; the token the
     // caller gave is then checked against the holder's by PageTokenVerifier.
     await this.registerAdAccount(page.adAccountId, pages, page.id);
+  }
+
+  /** After a Page's price or currency changed: the sandbox charges the new one on its ad account. */
+  async refreshAdAccount(adAccountId: string | null): Promise<void> {
+    if (!this.endpoint.bundledSandbox || !adAccountId) return;
+    await this.registerAdAccount(adAccountId, await this.held());
   }
 
   private held(): Promise<StoredPage[]> {
@@ -109,7 +127,7 @@ export class BundledSandbox implements OnApplicationBootstrap {
       id: adAccountId,
       systemUserToken: this.cipher.decrypt(holder.system_user_token_enc!),
       pageIds: [...new Set([...onAccount.map((p) => p.id), ...(extraPageId ? [extraPageId] : [])])],
-      pricePerMessage: Number(holder.price_per_message),
+      pricePerMessage: metaPrice(holder.price_per_message === null ? null : Number(holder.price_per_message), holder.currency),
       currency: holder.currency,
     });
   }

@@ -90,13 +90,13 @@ export class PagesService {
    */
   async create(shopId: string, dto: CreatePageDto): Promise<Page> {
     const adAccountId = normaliseAdAccount(dto.adAccountId) ?? null;
-    await this.bundledSandbox.makeKnownIfNew({ ...dto, adAccountId });
-    await this.verifier.requirePageToken(dto.id, dto.accessToken);
-    if (adAccountId && dto.systemUserToken) await this.verifier.requireAdAccountAccess(adAccountId, dto.systemUserToken);
-    const now = this.clock.now();
     // A Vietnamese shop's Page is billed in VND unless told otherwise, and lives on Vietnam's clock.
     const shopCurrency = (await this.shops.get(shopId)).currency;
     const currency = dto.currency ?? (isMetaCurrency(shopCurrency) ? shopCurrency : 'PHP');
+    await this.bundledSandbox.makeKnownIfNew({ ...dto, adAccountId, currency });
+    await this.verifier.requirePageToken(dto.id, dto.accessToken);
+    if (adAccountId && dto.systemUserToken) await this.verifier.requireAdAccountAccess(adAccountId, dto.systemUserToken);
+    const now = this.clock.now();
     const page = this.pages.create({
       id: dto.id,
       shopId,
@@ -179,7 +179,14 @@ export class PagesService {
         dto.systemUserToken ?? (page.systemUserTokenEnc === null ? undefined : this.cipher.decrypt(page.systemUserTokenEnc));
       if (adAccountId && systemUserToken) {
         // Local run only: an ad account nobody here holds yet is created at the bundled sandbox first.
-        await this.bundledSandbox.makeKnownIfNew({ ...page, accessToken: '', adAccountId, systemUserToken });
+        await this.bundledSandbox.makeKnownIfNew({
+          ...page,
+          accessToken: '',
+          adAccountId,
+          systemUserToken,
+          pricePerMessage: dto.pricePerMessage ?? page.pricePerMessage,
+          currency: dto.currency ?? page.currency,
+        });
         await this.verifier.requireAdAccountAccess(adAccountId, systemUserToken);
       }
     }
@@ -195,6 +202,8 @@ export class PagesService {
     page.updatedAt = this.clock.now();
     const { id, shopId: _shop, createdAt: _created, transferredAt: _transferred, ...changes } = page;
     await this.pages.update({ id }, changes);
+    // Local run only: the bundled sandbox charges, budgets and estimates with the Page's price, like Meta.
+    if (dto.pricePerMessage !== undefined || dto.currency !== undefined) await this.bundledSandbox.refreshAdAccount(page.adAccountId);
     return page;
   }
 

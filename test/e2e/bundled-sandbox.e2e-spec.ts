@@ -1,3 +1,4 @@
+import { subscribersOf } from '../helpers/broadcast-builders';
 import { aMetaId, aPageInput, aShop, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -45,6 +46,46 @@ describe.each(testDatabases())('the bundled sandbox of the local run, on %s', (d
 
     // The holder's own token still proves the Page.
     await t.http().patch(`/api/pages/${page.id}`).set(a.auth).send({ accessToken: page.accessToken }).expect(200);
+  });
+
+  it("charges and estimates at the Page's price in Meta's units, as set when registered or changed since", async () => {
+    const shop = await aShop(t);
+    const estimateOf = async (page: { id: string }, currency: string, price: number) => {
+      const topic = await t
+        .http()
+        .post(`/api/pages/${page.id}/topics`)
+        .set(shop.auth)
+        .send({ title: `Sale ${currency}` })
+        .expect(201);
+      await subscribersOf(t, page.id, { id: topic.body.id as string, title: `Sale ${currency}` }, 4);
+      const campaign = await t
+        .http()
+        .post(`/api/pages/${page.id}/campaigns`)
+        .set(shop.auth)
+        .send({ name: 'Sale', topicId: topic.body.id, content: { type: 'text', text: 'Sale!' } })
+        .expect(201);
+      const estimate = await t
+        .http()
+        .get(`/api/pages/${page.id}/campaigns/${campaign.body.id as string}/estimate`)
+        .set(shop.auth)
+        .expect(200);
+      expect(estimate.body.ours).toEqual({ pricePerMessage: price, cost: 4 * price });
+      return estimate.body.meta as { costUpperBound: number };
+    };
+    // Rp1,200.50 is 120050 sen to the API; Meta counts whole rupiah (1201), which read back as 120100 sen.
+    const idr = aPageInput({
+      adAccountId: aMetaId(),
+      systemUserToken: 'EAAG-system-user-idr-0123456789',
+      currency: 'IDR',
+      pricePerMessage: 120_050,
+    });
+    await register(shop, idr).expect(201);
+    expect((await estimateOf(idr, 'IDR', 120_050)).costUpperBound).toBe(4 * 120_100);
+    // A price set after the ad account: the sandbox charges it at once, without a restart.
+    const php = aPageInput({ adAccountId: aMetaId(), systemUserToken: 'EAAG-system-user-php-0123456789', currency: 'PHP' });
+    await register(shop, php).expect(201);
+    await t.http().patch(`/api/pages/${php.id}`).set(shop.auth).send({ pricePerMessage: 120 }).expect(200);
+    expect((await estimateOf(php, 'PHP', 120)).costUpperBound).toBe(4 * 120);
   });
 
   it('gives the sandbox back every Page it holds after a restart (the sandbox keeps nothing)', async () => {

@@ -16,7 +16,10 @@ export interface AdAccountRegistration {
   id: string;
   systemUserToken: string;
   pageIds: string[];
-  /** Smallest currency unit per delivered marketing message. */
+  /**
+   * Price of one delivered marketing message in Meta's integer units for the account's currency, the unit of
+   * its budgets and costs (the Marketing API's offset: centavos for PHP, đồng for VND, whole rupiah for IDR).
+   */
   pricePerMessage: number;
   currency?: string;
 }
