@@ -7,6 +7,7 @@ import { AudienceService } from '../audience/audience.service';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/domain-error';
 import { ValidationFailed } from '../common/http-error.filter';
+import { deliveriesChoiceProblems } from './dto/resolve-deliveries.dto';
 import { formatMoney, fromMetaUnits, mainUnitsToMinor, minorPerMetaUnit, toMetaUnits } from '../common/money';
 import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
@@ -749,14 +750,8 @@ export class CampaignsService {
   ): Promise<{ action: 'resend' | 'leave'; resolved: number }> {
     const campaign = await this.get(shopId, pageId, id);
     const ids = dto.deliveryIds;
-    if ((ids === undefined) === (dto.all !== true))
-      throw new ValidationFailed([
-        {
-          field: ids === undefined ? 'deliveryIds' : 'all',
-          rule: 'exactlyOne',
-          message: 'Give either deliveryIds (a list of uncertain delivery ids) or all: true, not both and not neither',
-        },
-      ]);
+    const choice = deliveriesChoiceProblems(ids, dto.all);
+    if (choice.length) throw new ValidationFailed(choice);
     if (dto.action === 'resend' && campaign.status === 'canceled')
       throw new DomainError(409, 'campaign_canceled', 'A canceled campaign sends nothing more', { field: 'action' });
     const now = this.dialect.time(this.clock.now());

@@ -29,13 +29,34 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
+/**
+ * A DTO whose rules tie fields together ("exactly one of flowId and sequenceId") states them as
+ * `static crossFieldProblems(body)`, given the body as sent (an object). The pipe adds their problems to
+ * class-validator's, so one 400 lists every field at fault.
+ */
+export interface CrossFieldRules {
+  crossFieldProblems(body: Record<string, unknown>): FieldProblem[];
+}
+
 class DocumentedShapeValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && isDto(metadata.metatype)) {
-      const problems = shapeProblems(value, metadata.metatype, '');
-      if (problems.length) throw new ValidationFailed(problems);
+    if (metadata.type !== 'body' || !isDto(metadata.metatype)) return super.transform(value, metadata);
+    const problems = shapeProblems(value, metadata.metatype, '');
+    if (problems.length) throw new ValidationFailed(problems);
+    const rules = metadata.metatype as unknown as Partial<CrossFieldRules>;
+    const cross =
+      typeof rules.crossFieldProblems === 'function' && value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? rules.crossFieldProblems(value as Record<string, unknown>)
+        : [];
+    let dto: unknown;
+    try {
+      dto = await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof ValidationFailed && cross.length) throw new ValidationFailed([...error.problems, ...cross]);
+      throw error;
     }
-    return super.transform(value, metadata);
+    if (cross.length) throw new ValidationFailed(cross);
+    return dto;
   }
 }
 

@@ -19,12 +19,15 @@ export function IsName(max: number): PropertyDecorator {
   };
 }
 
-/** A string with a character other than a space, when it is a string at all (rule `isNotEmpty`). */
+/**
+ * A string with a character other than a space, when it is a non-empty string at all (rule `isNotEmpty`;
+ * an empty one is its length rule's problem, not a second one).
+ */
 export function NotBlank(): PropertyDecorator {
   return ValidateBy({
     name: 'isNotEmpty',
     validator: {
-      validate: (value) => typeof value !== 'string' || value.trim() !== '',
+      validate: (value) => typeof value !== 'string' || value === '' || value.trim() !== '',
       defaultMessage: (args) => `${args?.property ?? 'value'} must have a character other than a space`,
     },
   });

@@ -8,7 +8,14 @@ import { SqlDialect } from '../database/sql-dialect';
 import { FlowsService } from '../flows/flows.service';
 import { PagesService } from '../pages/pages.service';
 import { SequencesService } from '../sequences/sequences.service';
-import { DEFAULT_COOLDOWN_SECONDS, type CreateKeywordDto, type KeywordStatsResponse, type UpdateKeywordDto } from './dto/keyword.dto';
+import { ValidationFailed } from '../common/http-error.filter';
+import {
+  answerProblems,
+  DEFAULT_COOLDOWN_SECONDS,
+  type CreateKeywordDto,
+  type KeywordStatsResponse,
+  type UpdateKeywordDto,
+} from './dto/keyword.dto';
 import { KeywordRule, type MatchMode } from './entities/keyword-rule.entity';
 import type { MatchableRule } from './keyword-match';
 
@@ -201,9 +208,8 @@ export class KeywordsService {
   }
 
   private async checkAnswer(pageId: string, flowId: string | undefined, sequenceId: string | undefined): Promise<void> {
-    if ((flowId === undefined) === (sequenceId === undefined)) {
-      throw new DomainError(400, 'answer_required', 'Give exactly one answer: flowId or sequenceId', { field: 'flowId' });
-    }
+    const problems = answerProblems(flowId, sequenceId);
+    if (problems.length) throw new ValidationFailed(problems);
     if (flowId !== undefined) await this.flows.getForPage(pageId, flowId);
     if (sequenceId !== undefined) {
       await this.sequences.getForPage(pageId, sequenceId).catch((error: unknown) => {

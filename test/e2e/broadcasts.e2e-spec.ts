@@ -535,6 +535,11 @@ describe.each(testDatabases())('Broadcasts on %s', (db) => {
     expect((await resolve({ action: 'resend-now', deliveryIds: [lost] })).body.fields).toEqual([
       expect.objectContaining({ field: 'action' }),
     ]);
+    // Every fault in one answer, the choice between the two fields included.
+    expect((await resolve({ action: 'resend-now' })).body.fields).toEqual([
+      expect.objectContaining({ field: 'action' }),
+      expect.objectContaining({ field: 'deliveryIds', rule: 'exactlyOne' }),
+    ]);
     expect((await resolve({ action: 'resend', deliveryIds: [lost, 'x1'] })).body.fields).toEqual([
       expect.objectContaining({ field: 'deliveryIds.1', rule: 'matches' }),
     ]);

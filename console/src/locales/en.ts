@@ -579,6 +579,8 @@ export const en = {
     generic: 'The request failed ({{code}})',
   },
   rules: {
+    answer_required: 'Choose a flow or a sequence',
+    hasWord: 'Needs a letter or a digit (punctuation and emoji are ignored)',
     isNotEmpty: 'Required',
     isDefined: 'Required',
     isLength: 'Wrong length',

@@ -588,6 +588,8 @@ export const vi: Texts = {
     generic: 'Yêu cầu thất bại ({{code}})',
   },
   rules: {
+    answer_required: 'Hãy chọn một kịch bản hoặc một chuỗi tin nhắn',
+    hasWord: 'Cần có chữ hoặc số (dấu câu và biểu tượng cảm xúc bị bỏ qua)',
     isNotEmpty: 'Bắt buộc',
     isDefined: 'Bắt buộc',
     isLength: 'Độ dài không hợp lệ',

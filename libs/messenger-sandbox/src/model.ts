@@ -93,7 +93,7 @@ export interface Campaign {
   startTime?: number;
   endTime?: number;
   createdAt: number;
-  /** Smallest currency unit. */
+  /** In Meta's integer units for the account's currency, as its budgets (see AdAccountRegistration.pricePerMessage). */
   spend: number;
   spendDay: number;
   spendToday: number;

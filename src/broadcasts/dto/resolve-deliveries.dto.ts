@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import type { FieldProblem } from '../../common/http-error.filter';
 import { IsStringList } from '../../common/validators';
 
 export type ResolveAction = 'resend' | 'leave';
@@ -13,7 +14,24 @@ export type ResolveAction = 'resend' | 'leave';
  * (https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger/measure-performance, docs/meta-platform.md §3, §5).
  * Exactly one of `deliveryIds` and `all: true`.
  */
+/** Exactly one of deliveryIds and all: true (a problem on the one given twice or missing). */
+export function deliveriesChoiceProblems(deliveryIds: unknown, all: unknown): FieldProblem[] {
+  if ((deliveryIds === undefined) !== (all !== true)) return [];
+  return [
+    {
+      field: deliveryIds === undefined ? 'deliveryIds' : 'all',
+      rule: 'exactlyOne',
+      message: 'Give either deliveryIds (a list of uncertain delivery ids) or all: true, not both and not neither',
+    },
+  ];
+}
+
 export class ResolveDeliveriesDto {
+  /** Exactly one choice, reported with the body's other faults (CrossFieldRules). */
+  static crossFieldProblems(body: Record<string, unknown>): FieldProblem[] {
+    return deliveriesChoiceProblems(body.deliveryIds, body.all);
+  }
+
   @ApiProperty({ enum: ['resend', 'leave'] })
   @IsIn(['resend', 'leave'])
   action!: ResolveAction;

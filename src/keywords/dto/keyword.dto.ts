@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import type { FieldProblem } from '../../common/http-error.filter';
 import { IsName, IsStringList, type StringListLimits } from '../../common/validators';
 import { normaliseForMatch } from '../keyword-match';
 import { MATCH_MODES, type KeywordRule, type MatchMode } from '../entities/keyword-rule.entity';
@@ -24,7 +25,18 @@ export const DEFAULT_COOLDOWN_SECONDS = 60;
  * case- and accent-insensitively on whole words (`khuyen mai` matches `Khuyến mãi`); a default rule
  * (`isDefault`) needs no phrases and answers the messages no other rule matched.
  */
+/** The answer rule of a keyword: exactly one of flowId and sequenceId (a problem on flowId otherwise). */
+export function answerProblems(flowId: unknown, sequenceId: unknown): FieldProblem[] {
+  if ((flowId === undefined) !== (sequenceId === undefined)) return [];
+  return [{ field: 'flowId', rule: 'answer_required', message: 'Give exactly one answer: flowId or sequenceId' }];
+}
+
 export class CreateKeywordDto {
+  /** Exactly one answer, reported with the body's other faults (CrossFieldRules). */
+  static crossFieldProblems(body: Record<string, unknown>): FieldProblem[] {
+    return answerProblems(body.flowId, body.sequenceId);
+  }
+
   @ApiPropertyOptional({ example: 'Khuyến mãi', description: 'Default: the first phrase' })
   @IsOptional()
   @IsName(200)
@@ -40,7 +52,6 @@ export class CreateKeywordDto {
   @IsIn(MATCH_MODES)
   matchMode?: MatchMode;
 
-  // Exactly one of flowId and sequenceId: KeywordsService answers 400 `answer_required` naming flowId otherwise.
   @ApiPropertyOptional({ description: 'Answer with this flow (its current version); exactly one of flowId and sequenceId' })
   @IsOptional()
   @IsString()
