@@ -1,6 +1,6 @@
 import { type DataSource } from 'typeorm';
 import { aBroadcastPage, aTopic } from '../helpers/broadcast-builders';
-import { aPage, aPageInput, aShop, aSubscriber, registerAtMeta } from '../helpers/builders';
+import { aPage, aPageInput, aShop, aSubscriber, registerAtMeta, type TestShop } from '../helpers/builders';
 import { testDatabases } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { PLUGIN_DATA_SOURCE_TOKEN } from '../../src/database/plugin-data-source';
@@ -205,17 +205,23 @@ describe.each(testDatabases())('bad input, kind by kind, on %s', (db) => {
     expect(surrogate.body.fields).toEqual([expect.objectContaining({ field: 'title', rule: 'wellFormedUnicode' })]);
   });
 
+  /** A one-node flow of the Page (a text): something a keyword or a run can name. */
+  const aFlow = async (shop: TestShop, pageId: string): Promise<{ id: string }> =>
+    (
+      await t
+        .http()
+        .post(`/api/pages/${pageId}/flows`)
+        .set(shop.auth)
+        .send({ name: 'Hi', nodes: [{ id: 'hi', type: 'text', text: 'Hi!' }] })
+        .expect(201)
+    ).body as { id: string };
+
   it('refuses a made-up PSID in every body that names a person, naming the field, and stores nothing', async () => {
     const shop = await aShop(t);
     const page = await aBroadcastPage(t, shop);
     const topic = await aTopic(t, shop, page.id);
     const post = (path: string, body: object) => t.http().post(path).set(shop.auth).send(body).expect(400);
-    const flow = await t
-      .http()
-      .post(`/api/pages/${page.id}/flows`)
-      .set(shop.auth)
-      .send({ name: 'Hi', nodes: [{ id: 'hi', type: 'text', text: 'Hi!' }] })
-      .expect(201);
+    const flow = await aFlow(shop, page.id);
     const sequence = await t
       .http()
       .post(`/api/pages/${page.id}/sequences`)
@@ -233,7 +239,7 @@ describe.each(testDatabases())('bad input, kind by kind, on %s', (db) => {
           occurredAt: t.clock.now().toISOString(),
         }),
       ],
-      ['psid', await post(`/api/pages/${page.id}/flows/${flow.body.id as string}/runs`, { psid: 'abc' })],
+      ['psid', await post(`/api/pages/${page.id}/flows/${flow.id}/runs`, { psid: 'abc' })],
       ['psid', await post(`/api/pages/${page.id}/sequences/${sequence.body.id as string}/runs`, { psid: 'abc' })],
       ['psid', await post(`/api/pages/${page.id}/optin-requests`, { psid: 'abc', topicId: topic.id })],
     ] as const;
@@ -270,18 +276,13 @@ describe.each(testDatabases())('bad input, kind by kind, on %s', (db) => {
     );
     await blank(`/api/pages/${page.id}/flows`, { name: '   ', nodes: [{ id: 'hi', type: 'text', text: 'Hi!' }] }, 'name');
     await blank(`/api/pages/${page.id}/sequences`, { name: 'Hi', steps: [{ type: 'text', text: '   ' }] }, 'steps.0.text');
-    const flow = await t
-      .http()
-      .post(`/api/pages/${page.id}/flows`)
-      .set(shop.auth)
-      .send({ name: 'Hi', nodes: [{ id: 'hi', type: 'text', text: 'Hi!' }] })
-      .expect(201);
+    const flow = await aFlow(shop, page.id);
     // Keywords match words: a phrase of punctuation or emoji could never fire.
     const noWord = await t
       .http()
       .post(`/api/pages/${page.id}/keywords`)
       .set(shop.auth)
-      .send({ phrases: ['sale', '!!!', '🔥🔥'], flowId: flow.body.id })
+      .send({ phrases: ['sale', '!!!', '🔥🔥'], flowId: flow.id })
       .expect(400);
     expect(noWord.body.fields.map((f: { field: string; rule: string }) => [f.field, f.rule])).toEqual([
       ['phrases.1', 'hasWord'],
