@@ -32,7 +32,7 @@ import type {
   UpdateCampaignDto,
 } from './dto/campaign.dto';
 import { Campaign, type CampaignStatus, unstartedCampaignState } from './entities/campaign.entity';
-import { CampaignWarmUp } from './campaign-warm-up';
+import { CampaignWarmUp, WARM_UP_MS } from './campaign-warm-up';
 import { AbTestsService } from '../results/ab-tests.service';
 import type { DeliveryStatus } from './entities/campaign-delivery.entity';
 
@@ -273,7 +273,7 @@ export class CampaignsService {
       throw new DomainError(
         422,
         'warm_up_required',
-        `Meta needs one hour between creating the campaign and its first send: start at ${earliest.toISOString()} or later`,
+        `Meta needs ${this.warmUpWords()} between creating the campaign and its first send: start at ${earliest.toISOString()} or later`,
         {
           field: when.type === 'at' ? 'at' : 'date',
           earliestStart: earliest.toISOString(),
@@ -423,8 +423,14 @@ export class CampaignsService {
     return {
       type: 'at',
       startAt: earliest,
-      notice: `Starts at ${earliest.toISOString()}: Meta needs one hour between creating the campaign and its first send`,
+      notice: `Starts at ${earliest.toISOString()}: Meta needs ${this.warmUpWords()} between creating the campaign and its first send`,
     };
+  }
+
+  /** Meta's warm-up as the messages say it: one hour, or the sandbox's shorter demo warm-up when one is set. */
+  private warmUpWords(): string {
+    const ms = this.warmUp.ms();
+    return ms === WARM_UP_MS ? 'one hour' : `${Math.round(ms / 1000)} s here (the sandbox's demo warm-up; Meta's is one hour)`;
   }
 
   async pause(shopId: string, pageId: string, id: string): Promise<Campaign> {

@@ -19,7 +19,7 @@ describe('flow graphs', () => {
           { id: 'b', type: 'condition', condition: { kind: 'has_ordered' }, then: 'a' },
         ]),
       ),
-    ).toEqual([{ field: 'nodes.0', message: 'node a is reached again without a tap (a loop would send forever)' }]);
+    ).toEqual([{ field: 'nodes.0', message: 'nodes.0: node a is reached again without a tap (a loop would send forever)' }]);
   });
 
   it('names the field of an edge to nowhere, a doubled id and a missing entry', () => {

@@ -79,14 +79,14 @@ export function graphProblems(graph: FlowGraph): GraphProblem[] {
   const problems: GraphProblem[] = [];
   const index = new Map<string, number>();
   graph.nodes.forEach((node, i) => {
-    if (index.has(node.id)) problems.push({ field: `nodes.${i}.id`, message: `node id ${node.id} is used twice` });
+    if (index.has(node.id)) problems.push({ field: `nodes.${i}.id`, message: `nodes.${i}.id: node id ${node.id} is used twice` });
     else index.set(node.id, i);
   });
   if (!index.has(graph.entry)) problems.push({ field: 'entry', message: `entry names no node of the flow (${graph.entry})` });
   graph.nodes.forEach((node, i) => {
     for (const { key, target } of [...automaticEdges(node), ...tapEdges(node)]) {
       if (target !== undefined && !index.has(target))
-        problems.push({ field: `nodes.${i}.${key}`, message: `${key} names no node of the flow (${target})` });
+        problems.push({ field: `nodes.${i}.${key}`, message: `nodes.${i}.${key} names no node of the flow (${target})` });
     }
   });
   if (problems.length > 0) return problems;
@@ -112,7 +112,7 @@ export function graphProblems(graph: FlowGraph): GraphProblem[] {
     if (loop !== undefined) {
       problems.push({
         field: `nodes.${index.get(loop)}`,
-        message: `node ${loop} is reached again without a tap (a loop would send forever)`,
+        message: `nodes.${index.get(loop)}: node ${loop} is reached again without a tap (a loop would send forever)`,
       });
       break;
     }

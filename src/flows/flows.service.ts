@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/domain-error';
+import { ValidationFailed } from '../common/http-error.filter';
 import { InjectPluginDataSource } from '../database/plugin-data-source';
 import { SqlDialect } from '../database/sql-dialect';
 import { PagesService } from '../pages/pages.service';
@@ -135,10 +136,13 @@ export class FlowsService {
     return JSON.parse(row.graph) as FlowGraph;
   }
 
-  /** The graph if sound and its topics are this Page's; else 400 invalid_flow / 404 naming the field. */
+  /**
+   * The graph if sound and its topics are this Page's; else 400 naming every field at fault (rule
+   * `invalid_flow`: an edge to nowhere, a doubled id, a loop without a tap) / 404 naming the topic's field.
+   */
   private async checkedGraph(pageId: string, graph: FlowGraph): Promise<FlowGraph> {
-    const [problem] = graphProblems(graph);
-    if (problem) throw new DomainError(400, 'invalid_flow', problem.message, { field: problem.field });
+    const problems = graphProblems(graph);
+    if (problems.length) throw new ValidationFailed(problems.map((p) => ({ ...p, rule: 'invalid_flow' })));
     for (const { field, topicId } of topicsOf(graph)) {
       try {
         await this.topics.getForPage(pageId, topicId);

@@ -101,7 +101,10 @@ describe('Campaign results in the console (SQLite, bundled sandbox)', () => {
     });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    expect((await api('post', `/api/pages/${pageId}/campaigns/${id}/schedule`, {})).status).toBe(200);
+    const scheduled = await api('post', `/api/pages/${pageId}/campaigns/${id}/schedule`, {});
+    expect(scheduled.status).toBe(200);
+    // The notice tells the warm-up in force: the demo's 5 s, not Meta's hour.
+    expect(scheduled.body.notice).toContain("Meta needs 5 s here (the sandbox's demo warm-up; Meta's is one hour)");
     await t.advance(6_000);
     await eventually(
       async () => (await api('get', `/api/pages/${pageId}/campaigns/${id}/progress`)).body,
