@@ -335,6 +335,33 @@ describe.each(testDatabases())('keywords and flows on %s', (db) => {
       .send({ name: 'Broken', nodes: [{ id: 'a', type: 'text', text: 'Hi', next: 'nowhere' }] })
       .expect(400);
     expect(missing.body.fields).toEqual([expect.objectContaining({ field: 'nodes.0.next' })]);
+    // Every fault of the graph in one answer, each message naming its path.
+    const several = await t
+      .http()
+      .post(`/api/pages/${page.id}/flows`)
+      .set(shop.auth)
+      .send({
+        name: 'Broken',
+        nodes: [
+          {
+            id: 'ask',
+            type: 'quick_replies',
+            text: 'Sale?',
+            quickReplies: [
+              { title: 'Yes', next: 'gone' },
+              { title: 'No', next: 'lost' },
+            ],
+          },
+          { id: 'ask', type: 'text', text: 'Hi' },
+        ],
+      })
+      .expect(400);
+    expect(several.body.fields.map((f: { field: string; rule: string }) => [f.field, f.rule])).toEqual([
+      ['nodes.1.id', 'invalid_flow'],
+      ['nodes.0.quickReplies.0.next', 'invalid_flow'],
+      ['nodes.0.quickReplies.1.next', 'invalid_flow'],
+    ]);
+    expect(several.body.fields[2].message).toBe('nodes.0.quickReplies.1.next names no node of the flow (lost)');
     const loop = await t
       .http()
       .post(`/api/pages/${page.id}/flows`)
