@@ -19,6 +19,8 @@ export function IsName(max: number): PropertyDecorator {
   };
 }
 
+const blank = (field: string): string => `${field} must have a character other than a space`;
+
 /**
  * A string with a character other than a space, when it is a non-empty string at all (rule `isNotEmpty`;
  * an empty one is its length rule's problem, not a second one).
@@ -28,14 +30,16 @@ export function NotBlank(): PropertyDecorator {
     name: 'isNotEmpty',
     validator: {
       validate: (value) => typeof value !== 'string' || value === '' || value.trim() !== '',
-      defaultMessage: (args) => `${args?.property ?? 'value'} must have a character other than a space`,
+      defaultMessage: (args) => blank(args?.property ?? 'value'),
     },
   });
 }
 
+const notAPsid = (field: string): string => `${field} must be the numeric PSID or IGSID Meta gave the person`;
+
 /** A PSID or IGSID in a body (`customerPsid`, `psid`): PSID_PATTERN, else a 400 naming the field. */
 export function IsPsid(): PropertyDecorator {
-  return Matches(PSID_PATTERN, { message: (args) => `${args.property} must be the numeric PSID or IGSID Meta gave the person` });
+  return Matches(PSID_PATTERN, { message: (args) => notAPsid(args.property) });
 }
 
 /**
@@ -45,9 +49,7 @@ export function IsPsid(): PropertyDecorator {
 export class ParsePsidPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (PSID_PATTERN.test(value)) return value;
-    throw new ValidationFailed([
-      { field: 'psid', rule: 'matches', message: 'psid must be the numeric PSID or IGSID Meta gave the person' },
-    ]);
+    throw new ValidationFailed([{ field: 'psid', rule: 'matches', message: notAPsid('psid') }]);
   }
 }
 
@@ -150,7 +152,7 @@ export function IsStringList(limits: StringListLimits): PropertyDecorator {
       if (pattern && !pattern.regex.test(element)) return [{ field: at, rule: 'matches', message: `${at} must be ${pattern.what}` }];
       if (element.length < minLength || element.length > maxLength)
         return [{ field: at, rule: 'isLength', message: `${at} must be ${minLength}-${maxLength} characters, not ${element.length}` }];
-      if (element.trim() === '') return [{ field: at, rule: 'isNotEmpty', message: `${at} must have a character other than a space` }];
+      if (element.trim() === '') return [{ field: at, rule: 'isNotEmpty', message: blank(at) }];
       if (entry && !entry.test(element)) return [{ field: at, rule: entry.rule, message: `${at} must have ${entry.what}` }];
       if (unique && value.indexOf(element) < i)
         return [{ field: at, rule: 'arrayUnique', message: `${at} repeats ${field}.${value.indexOf(element)} (${element})` }];

@@ -30,15 +30,6 @@ interface StoredPage {
   currency: string;
 }
 
-/**
- * In the local run with the bundled sandbox (`npm start` with no Meta credentials) there is no Meta
- * where the shop created its Page, so the FIRST registration of a Page id (and of an ad account) here
- * creates it in the sandbox with the tokens given. A Page or ad account this install already holds is
- * never re-created with a caller's tokens: the token check that follows (PageTokenVerifier) then asks the
- * sandbox, which knows the holder's tokens, so another shop cannot take a Page with a made-up token
- * (README, "Who holds a Page"). At boot the sandbox (in memory) is given back every Page and ad account we hold.
- * A no-op against Meta and in tests that do not ask for it (GraphEndpoint.bundledSandbox unset).
- */
 /** The price the sandbox charges for a Page with none set, in the currency's minor units (₱1.00). */
 const DEFAULT_PRICE = 100;
 
@@ -50,6 +41,15 @@ function metaPrice(minor: number | null | undefined, currency: string): number {
   return Math.round((minor ?? DEFAULT_PRICE) / minorPerMetaUnit(currency));
 }
 
+/**
+ * In the local run with the bundled sandbox (`npm start` with no Meta credentials) there is no Meta
+ * where the shop created its Page, so the FIRST registration of a Page id (and of an ad account) here
+ * creates it in the sandbox with the tokens given. A Page or ad account this install already holds is
+ * never re-created with a caller's tokens: the token check that follows (PageTokenVerifier) then asks the
+ * sandbox, which knows the holder's tokens, so another shop cannot take a Page with a made-up token
+ * (README, "Who holds a Page"). At boot the sandbox (in memory) is given back every Page and ad account we hold.
+ * A no-op against Meta and in tests that do not ask for it (GraphEndpoint.bundledSandbox unset).
+ */
 @Injectable()
 export class BundledSandbox implements OnApplicationBootstrap {
   constructor(

@@ -119,25 +119,14 @@ function CampaignSettingsForm({
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<SettingsFields>();
-  const { save, error } = useSettingsSave(
-    form,
-    onSaved,
-    (body: object) => api<CampaignResultsSettings>('PUT', `${campaignPath(pageId, campaignId)}/results-settings`, body),
-    (next) => {
-      queryClient.setQueryData(['results-settings', pageId, campaignId], next);
-      void queryClient.invalidateQueries({ queryKey: ['results', pageId, campaignId] });
-    },
-  );
+  const path = `${campaignPath(pageId, campaignId)}/results-settings`;
+  const keep = (next: CampaignResultsSettings): void => {
+    queryClient.setQueryData(['results-settings', pageId, campaignId], next);
+    void queryClient.invalidateQueries({ queryKey: ['results', pageId, campaignId] });
+  };
+  const { save, error } = useSettingsSave(form, onSaved, (body: object) => api<CampaignResultsSettings>('PUT', path, body), keep);
   // DELETE …/results-settings: the campaign drops its own values and follows the shop's (or its series') again.
-  const { save: reset, error: resetError } = useSettingsSave(
-    form,
-    onSaved,
-    () => api<CampaignResultsSettings>('DELETE', `${campaignPath(pageId, campaignId)}/results-settings`),
-    (next) => {
-      queryClient.setQueryData(['results-settings', pageId, campaignId], next);
-      void queryClient.invalidateQueries({ queryKey: ['results', pageId, campaignId] });
-    },
-  );
+  const { save: reset, error: resetError } = useSettingsSave(form, onSaved, () => api<CampaignResultsSettings>('DELETE', path), keep);
   const submit = (v: SettingsFields): void => {
     const body: Record<string, unknown> = {};
     for (const f of NUMBER_FIELDS) if (form.isFieldTouched(f) && typeof v[f] === 'number') body[f] = v[f];

@@ -5,15 +5,6 @@ import { IsStringList } from '../../common/validators';
 
 export type ResolveAction = 'resend' | 'leave';
 
-/**
- * The shop's decision on `uncertain` deliveries (sends that may or may not have reached Meta: a worker
- * died or the answer was lost during the call). Meta has no idempotency key, so only the shop can choose:
- * `resend` makes them pending again (sent anew: a person whose first message did arrive gets a second
- * one), `leave` keeps them uncertain, marked as decided (reason `left_by_shop`). Either way Meta's
- * delivery webhooks, retried for up to a day, still settle a row that was in fact sent
- * (https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger/measure-performance, docs/meta-platform.md §3, §5).
- * Exactly one of `deliveryIds` and `all: true`.
- */
 /** Exactly one of deliveryIds and all: true (a problem on the one given twice or missing). */
 export function deliveriesChoiceProblems(deliveryIds: unknown, all: unknown): FieldProblem[] {
   if ((deliveryIds === undefined) !== (all !== true)) return [];
@@ -26,6 +17,15 @@ export function deliveriesChoiceProblems(deliveryIds: unknown, all: unknown): Fi
   ];
 }
 
+/**
+ * The shop's decision on `uncertain` deliveries (sends that may or may not have reached Meta: a worker
+ * died or the answer was lost during the call). Meta has no idempotency key, so only the shop can choose:
+ * `resend` makes them pending again (sent anew: a person whose first message did arrive gets a second
+ * one), `leave` keeps them uncertain, marked as decided (reason `left_by_shop`). Either way Meta's
+ * delivery webhooks, retried for up to a day, still settle a row that was in fact sent
+ * (https://developers.facebook.com/documentation/business-messaging/messenger-platform/marketing-messages-on-messenger/measure-performance, docs/meta-platform.md §3, §5).
+ * Exactly one of `deliveryIds` and `all: true`.
+ */
 export class ResolveDeliveriesDto {
   /** Exactly one choice, reported with the body's other faults (CrossFieldRules). */
   static crossFieldProblems(body: Record<string, unknown>): FieldProblem[] {

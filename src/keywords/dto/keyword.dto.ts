@@ -20,17 +20,17 @@ const PHRASES: StringListLimits = {
 const MAX_COOLDOWN_SECONDS = 7 * 24 * 3600;
 export const DEFAULT_COOLDOWN_SECONDS = 60;
 
-/**
- * A keyword rule. Give exactly one answer: `flowId` or `sequenceId` (of this Page). Phrases are matched
- * case- and accent-insensitively on whole words (`khuyen mai` matches `Khuyến mãi`); a default rule
- * (`isDefault`) needs no phrases and answers the messages no other rule matched.
- */
 /** The answer rule of a keyword: exactly one of flowId and sequenceId (a problem on flowId otherwise). */
 export function answerProblems(flowId: unknown, sequenceId: unknown): FieldProblem[] {
   if ((flowId === undefined) !== (sequenceId === undefined)) return [];
   return [{ field: 'flowId', rule: 'answer_required', message: 'Give exactly one answer: flowId or sequenceId' }];
 }
 
+/**
+ * A keyword rule. Give exactly one answer: `flowId` or `sequenceId` (of this Page). Phrases are matched
+ * case- and accent-insensitively on whole words (`khuyen mai` matches `Khuyến mãi`); a default rule
+ * (`isDefault`) needs no phrases and answers the messages no other rule matched.
+ */
 export class CreateKeywordDto {
   /** Exactly one answer, reported with the body's other faults (CrossFieldRules). */
   static crossFieldProblems(body: Record<string, unknown>): FieldProblem[] {
